@@ -1,0 +1,137 @@
+// The one run configuration. Every knob a gate or the CLI reads is parsed here, once, by zod,
+// from UNIDESK_CI_* variables (CLI flags are mapped onto the same variable names first).
+import { z } from 'zod';
+import { CiError } from './failure.ts';
+import { registerBasicAuth, registerSecret } from './redact.ts';
+
+export const CI_NAMESPACE = 'unidesk-ci';
+export const E2E_NAMESPACE_PREFIX = 'unidesk-ci-e2e-';
+export const GATES = ['install', 'commit', 'artifact', 'dev-e2e', 'perf'] as const;
+export type Gate = (typeof GATES)[number];
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const positiveMs = z.coerce.number().int().positive();
+const url = z.url();
+
+/** host:port on the loopback interface: the only registry CI may push to or pull from. */
+export const loopbackRegistry = z
+  .string()
+  .regex(/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/, 'a loopback host:port such as 127.0.0.1:5000');
+
+/** Run ids become namespace suffixes and label values: DNS-1123 label, short. */
+export const runId = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1-20 characters');
+
+/** Variable name → schema and what it means. The README table is generated from this list. */
+export const VARIABLES = {
+  UNIDESK_CI_LAB: { schema: bool.default(false), doc: 'Run against the embedded lab (started by global setup) instead of a real cluster.' },
+  UNIDESK_CI_RUN_ID: { schema: runId.optional(), doc: 'Run id (namespace suffix, ci-run label). Default: generated.' },
+  UNIDESK_CI_REPORT_DIR: { schema: z.string().min(1).default('reports'), doc: 'Where JUnit, metrics and diagnostics are written.' },
+  UNIDESK_CI_GATE: { schema: z.enum(GATES).optional(), doc: 'The gate this Vitest invocation runs (set by the CLI).' },
+  UNIDESK_CI_REPO_URL: { schema: url.optional(), doc: 'Git remote of the UniDesk repository (http/https; no credentials in the URL).' },
+  UNIDESK_CI_REVISION: { schema: z.string().min(1).default('master'), doc: 'Revision to check: branch, tag, short or full SHA. Resolved to 40 hex.' },
+  UNIDESK_CI_GIT_USERNAME: { schema: z.string().min(1).optional(), doc: 'Git HTTP username.' },
+  UNIDESK_CI_GIT_PASSWORD: { schema: z.string().min(1).optional(), doc: 'Git HTTP password or token (secret; redacted everywhere).' },
+  UNIDESK_CI_GIT_CREDENTIALS_DIR: { schema: z.string().min(1).optional(), doc: 'Mounted secret dir with `username` and `password` files (used when the two variables are unset).' },
+  UNIDESK_CI_PROXY_URL: { schema: url.optional(), doc: 'Egress proxy for git and dependency downloads (d601-provider-egress-proxy...:18789).' },
+  UNIDESK_CI_NO_PROXY: { schema: z.string().optional(), doc: 'NO_PROXY list for steps that use the egress proxy.' },
+  UNIDESK_CI_KUBECONFIG: { schema: z.string().min(1).optional(), doc: 'Kubeconfig path (default: KUBECONFIG, then in-cluster service account).' },
+  UNIDESK_CI_KUBE_CONTEXT: { schema: z.string().min(1).optional(), doc: 'Kubeconfig context (default: current context).' },
+  UNIDESK_CI_APPLY_MANIFESTS: { schema: bool.default(false), doc: 'Global setup applies k3s/ci by server-side apply before the gate.' },
+  UNIDESK_CI_TEKTON_CRDS_DIR: { schema: z.string().min(1).optional(), doc: 'Upstream Tekton CRDs (lab only; default ../shared/tekton when it exists).' },
+  UNIDESK_CI_REGISTRY: { schema: loopbackRegistry.default('127.0.0.1:5000'), doc: 'D601 loopback artifact registry host:port.' },
+  UNIDESK_CI_PERF_TRANSPORT: { schema: z.enum(['cluster', 'direct']).default('cluster'), doc: 'Perf gate transport: temporary Deployment + service proxy, or a base URL.' },
+  UNIDESK_CI_PERF_BASE_URL: { schema: url.optional(), doc: 'Code Queue base URL for the direct transport.' },
+  UNIDESK_CI_BUDGETS_FILE: { schema: z.string().min(1).optional(), doc: 'Read budgets from this ConfigMap YAML instead of the cluster (laptops).' },
+  UNIDESK_CI_METRICS_DATABASE_URL: { schema: url.optional(), doc: 'PostgreSQL URL for perf history (schema unidesk_ci; secret).' },
+  UNIDESK_CI_WAIT_MS: { schema: positiveMs.default(600_000), doc: 'Upper bound for any single wait (rollout, run, pull).' },
+} as const satisfies Record<string, { schema: z.ZodType; doc: string }>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+const shape = Object.fromEntries(Object.entries(VARIABLES).map(([k, v]) => [k, v.schema])) as {
+  [K in VariableName]: (typeof VARIABLES)[K]['schema'];
+};
+const schema = z.object(shape);
+export type RawConfig = z.infer<typeof schema>;
+
+export type RunConfig = {
+  lab: boolean;
+  runId: string;
+  reportDir: string;
+  gate?: Gate;
+  repoUrl?: string;
+  revision: string;
+  git: { username?: string; password?: string; credentialsDir?: string };
+  proxy: { url?: string; noProxy?: string };
+  kube: { kubeconfig?: string; context?: string };
+  applyManifests: boolean;
+  tektonCrdsDir?: string;
+  registry: string;
+  perf: { transport: 'cluster' | 'direct'; baseUrl?: string };
+  budgetsFile?: string;
+  metricsDatabaseUrl?: string;
+  waitMs: number;
+  /** The raw parsed variables, for passing on to child processes. */
+  raw: RawConfig;
+};
+
+export function generateRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(2, 12); // yymmddhhmm
+  return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Parse the environment (plus flags mapped to variable names). Throws an `input` CiError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): RunConfig {
+  const input: Record<string, string | undefined> = {};
+  for (const name of Object.keys(VARIABLES)) {
+    const v = env[name];
+    if (v !== undefined && !(v === '' && name !== 'UNIDESK_CI_LAB' && name !== 'UNIDESK_CI_APPLY_MANIFESTS')) input[name] = v;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const shown = name === 'UNIDESK_CI_GIT_PASSWORD' || name === 'UNIDESK_CI_METRICS_DATABASE_URL' ? '(secret)' : JSON.stringify(input[name]);
+      return `${name}=${shown}: expected ${describeExpected(name as VariableName, i.message)}`;
+    });
+    throw new CiError('input', `invalid run configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const r = parsed.data;
+  if (r.UNIDESK_CI_REPO_URL && /\/\/[^/]*@/.test(r.UNIDESK_CI_REPO_URL)) {
+    throw new CiError('input', 'UNIDESK_CI_REPO_URL must not carry credentials; set UNIDESK_CI_GIT_USERNAME/UNIDESK_CI_GIT_PASSWORD or UNIDESK_CI_GIT_CREDENTIALS_DIR');
+  }
+  registerBasicAuth(r.UNIDESK_CI_GIT_USERNAME, r.UNIDESK_CI_GIT_PASSWORD);
+  if (r.UNIDESK_CI_METRICS_DATABASE_URL) registerSecret(new URL(r.UNIDESK_CI_METRICS_DATABASE_URL).password || undefined);
+  return {
+    lab: r.UNIDESK_CI_LAB,
+    runId: r.UNIDESK_CI_RUN_ID ?? generateRunId(),
+    reportDir: r.UNIDESK_CI_REPORT_DIR,
+    gate: r.UNIDESK_CI_GATE,
+    repoUrl: r.UNIDESK_CI_REPO_URL,
+    revision: r.UNIDESK_CI_REVISION,
+    git: { username: r.UNIDESK_CI_GIT_USERNAME, password: r.UNIDESK_CI_GIT_PASSWORD, credentialsDir: r.UNIDESK_CI_GIT_CREDENTIALS_DIR },
+    proxy: { url: r.UNIDESK_CI_PROXY_URL, noProxy: r.UNIDESK_CI_NO_PROXY },
+    kube: { kubeconfig: r.UNIDESK_CI_KUBECONFIG ?? env.KUBECONFIG, context: r.UNIDESK_CI_KUBE_CONTEXT },
+    applyManifests: r.UNIDESK_CI_APPLY_MANIFESTS,
+    tektonCrdsDir: r.UNIDESK_CI_TEKTON_CRDS_DIR,
+    registry: r.UNIDESK_CI_REGISTRY,
+    perf: { transport: r.UNIDESK_CI_PERF_TRANSPORT, baseUrl: r.UNIDESK_CI_PERF_BASE_URL },
+    budgetsFile: r.UNIDESK_CI_BUDGETS_FILE,
+    metricsDatabaseUrl: r.UNIDESK_CI_METRICS_DATABASE_URL,
+    waitMs: r.UNIDESK_CI_WAIT_MS,
+    raw: r,
+  };
+}
+
+function describeExpected(name: VariableName, zodMessage: string): string {
+  if (name === 'UNIDESK_CI_LAB' || name === 'UNIDESK_CI_APPLY_MANIFESTS') return 'one of 1, 0, true, false, yes, no';
+  return zodMessage.replace(/^Invalid (input|string): /i, '');
+}
+
+/** A gate that needs a knob asks for it here; the error names the variable. */
+export function required<T>(value: T | undefined, variable: VariableName, what: string): T {
+  if (value === undefined || value === '') throw new CiError('input', `${variable} is not set: ${what}`);
+  return value;
+}

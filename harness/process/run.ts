@@ -1,0 +1,99 @@
+// Running a command the way a CI step does: output captured (and optionally streamed line by line),
+// a bounded tail kept for the failure report, secrets redacted, AbortSignal/timeout honoured.
+import { spawn } from 'node:child_process';
+import { redact } from '../redact.ts';
+
+export type RunOptions = {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  input?: string;
+  /** Called with each redacted output line (stdout and stderr interleaved), e.g. for progress. */
+  onLine?: (line: string) => void;
+  /** How many lines the tail keeps. */
+  tailLines?: number;
+};
+
+export type RunResult = {
+  /** The command line as a CI engineer would type it (redacted). */
+  command: string;
+  exitCode: number;
+  /** Signal that ended the process, if any. */
+  signal?: string;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** Last lines of stdout+stderr interleaved, redacted. */
+  tail: string;
+  durationMs: number;
+};
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function formatCommand(cmd: string, args: readonly string[]): string {
+  return redact([cmd, ...args].map(quote).join(' '));
+}
+
+export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const tailMax = opts.tailLines ?? 40;
+  const tail: string[] = [];
+  let stdout = '';
+  let stderr = '';
+  const command = formatCommand(cmd, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      signal: opts.signal,
+    });
+    let timedOut = false;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        }, opts.timeoutMs)
+      : undefined;
+    const partial = { out: '', err: '' };
+    const feed = (which: 'out' | 'err', chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (which === 'out') stdout += text;
+      else stderr += text;
+      const lines = (partial[which] + text).split('\n');
+      partial[which] = lines.pop() ?? '';
+      for (const l of lines) emit(l);
+    };
+    const emit = (line: string) => {
+      const clean = redact(line.replace(/\r/g, ''));
+      tail.push(clean);
+      if (tail.length > tailMax) tail.shift();
+      opts.onLine?.(clean);
+    };
+    child.stdout!.on('data', (c: Buffer) => feed('out', c));
+    child.stderr!.on('data', (c: Buffer) => feed('err', c));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    child.on('error', (err) => {
+      if (timer) clearTimeout(timer);
+      reject(Object.assign(new Error(`${command}: ${redact(err.message)}`), { code: (err as NodeJS.ErrnoException).code }));
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      for (const w of ['out', 'err'] as const) if (partial[w]) emit(partial[w]);
+      resolve({
+        command,
+        exitCode: code ?? 128,
+        signal: signal ?? undefined,
+        timedOut,
+        stdout: redact(stdout),
+        stderr: redact(stderr),
+        tail: tail.join('\n'),
+        durationMs: performance.now() - started,
+      });
+    });
+  });
+}

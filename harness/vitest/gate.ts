@@ -1,0 +1,93 @@
+// How a gate's suite is written: `const gate = defineGate('commit')`, then `gate.step(name, fn)`
+// for each step of the seed's paragraph. Steps run in order; after a failure the rest are
+// reported skipped with the reason. Every testcase carries unidesk.gate (+ unidesk.commit once
+// known); a failure carries unidesk.failure-class and the failing command's details.
+import { beforeEach, inject, test, type TestContext } from 'vitest';
+import { loadConfig, type Gate, type RunConfig } from '../config.ts';
+import { CiError, failureClassOf } from '../failure.ts';
+import { redact } from '../redact.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** UNIDESK_CI_* variables global setup adds (lab endpoints, run id) for the workers. */
+    ciEnv: Record<string, string>;
+  }
+}
+
+export type StepContext = TestContext & {
+  config: RunConfig;
+  /** Record a JUnit property on this testcase (name gets the `unidesk.` prefix if missing). */
+  property: (name: string, value: string | number) => Promise<void>;
+  facts: GateFacts;
+};
+
+/** Run-level facts the steps learn and share (e.g. the resolved commit). */
+export type GateFacts = Record<string, string | undefined> & { commit?: string };
+
+export type Gate_ = {
+  gate: Gate;
+  config: RunConfig;
+  facts: GateFacts;
+  step: (name: string, fn: (ctx: StepContext) => Promise<void>, timeoutMs?: number) => void;
+};
+
+export function gateEnv(): Record<string, string | undefined> {
+  let provided: Record<string, string> = {};
+  try {
+    provided = inject('ciEnv') ?? {};
+  } catch {
+    // outside a Vitest worker with global setup: environment only
+  }
+  return { ...process.env, ...provided };
+}
+
+function withPrefix(name: string): string {
+  return name.startsWith('unidesk.') ? name : `unidesk.${name}`;
+}
+
+export function defineGate(gate: Gate): Gate_ {
+  const config = loadConfig({ ...gateEnv(), UNIDESK_CI_GATE: gate });
+  const facts: GateFacts = {};
+  let blockedBy: { step: string; failureClass: string } | undefined;
+
+  beforeEach(async (ctx) => {
+    await ctx.annotate(gate, 'unidesk.gate');
+    await ctx.annotate(config.runId, 'unidesk.run-id');
+  });
+
+  const step: Gate_['step'] = (name, fn, timeoutMs = config.waitMs) => {
+    test(name, { timeout: timeoutMs }, async (ctx) => {
+      const property = async (n: string, v: string | number) => {
+        await ctx.annotate(redact(String(v)), withPrefix(n));
+      };
+      if (blockedBy) {
+        const reason = `not run: step "${blockedBy.step}" failed (${blockedBy.failureClass})`;
+        await property('skipped-reason', reason);
+        if (facts.commit) await property('commit', facts.commit);
+        ctx.skip(reason);
+        return;
+      }
+      try {
+        await fn(Object.assign(ctx, { config, property, facts }) as StepContext);
+        if (facts.commit) await property('commit', facts.commit);
+      } catch (error) {
+        const failureClass = failureClassOf(error) ?? 'app';
+        blockedBy = { step: name, failureClass };
+        if (facts.commit) await property('commit', facts.commit);
+        await property('failure-class', failureClass);
+        if (error instanceof CiError) {
+          const d = error.details;
+          if (d.command) await property('command', d.command);
+          if (d.exitCode !== undefined) await property('exit-code', d.exitCode);
+          if (d.outputTail) await property('output-tail', d.outputTail);
+          if (d.hint) await property('hint', d.hint);
+          // redact the message itself: it reaches the JUnit failure text and the console
+          error.message = redact(error.message);
+        }
+        throw error;
+      }
+    });
+  };
+
+  return { gate, config, facts, step };
+}

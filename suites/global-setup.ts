@@ -1,0 +1,43 @@
+// Global setup of every gate: fixes the run id, starts the lab in lab mode (unless the caller
+// already points the gate at running services), and hands the endpoints to the workers.
+// Kubernetes steps (janitor, apply k3s/ci, the run's ephemeral namespace) hook in via setupSteps.
+import type { TestProject } from 'vitest/node';
+import { GATES, loadConfig, type Gate } from '../harness/config.ts';
+import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
+import { setupSteps } from './setup-steps.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const gate = project.name as Gate;
+  if (!(GATES as readonly string[]).includes(gate)) throw new Error(`global setup: unknown gate project ${project.name}`);
+  const base = loadConfig(process.env);
+  const ciEnv: Record<string, string> = { UNIDESK_CI_RUN_ID: base.runId, UNIDESK_CI_GATE: gate };
+  const teardowns: Array<() => Promise<void>> = [];
+
+  // lab mode with no endpoints given: this invocation owns the lab
+  if (base.lab && !process.env.UNIDESK_CI_LAB_EXTERNAL) {
+    const lab = await startLab({ services: GATE_SERVICES[gate], log: (l) => console.log(l) });
+    Object.assign(ciEnv, lab.env);
+    teardowns.push(lab.stop);
+  }
+
+  try {
+    for (const step of setupSteps) {
+      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv });
+      if (teardown) teardowns.push(teardown);
+    }
+  } catch (e) {
+    for (const t of teardowns.reverse()) await t().catch(() => undefined);
+    throw e;
+  }
+
+  project.provide('ciEnv', ciEnv);
+  let done = false;
+  const teardown = async () => {
+    if (done) return;
+    done = true;
+    const errors: string[] = [];
+    for (const t of [...teardowns].reverse()) await t().catch((e: Error) => errors.push(e.message));
+    if (errors.length) console.error(`global teardown: ${errors.join('; ')}`);
+  };
+  return teardown;
+}
