@@ -46,6 +46,12 @@ export const VARIABLES = {
   UNIDESK_CI_BUDGETS_FILE: { schema: z.string().min(1).optional(), doc: 'Read budgets from this ConfigMap YAML instead of the cluster (laptops).' },
   UNIDESK_CI_METRICS_DATABASE_URL: { schema: url.optional(), doc: 'PostgreSQL URL for perf history (schema unidesk_ci; secret).' },
   UNIDESK_CI_WAIT_MS: { schema: positiveMs.default(600_000), doc: 'Upper bound for any single wait (rollout, run, pull).' },
+  UNIDESK_CI_RESULTS_DIR: { schema: z.string().min(1).optional(), doc: 'Tekton-style result files (IMAGE_URL, IMAGE_DIGEST). Default: <report dir>/results.' },
+  UNIDESK_CI_IMAGE_REF: { schema: z.string().min(1).optional(), doc: 'Target of the backend-core publication; must be <registry>/unidesk/backend-core:<commit> (checked, never trusted).' },
+  UNIDESK_CI_PREWARM_IMAGES_FILE: { schema: z.string().min(1).default('k3s/ci/prewarm-images.yaml'), doc: 'ConfigMap YAML listing the images ci install prewarms (data.images, one per line).' },
+  UNIDESK_CI_PREWARM_MIRROR: { schema: loopbackRegistry.optional(), doc: 'Pull prewarm images from this loopback registry mirror instead of their own registries (the lab).' },
+  UNIDESK_CI_CONTAINERD_ADDRESS: { schema: z.string().min(1).default('/run/k3s/containerd/containerd.sock'), doc: 'The node containerd socket prewarm imports into (namespace k8s.io).' },
+  UNIDESK_CI_MIN_PULL_BYTES_PER_SEC: { schema: positiveMs.default(1_000_000), doc: 'Sustained pull throughput below this is infra.network (provider/main-server network or proxy degradation).' },
 } as const satisfies Record<string, { schema: z.ZodType; doc: string }>;
 
 export type VariableName = keyof typeof VARIABLES;
