@@ -1,0 +1,123 @@
+// A small OCI distribution client over undici: health, manifests (with their digest) and blobs.
+// Loopback registries speak plain HTTP (the D601 registry listens on 127.0.0.1:5000 only); others
+// HTTPS with the anonymous bearer-token dance. A proxy, when wanted, comes in as the dispatcher.
+import { createHash } from 'node:crypto';
+import { request, type Dispatcher } from 'undici';
+import { loopbackRegistry } from '../config.ts';
+import { CiError, type FailureClass } from '../failure.ts';
+import { bearerToken } from './token.ts';
+import { MANIFEST_ACCEPT } from './media-types.ts';
+
+export type RegistryClientOptions = {
+  /** host:port (or docker.io). */
+  registry: string;
+  dispatcher?: Dispatcher;
+  /** Class of transport failures: infra.registry for the artifact registry, infra.network for pulls through the proxy. */
+  transportFailure?: FailureClass;
+  timeoutMs?: number;
+};
+
+export type Manifest = { digest: string; mediaType: string; body: Buffer };
+type Body = Dispatcher.ResponseData<unknown>["body"];
+
+export type RegistryClient = {
+  registry: string;
+  baseUrl: string;
+  /** GET /v2/ → the HTTP status (throws on transport failure). */
+  ping: (signal?: AbortSignal) => Promise<number>;
+  /** The manifest at tag or digest, or undefined on 404. */
+  manifest: (repository: string, reference: string, signal?: AbortSignal) => Promise<Manifest | undefined>;
+  blob: (repository: string, digest: string, signal?: AbortSignal) => Promise<Buffer>;
+  /** A blob's body stream, for pulls that measure their own throughput. */
+  blobStream: (repository: string, digest: string, signal?: AbortSignal) => Promise<Body>;
+};
+
+export function registryBaseUrl(registry: string): string {
+  if (loopbackRegistry.safeParse(registry).success) return `http://${registry}`;
+  return `https://${registry === 'docker.io' ? 'registry-1.docker.io' : registry}`;
+}
+
+export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
+  const baseUrl = registryBaseUrl(o.registry);
+  const transportFailure = o.transportFailure ?? 'infra.registry';
+  const tokens = new Map<string, string>();
+
+  async function get(path: string, headers: Record<string, string>, signal?: AbortSignal, scope?: string) {
+    const url = `${baseUrl}${path}`;
+    const send = (auth?: string) =>
+      request(url, {
+        method: 'GET',
+        headers: auth ? { ...headers, authorization: `Bearer ${auth}` } : headers,
+        dispatcher: o.dispatcher,
+        signal,
+        headersTimeout: o.timeoutMs ?? 30_000,
+        bodyTimeout: o.timeoutMs ?? 30_000,
+      });
+    try {
+      let res = await send(scope ? tokens.get(scope) : undefined);
+      if (res.statusCode === 401 && scope && !tokens.has(scope)) {
+        await res.body.dump();
+        const token = await bearerToken(String(res.headers['www-authenticate'] ?? ''), scope, o.dispatcher, signal);
+        tokens.set(scope, token);
+        res = await send(token);
+      }
+      // blob downloads redirect to storage: follow once, same dispatcher
+      if ((res.statusCode === 307 || res.statusCode === 302) && res.headers.location) {
+        await res.body.dump();
+        res = await request(new URL(String(res.headers.location), url).toString(), { method: 'GET', dispatcher: o.dispatcher, signal });
+      }
+      return res;
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : e;
+      if (e instanceof CiError) throw e;
+      throw new CiError(transportFailure, `registry ${o.registry} is not reachable (${describe(e)}) at ${url}`);
+    }
+  }
+
+  const unexpected = async (res: Dispatcher.ResponseData<unknown>, what: string) => {
+    const text = (await res.body.text().catch(() => '')).slice(0, 300);
+    return new CiError(transportFailure, `registry ${o.registry}: ${what} answered HTTP ${res.statusCode} ${text}`.trim());
+  };
+
+  return {
+    registry: o.registry,
+    baseUrl,
+    async ping(signal) {
+      const res = await get('/v2/', {}, signal);
+      await res.body.dump();
+      return res.statusCode;
+    },
+    async manifest(repository, reference, signal) {
+      const res = await get(`/v2/${repository}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }, signal, `repository:${repository}:pull`);
+      if (res.statusCode === 404) {
+        await res.body.dump();
+        return undefined;
+      }
+      if (res.statusCode !== 200) throw await unexpected(res, `GET manifest ${repository}:${reference}`);
+      const body = Buffer.from(await res.body.arrayBuffer());
+      const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      const header = res.headers['docker-content-digest'];
+      // the header is authoritative when present; it must agree with the bytes we got
+      if (typeof header === 'string' && header !== computed) {
+        throw new CiError(transportFailure, `registry ${o.registry}: manifest ${repository}:${reference} has Docker-Content-Digest ${header} but its body hashes to ${computed}`);
+      }
+      const mediaType = String(res.headers['content-type'] ?? '').split(';')[0];
+      return { digest: computed, mediaType, body };
+    },
+    async blob(repository, digest, signal) {
+      const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
+      if (res.statusCode !== 200) throw await unexpected(res, `GET blob ${repository}@${digest}`);
+      return Buffer.from(await res.body.arrayBuffer());
+    },
+    async blobStream(repository, digest, signal) {
+      const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
+      if (res.statusCode !== 200) throw await unexpected(res, `GET blob ${repository}@${digest}`);
+      return res.body;
+    },
+  };
+}
+
+function describe(e: unknown): string {
+  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return err.cause?.code ?? err.code ?? err.cause?.message ?? err.message ?? String(e);
+}

@@ -1,0 +1,34 @@
+// The anonymous bearer-token exchange public registries ask for (WWW-Authenticate: Bearer
+// realm=...,service=...). The loopback registries never ask; Docker Hub and ghcr.io do.
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { CiError } from '../failure.ts';
+import { registerSecret } from '../redact.ts';
+
+const tokenResponse = z.object({ token: z.string().optional(), access_token: z.string().optional() });
+
+export function parseChallenge(header: string): Record<string, string> | undefined {
+  const m = /^Bearer\s+(.*)$/i.exec(header.trim());
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of m[1].matchAll(/(\w+)="([^"]*)"/g)) params[p[1]] = p[2];
+  return params.realm ? params : undefined;
+}
+
+export async function bearerToken(challenge: string, scope: string, dispatcher?: Dispatcher, signal?: AbortSignal): Promise<string> {
+  const params = parseChallenge(challenge);
+  if (!params) throw new CiError('infra.auth', `registry asked for credentials this CI does not have (WWW-Authenticate: ${challenge || 'none'})`);
+  const url = new URL(params.realm);
+  if (params.service) url.searchParams.set('service', params.service);
+  url.searchParams.set('scope', scope);
+  const res = await request(url.toString(), { dispatcher, signal });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new CiError('infra.auth', `registry token endpoint ${url.origin} answered HTTP ${res.statusCode} for ${scope}`);
+  }
+  const body = tokenResponse.parse(await res.body.json());
+  const token = body.token ?? body.access_token;
+  if (!token) throw new CiError('infra.auth', `registry token endpoint ${url.origin} returned no token for ${scope}`);
+  registerSecret(token);
+  return token;
+}
