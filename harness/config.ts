@@ -47,6 +47,7 @@ export const VARIABLES = {
   UNIDESK_CI_METRICS_DATABASE_URL: { schema: url.optional(), doc: 'PostgreSQL URL for perf history (schema unidesk_ci; secret).' },
   UNIDESK_CI_WAIT_MS: { schema: positiveMs.default(600_000), doc: 'Upper bound for any single wait (rollout, run, pull).' },
   UNIDESK_CI_RESULTS_DIR: { schema: z.string().min(1).optional(), doc: 'Tekton-style result files (IMAGE_URL, IMAGE_DIGEST). Default: <report dir>/results.' },
+  UNIDESK_CI_SOURCE_WORKTREE: { schema: z.string().min(1).optional(), doc: 'Publish the HEAD of this local worktree: refused when dirty or unpushed; the image is still built from a fresh clone.' },
   UNIDESK_CI_IMAGE_REF: { schema: z.string().min(1).optional(), doc: 'Target of the backend-core publication; must be <registry>/unidesk/backend-core:<commit> (checked, never trusted).' },
   UNIDESK_CI_PREWARM_IMAGES_FILE: { schema: z.string().min(1).default('k3s/ci/prewarm-images.yaml'), doc: 'ConfigMap YAML listing the images ci install prewarms (data.images, one per line).' },
   UNIDESK_CI_PREWARM_MIRROR: { schema: loopbackRegistry.optional(), doc: 'Pull prewarm images from this loopback registry mirror instead of their own registries (the lab).' },
