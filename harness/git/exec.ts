@@ -1,0 +1,37 @@
+// One git invocation: isolated environment, redacted output, classified failure.
+import { CiError, type FailureClass } from '../failure.ts';
+import { runCommand, type RunResult } from '../process/run.ts';
+import { classifyGitOutput } from './classify.ts';
+import { gitEnv, type GitAccess } from './env.ts';
+
+export type GitRunOptions = GitAccess & {
+  cwd?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onLine?: (line: string) => void;
+  /** Failure class when the output matches no known pattern (remote operations: network). */
+  fallback?: FailureClass;
+  /** Set when the caller interprets a non-zero exit itself. */
+  allowFailure?: boolean;
+  /** Extra variables for the git child (e.g. fixed commit dates). */
+  extraEnv?: NodeJS.ProcessEnv;
+};
+
+export async function git(args: readonly string[], o: GitRunOptions = {}): Promise<RunResult> {
+  let r: RunResult;
+  try {
+    r = await runCommand('git', args, { cwd: o.cwd, env: gitEnv(o, { ...process.env, ...o.extraEnv }), signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CiError('input', 'git is not installed; install it with: apt-get install -y git');
+    }
+    throw new CiError('infra.network', `git was aborted: ${(e as Error).message}`);
+  }
+  if (r.exitCode === 0 || o.allowFailure) return r;
+  if (r.timedOut) {
+    throw new CiError('infra.network', `${r.command} timed out after ${o.timeoutMs} ms`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+  }
+  const { failureClass, why } = classifyGitOutput(r.tail, o.fallback);
+  const firstFatal = r.tail.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? r.tail.split('\n').at(-1) ?? '';
+  throw new CiError(failureClass, `${why}: ${firstFatal}`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+}
