@@ -15,12 +15,10 @@ const INHERITED_PROXY_VARS = ['http_proxy', 'https_proxy', 'all_proxy', 'no_prox
 
 export function gitEnv(access: GitAccess = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  for (const k of INHERITED_PROXY_VARS) delete env[k];
+  for (const k of [...INHERITED_PROXY_VARS, 'GIT_ASKPASS', 'SSH_ASKPASS']) delete env[k];
   for (const k of Object.keys(env)) if (k.startsWith('GIT_CONFIG_')) delete env[k];
   Object.assign(env, {
     GIT_TERMINAL_PROMPT: '0',
-    GIT_ASKPASS: '/bin/false',
-    SSH_ASKPASS: '/bin/false',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     LC_ALL: 'C',

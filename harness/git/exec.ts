@@ -32,6 +32,7 @@ export async function git(args: readonly string[], o: GitRunOptions = {}): Promi
     throw new CiError('infra.network', `${r.command} timed out after ${o.timeoutMs} ms`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
   }
   const { failureClass, why } = classifyGitOutput(r.tail, o.fallback);
-  const firstFatal = r.tail.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? r.tail.split('\n').at(-1) ?? '';
+  const lines = r.tail.split('\n');
+  const firstFatal = lines.find((l) => l.startsWith('fatal:')) ?? lines.find((l) => l.startsWith('error:')) ?? lines.at(-1) ?? '';
   throw new CiError(failureClass, `${why}: ${firstFatal}`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
 }
