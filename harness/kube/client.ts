@@ -1,0 +1,76 @@
+// The Kubernetes client: kubeconfig (UNIDESK_CI_KUBECONFIG / KUBECONFIG, optional context) or the
+// in-cluster service account. It never goes through a proxy: HTTP(S)_PROXY/ALL_PROXY (and Node's
+// NODE_USE_ENV_PROXY global dispatcher) are bypassed by an explicit undici Agent on every request,
+// and a kubeconfig `proxy-url` is refused (seed: steps calling the API clear proxy variables).
+import { existsSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+import { Agent } from 'undici';
+import { CiError } from '../failure.ts';
+import { registerSecret } from '../redact.ts';
+
+const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** A KubeConfig whose requests always carry a direct (proxy-free) dispatcher, optionally impersonating a user. */
+export class DirectKubeConfig extends k8s.KubeConfig {
+  impersonateUser: string | undefined;
+  directAgent: Agent | undefined;
+
+  override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
+    const cluster = this.getCurrentCluster();
+    if (cluster?.proxyUrl) {
+      throw new CiError('input', `kubeconfig cluster ${cluster.name} sets proxy-url; the Kubernetes API must be reached directly, never through a proxy`);
+    }
+    await super.applySecurityAuthentication(context);
+    // client-node leaves the dispatcher unset when no TLS options apply; then the global (possibly env-proxy) one would be used
+    if (context.getDispatcher() === undefined) {
+      this.directAgent ??= new Agent();
+      context.setDispatcher(this.directAgent);
+    }
+    if (this.impersonateUser) context.setHeaderParam('Impersonate-User', this.impersonateUser);
+  }
+}
+
+export type KubeConfigSource = { kubeconfig?: string; context?: string };
+
+export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string | undefined> = process.env): DirectKubeConfig {
+  const kc = new DirectKubeConfig();
+  if (src.kubeconfig) {
+    if (!existsSync(src.kubeconfig)) {
+      throw new CiError('input', `kubeconfig ${src.kubeconfig} does not exist (UNIDESK_CI_KUBECONFIG or KUBECONFIG)`);
+    }
+    try {
+      kc.loadFromFile(src.kubeconfig);
+    } catch (e) {
+      throw new CiError('input', `kubeconfig ${src.kubeconfig} cannot be read: ${(e as Error).message}`);
+    }
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
+    kc.loadFromCluster();
+  } else {
+    throw new CiError('input', 'no Kubernetes credentials: set UNIDESK_CI_KUBECONFIG (or KUBECONFIG), or run in a pod with a service account');
+  }
+  if (src.context) {
+    if (!kc.getContextObject(src.context)) {
+      throw new CiError('input', `UNIDESK_CI_KUBE_CONTEXT=${src.context}: no such context in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(src.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new CiError('input', `kubeconfig has no cluster for context ${kc.getCurrentContext() || '(none)'}`);
+  if (cluster.proxyUrl) {
+    throw new CiError('input', `kubeconfig cluster ${cluster.name} sets proxy-url; the Kubernetes API must be reached directly, never through a proxy`);
+  }
+  registerSecret(kc.getCurrentUser()?.token);
+  return kc;
+}
+
+/** The same cluster and credentials, acting as another user (kubectl --as): e.g. the runner service account. */
+export function impersonating(kc: DirectKubeConfig, user: string): DirectKubeConfig {
+  const other = new DirectKubeConfig();
+  other.loadFromString(kc.exportConfig());
+  other.impersonateUser = user;
+  return other;
+}
+
+export function serviceAccountUser(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}

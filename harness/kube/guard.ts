@@ -1,0 +1,90 @@
+// The write guard: decides, before anything is sent, whether the harness may write an object.
+// Allowed: namespace unidesk-ci and the namespaces this run created (unidesk-ci-e2e-<run-id>,
+// labelled unidesk.ai/ci-run=<run-id>). Cluster-scoped writes: only the run's own namespace
+// (create/delete), the janitor deleting an expired run namespace, and the two install-time
+// objects of k3s/ci (Namespace unidesk-ci; a binding of the standard Triggers ClusterRole to a
+// unidesk-ci service account). Everything else is refused with an `input` CiError naming the object.
+import { CI_NAMESPACE, E2E_NAMESPACE_PREFIX } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
+
+export const RUN_LABEL = 'unidesk.ai/ci-run';
+export const EXPIRES_ANNOTATION = 'unidesk.ai/ci-expires-at';
+export const TRIGGERS_CLUSTER_ROLES = ['tekton-triggers-eventlistener-clusterroles', 'tekton-triggers-eventlistener-roles'];
+
+export type WriteVerb = 'create' | 'update' | 'patch' | 'apply' | 'delete';
+
+export type WriteIntent = {
+  verb: WriteVerb;
+  ref: ObjectRef;
+  /** From discovery: a namespaced kind; its namespace is the one the request would go to. */
+  namespaced: boolean;
+  /** The body being written (create/apply/update), or for a janitor delete the live object. */
+  object?: Manifest;
+  /** A janitor delete of another run's expired namespace. */
+  janitor?: { now: Date };
+};
+
+export type GuardScope = { runId: string; runNamespaces: ReadonlySet<string> };
+
+export class WriteRefused extends CiError {
+  constructor(intent: WriteIntent, why: string) {
+    super('input', `write guard: refused ${intent.verb} ${describeRef(intent.ref)}: ${why}`, {
+      hint: `the harness may only write in ${CI_NAMESPACE} and this run's ${E2E_NAMESPACE_PREFIX}<run-id> namespace`,
+    });
+    this.name = 'input';
+  }
+}
+
+export function runNamespaceName(runId: string): string {
+  return `${E2E_NAMESPACE_PREFIX}${runId}`;
+}
+
+export function checkWrite(intent: WriteIntent, scope: GuardScope): void {
+  const { ref } = intent;
+  if (intent.namespaced) {
+    const ns = ref.namespace;
+    if (!ns) throw new WriteRefused(intent, 'no namespace given (the client would default it)');
+    if (ns === CI_NAMESPACE || scope.runNamespaces.has(ns)) return;
+    throw new WriteRefused(intent, `namespace ${ns} is neither ${CI_NAMESPACE} nor a namespace run ${scope.runId} created`);
+  }
+  if (ref.apiVersion === 'v1' && ref.kind === 'Namespace') return checkNamespaceWrite(intent, scope);
+  if (ref.kind === 'ClusterRoleBinding' && ref.apiVersion === 'rbac.authorization.k8s.io/v1') return checkTriggersBinding(intent);
+  throw new WriteRefused(intent, 'cluster-scoped writes are not allowed');
+}
+
+function checkNamespaceWrite(intent: WriteIntent, scope: GuardScope): void {
+  const { ref, verb, object } = intent;
+  const own = runNamespaceName(scope.runId);
+  if (ref.name === own) {
+    if (verb === 'delete') return;
+    if ((verb === 'create' || verb === 'apply') && object?.metadata.labels?.[RUN_LABEL] === scope.runId) return;
+    throw new WriteRefused(intent, `the run namespace may only be created (labelled ${RUN_LABEL}=${scope.runId}) or deleted`);
+  }
+  if (ref.name === CI_NAMESPACE) {
+    if (verb === 'apply') return;
+    throw new WriteRefused(intent, `namespace ${CI_NAMESPACE} may only be applied (k3s/ci), never ${verb}d`);
+  }
+  if (verb === 'delete' && intent.janitor && ref.name.startsWith(E2E_NAMESPACE_PREFIX)) {
+    const suffix = ref.name.slice(E2E_NAMESPACE_PREFIX.length);
+    const labels = object?.metadata.labels ?? {};
+    const expires = Date.parse(object?.metadata.annotations?.[EXPIRES_ANNOTATION] ?? '');
+    if (labels[RUN_LABEL] !== suffix) throw new WriteRefused(intent, `not a CI run namespace (label ${RUN_LABEL} is not ${suffix})`);
+    if (!(expires < intent.janitor.now.getTime())) throw new WriteRefused(intent, `not expired (${EXPIRES_ANNOTATION} missing or in the future)`);
+    return;
+  }
+  throw new WriteRefused(intent, `namespace ${ref.name} is neither ${CI_NAMESPACE} nor this run's ${own}`);
+}
+
+function checkTriggersBinding(intent: WriteIntent): void {
+  const o = intent.object as (Manifest & { roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; namespace?: string }> }) | undefined;
+  const ok =
+    intent.verb === 'apply' &&
+    o?.roleRef?.kind === 'ClusterRole' &&
+    TRIGGERS_CLUSTER_ROLES.includes(o.roleRef.name ?? '') &&
+    (o.subjects ?? []).length > 0 &&
+    (o.subjects ?? []).every((s) => s.kind === 'ServiceAccount' && s.namespace === CI_NAMESPACE);
+  if (!ok) {
+    throw new WriteRefused(intent, `only applying a binding of a standard Tekton Triggers ClusterRole to ${CI_NAMESPACE} service accounts is allowed cluster-wide`);
+  }
+}

@@ -1,0 +1,30 @@
+// harness/kube — the only way the harness talks to Kubernetes.
+//
+//   connectKube({kubeconfig, context, runId}) / kubeForRun(config) → Kube   client, never via a proxy
+//   write(kube, {verb, ref, object}, send)      the one door for writes: the write guard runs first
+//   applyObjects / applyManifests(kube, path)   server-side apply (manager unidesk-ci) → created/changed/unchanged
+//   createRunNamespace(kube, {reportDir})       unidesk-ci-e2e-<run-id>, `await using`, teardown + signals + diagnostics
+//   deleteExpiredRunNamespaces(kube)            the janitor (global setup)
+//   waitForRollout(kube, ns, name, {timeoutMs}) kubectl's rollout rules on the main resource; fails fast on ProgressDeadlineExceeded
+//   serviceProxyEndpoint(kube, target)          {baseUrl, dispatcher, headers} for timing undici `request` yourself
+//   serviceProxyRequest / serviceProxyJson      GET/POST through the API server's service proxy
+//   deleteAndWait(kube, ref, {timeoutMs})       delete (guarded) and wait until gone
+//   canI(kube, query, as?)                      SelfSubjectAccessReview, optionally impersonating
+//
+// Refused writes throw WriteRefused (a CiError of class `input`) naming kind, namespace and name.
+export { DirectKubeConfig, impersonating, loadKubeConfig, serviceAccountUser } from './client.ts';
+export { FIELD_MANAGER, ScopedObjectApi, connectKube, kubeForRun, kubeFromConfig, type Kube } from './kube.ts';
+export { EXPIRES_ANNOTATION, RUN_LABEL, TRIGGERS_CLUSTER_ROLES, WriteRefused, checkWrite, runNamespaceName, type WriteIntent, type WriteVerb } from './guard.ts';
+export { guardWrite, write, type WriteRequest } from './write.ts';
+export { applyManifests, applyObject, applyObjects, summarize, type ApplyOutcome, type ApplyResult } from './apply.ts';
+export { loadManifests, parseManifestFile, parseManifestText, type SourcedManifest } from './manifests.ts';
+export { asHeader, describeRef, manifestSchema, refOf, type Manifest, type ObjectRef } from './objects.ts';
+export { createRunNamespace, type RunNamespace, type RunNamespaceOptions } from './namespace.ts';
+export { deleteExpiredRunNamespaces, type JanitorResult } from './janitor.ts';
+export { saveDiagnostics } from './diagnostics.ts';
+export { deleteAndWait, waitGone, type DeleteOptions } from './delete.ts';
+export { rolloutState, waitForRollout, type RolloutOptions, type RolloutState } from './rollout.ts';
+export { serviceProxyBase, serviceProxyEndpoint, serviceProxyJson, serviceProxyRequest, type ProxyRequest, type ProxyResponse, type ServiceProxyEndpoint, type ServiceTarget } from './service-proxy.ts';
+export { canI, describeQuery, type AccessQuery } from './access-review.ts';
+export { isNotFound, kubeError, statusOf } from './errors.ts';
+export { poll, type PollOptions, type PollState } from './wait.ts';

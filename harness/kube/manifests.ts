@@ -1,0 +1,58 @@
+// Reading manifests: a directory with kustomization.yaml (its `resources` order), a directory of
+// *.yaml (name order), or one multi-document file. Each document is checked to be an object with
+// apiVersion, kind and metadata.name; the message names the file and document.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { CiError } from '../failure.ts';
+import { manifestSchema, type Manifest } from './objects.ts';
+
+const kustomizationSchema = z.looseObject({ resources: z.array(z.string().min(1)).min(1) });
+
+export type SourcedManifest = { object: Manifest; file: string; index: number };
+
+export async function loadManifests(path: string): Promise<SourcedManifest[]> {
+  const info = await stat(path).catch(() => {
+    throw new CiError('input', `manifests: ${path} does not exist`);
+  });
+  if (!info.isDirectory()) return parseManifestFile(path);
+  const files = await manifestFiles(path);
+  const out: SourcedManifest[] = [];
+  for (const f of files) out.push(...(await parseManifestFile(f)));
+  return out;
+}
+
+async function manifestFiles(dir: string): Promise<string[]> {
+  const kustomization = join(dir, 'kustomization.yaml');
+  const text = await readFile(kustomization, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  }
+  const parsed = kustomizationSchema.safeParse(parseAllDocuments(text)[0]?.toJS());
+  if (!parsed.success) throw new CiError('input', `${kustomization}: expected a non-empty resources list (${parsed.error.issues[0]?.message})`);
+  return parsed.data.resources.map((r) => join(dir, r));
+}
+
+export async function parseManifestFile(file: string): Promise<SourcedManifest[]> {
+  const text = await readFile(file, 'utf8').catch((e: Error) => {
+    throw new CiError('input', `manifests: cannot read ${file}: ${e.message}`);
+  });
+  return parseManifestText(text, file);
+}
+
+export function parseManifestText(text: string, file = '<inline>'): SourcedManifest[] {
+  const out: SourcedManifest[] = [];
+  parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length) throw new CiError('input', `${file} document ${index + 1}: invalid YAML: ${doc.errors[0]!.message}`);
+    const value = doc.toJS();
+    if (value === null || value === undefined) return; // empty document (e.g. a trailing ---)
+    const parsed = manifestSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new CiError('input', `${file} document ${index + 1}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    out.push({ object: parsed.data, file, index });
+  });
+  return out;
+}

@@ -1,0 +1,71 @@
+// Requests to a Service through the API server's service proxy
+// (/api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH), with the kubeconfig's auth and the
+// client's direct dispatcher. `serviceProxyEndpoint` hands out url + dispatcher + headers so a
+// caller (the perf probe) can time undici `request` calls itself (TTFB, total).
+import * as k8s from '@kubernetes/client-node';
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { CiError } from '../failure.ts';
+import { kubeError } from './errors.ts';
+import type { Kube } from './kube.ts';
+
+export type ServiceTarget = { namespace: string; service: string; port?: string | number };
+
+export type ServiceProxyEndpoint = {
+  /** Base URL ending in `/proxy`; append `/api/...`. */
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  headers: Record<string, string>;
+};
+
+export function serviceProxyBase(kube: Kube, t: ServiceTarget): string {
+  const server = kube.kc.getCurrentCluster()?.server?.replace(/\/+$/, '') ?? '';
+  const svc = t.port === undefined ? t.service : `${t.service}:${t.port}`;
+  return `${server}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/services/${encodeURIComponent(svc)}/proxy`;
+}
+
+export async function serviceProxyEndpoint(kube: Kube, t: ServiceTarget): Promise<ServiceProxyEndpoint> {
+  const baseUrl = serviceProxyBase(kube, t);
+  const ctx = new k8s.RequestContext(baseUrl, k8s.HttpMethod.GET);
+  await kube.kc.applySecurityAuthentication(ctx);
+  return { baseUrl, dispatcher: ctx.getDispatcher() as Dispatcher, headers: { ...ctx.getHeaders() } };
+}
+
+export type ProxyRequest = { method?: 'GET' | 'POST'; path: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
+export type ProxyResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
+
+export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: ProxyRequest): Promise<ProxyResponse> {
+  const ep = await serviceProxyEndpoint(kube, t);
+  const path = r.path.startsWith('/') ? r.path : `/${r.path}`;
+  const json = r.body === undefined ? undefined : JSON.stringify(r.body);
+  const what = `${r.method ?? 'GET'} ${t.service} ${path} via service proxy in ${t.namespace}`;
+  try {
+    const res = await request(ep.baseUrl + path, {
+      method: r.method ?? 'GET',
+      dispatcher: ep.dispatcher,
+      headers: { ...ep.headers, accept: 'application/json, */*', ...(json ? { 'content-type': 'application/json' } : {}), ...r.headers },
+      body: json,
+      signal: r.signal,
+    });
+    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+  } catch (e) {
+    throw kubeError(e, what);
+  }
+}
+
+/** GET/POST expecting 2xx JSON of a given shape; a proxy error (503 no endpoints) is infra.cluster. */
+export async function serviceProxyJson<S extends z.ZodType>(kube: Kube, t: ServiceTarget, r: ProxyRequest, schema: S): Promise<z.infer<S>> {
+  const res = await serviceProxyRequest(kube, t, r);
+  const what = `${r.method ?? 'GET'} ${r.path} on service ${t.namespace}/${t.service}`;
+  if (res.status === 503 || res.status === 502) throw new CiError('infra.cluster', `${what}: HTTP ${res.status} from the service proxy: ${res.text.slice(0, 300)}`);
+  if (res.status < 200 || res.status > 299) throw new CiError('app', `${what}: HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(res.text);
+  } catch {
+    throw new CiError('app', `${what}: response is not JSON: ${res.text.slice(0, 200)}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CiError('app', `${what}: unexpected response: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
