@@ -1,0 +1,47 @@
+// Build from a fresh clone of the resolved commit (never the caller's tree), in a temp dir that
+// is removed afterwards; then push with --digestfile.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cloneAt } from '../../git/clone.ts';
+import { git } from '../../git/exec.ts';
+import { gitAccessFrom } from '../../git/access.ts';
+import { BACKEND_CORE_REPOSITORY } from '../../registry/tag-policy.ts';
+import { buildImage, pushImage } from '../buildah.ts';
+import { BACKEND_CORE_DOCKERFILE, backendCoreLabels } from '../labels.ts';
+import { need, type Publication } from './state.ts';
+
+export async function buildFromFreshClone(p: Publication): Promise<void> {
+  if (p.existing) return;
+  const commit = need(p.commit, 'the commit');
+  const dir = await mkdtemp(join(tmpdir(), 'unidesk-ci-artifact-'));
+  try {
+    const access = { ...gitAccessFrom(p.config), remote: p.remote, signal: p.signal };
+    p.log(`artifact: cloning ${p.remote} at ${commit}`);
+    await cloneAt({ ...access, commit, dir: join(dir, 'src') });
+    // created = the commit's time: the same commit always gets the same label set
+    const created = (await git(['show', '-s', '--format=%cI', commit], { cwd: join(dir, 'src'), fallback: 'input' })).stdout.trim();
+    const labels = backendCoreLabels({ commit, sourceRepo: p.remote, created: new Date(created).toISOString() });
+    const localImage = `localhost/${BACKEND_CORE_REPOSITORY}:${commit}`;
+    p.log(`artifact: buildah build ${BACKEND_CORE_DOCKERFILE} → ${localImage}`);
+    await buildImage({ contextDir: join(dir, 'src'), dockerfile: BACKEND_CORE_DOCKERFILE, tag: localImage, labels }, {
+      env: p.env,
+      signal: p.signal,
+      timeoutMs: p.config.waitMs,
+      onLine: (l) => p.log(`buildah: ${l}`),
+    });
+    p.labels = labels;
+    p.localImage = localImage;
+    p.built = true;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function pushBuiltImage(p: Publication): Promise<void> {
+  if (p.existing) return;
+  const imageRef = need(p.imageRef, 'the image reference');
+  p.log(`artifact: buildah push → ${imageRef}`);
+  p.digest = await pushImage(need(p.localImage, 'the built image'), imageRef, { env: p.env, signal: p.signal, timeoutMs: p.config.waitMs });
+  p.log(`artifact: pushed ${imageRef} as ${p.digest}`);
+}

@@ -1,0 +1,31 @@
+// Verify through the registry API, then hand the ref and digest on as deployment input.
+// CI is only the producer: nothing here restarts, applies or edits deploy.json.
+import { verifyPublishedImage } from '../../registry/labels.ts';
+import { BACKEND_CORE_REPOSITORY } from '../../registry/tag-policy.ts';
+import { writeArtifactRecord, writeTektonResults, type ArtifactRecord } from '../results.ts';
+import { need, type Publication } from './state.ts';
+
+export async function verifyInRegistry(p: Publication): Promise<void> {
+  const commit = need(p.commit, 'the commit');
+  await verifyPublishedImage(p.registry, BACKEND_CORE_REPOSITORY, commit, { digest: need(p.digest, 'the digest'), labels: need(p.labels, 'the labels') }, p.signal);
+  p.log(`artifact: verified ${p.imageRef}@${p.digest} and its labels through ${p.registry.baseUrl}`);
+}
+
+export async function writeOutputs(p: Publication): Promise<ArtifactRecord & { recordFile: string }> {
+  const imageRef = need(p.imageRef, 'the image reference');
+  const digest = need(p.digest, 'the digest');
+  const record: ArtifactRecord = {
+    serviceId: 'backend-core',
+    commit: need(p.commit, 'the commit'),
+    imageRef,
+    imageDigest: digest,
+    pinnedRef: `${imageRef}@${digest}`,
+    sourceRepo: p.remote,
+    labels: need(p.labels, 'the labels'),
+    built: p.built,
+    publishedAt: new Date().toISOString(),
+  };
+  await writeTektonResults(p.resultsDir, { IMAGE_URL: imageRef, IMAGE_DIGEST: digest });
+  const recordFile = await writeArtifactRecord(p.config.reportDir, record);
+  return { ...record, recordFile };
+}

@@ -1,0 +1,47 @@
+// One backend-core publication: the facts its steps learn, in order. Steps are plain functions
+// over this state so the artifact gate runs them as JUnit steps and the CLI runs them in a row.
+import { join } from 'node:path';
+import type { RunConfig } from '../../config.ts';
+import { required } from '../../config.ts';
+import { createRegistryClient, type RegistryClient } from '../../registry/client.ts';
+import type { RemoteImage } from '../../registry/labels.ts';
+
+export type PublishContext = {
+  config: RunConfig;
+  /** Environment for child processes (buildah storage/registries configuration). */
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+};
+
+export type Publication = PublishContext & {
+  remote: string;
+  registry: RegistryClient;
+  resultsDir: string;
+  commit?: string;
+  imageRef?: string;
+  labels?: Record<string, string>;
+  /** The tag already held this commit's image (republish). */
+  existing?: RemoteImage;
+  /** Local image name built by buildah. */
+  localImage?: string;
+  digest?: string;
+  built: boolean;
+};
+
+export function startPublication(ctx: PublishContext): Publication {
+  const remote = required(ctx.config.repoUrl, 'UNIDESK_CI_REPO_URL', 'the Git remote the backend-core image is built from');
+  return {
+    ...ctx,
+    remote,
+    registry: createRegistryClient({ registry: ctx.config.registry, timeoutMs: 30_000 }),
+    resultsDir: ctx.config.raw.UNIDESK_CI_RESULTS_DIR ?? join(ctx.config.reportDir, 'results'),
+    built: false,
+  };
+}
+
+/** A fact a later step needs; missing means the steps ran out of order. */
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`publication: ${what} is not known yet (steps ran out of order)`);
+  return value;
+}
