@@ -1,0 +1,133 @@
+// Policies over the k3s/ci manifests (static tests and the install gate use them):
+// no `latest`, no wildcard or /status RBAC and nothing cluster-wide beyond the standard Triggers
+// ClusterRoles, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
+// secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps.
+import { CI_NAMESPACE } from '../config.ts';
+import { TRIGGERS_CLUSTER_ROLES } from './guard.ts';
+import { unpinnedReason } from './images.ts';
+import { describeRef, refOf, type Manifest } from './objects.ts';
+
+export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
+export const REQUIRED_NO_PROXY = ['code-queue-ci-read', 'd601-tcp-egress-gateway', 'unidesk-ci-git-mirror', '.svc', 'kubernetes.default.svc'];
+export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'];
+/** Gates whose step calls the Kubernetes API (proxy cleared) vs. downloads through the egress proxy. */
+export const KUBE_GATES = ['install', 'perf', 'dev-e2e'];
+export const EGRESS_GATES = ['commit', 'artifact'];
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass']);
+
+type Any = Record<string, any>; // manifests are free-form YAML here; each rule reads what it needs
+export type Violation = { object: string; rule: string; message: string };
+
+export function policyViolations(objects: readonly Manifest[]): Violation[] {
+  const out: Violation[] = [];
+  for (const o of objects) {
+    const add = (rule: string, message: string) => out.push({ object: describeRef(refOf(o)), rule, message });
+    namespaceRule(o, add);
+    rbacRule(o as Any, add);
+    listenerRule(o as Any, add);
+    for (const { image, where } of imagesOf(o as Any)) {
+      const why = unpinnedReason(image);
+      if (why) add('pinned-images', `${where}: ${why}`);
+    }
+    for (const s of stepsOf(o as Any)) stepProxyRule(s, add);
+  }
+  return out;
+}
+
+type Add = (rule: string, message: string) => void;
+
+function namespaceRule(o: Manifest, add: Add): void {
+  if (CLUSTER_SCOPED.has(o.kind)) {
+    const allowed = (o.kind === 'Namespace' && o.metadata.name === CI_NAMESPACE) || o.kind === 'ClusterRoleBinding';
+    if (!allowed) add('namespace', `cluster-scoped ${o.kind} is not allowed in k3s/ci`);
+  } else if (o.metadata.namespace !== CI_NAMESPACE) {
+    add('namespace', `must be in namespace ${CI_NAMESPACE}, found ${o.metadata.namespace ?? '(none: would default)'}`);
+  }
+  for (const t of (o as Any).spec?.resourcetemplates ?? []) {
+    if (t?.metadata?.namespace && t.metadata.namespace !== CI_NAMESPACE) add('namespace', `resource template ${t.kind} targets namespace ${t.metadata.namespace}`);
+  }
+}
+
+function rbacRule(o: Any, add: Add): void {
+  if (o.kind === 'Role' || o.kind === 'ClusterRole') {
+    if (o.kind === 'ClusterRole') add('rbac', 'no ClusterRole may be defined (nothing cluster-wide beyond the standard Triggers ClusterRoles)');
+    for (const [i, r] of (o.rules ?? []).entries()) {
+      for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
+        if ((r[field] ?? []).includes('*')) add('rbac', `rules[${i}].${field} contains a wildcard`);
+      }
+      for (const res of r.resources ?? []) if (/\/status$/.test(res)) add('rbac', `rules[${i}] grants ${res} (the rollout poll reads the main resource)`);
+      if (r.nonResourceURLs) add('rbac', `rules[${i}] grants nonResourceURLs`);
+    }
+  }
+  if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
+    const ref = o.roleRef ?? {};
+    if (ref.kind === 'ClusterRole' && !TRIGGERS_CLUSTER_ROLES.includes(ref.name)) add('rbac', `binds ClusterRole ${ref.name}; only the standard Triggers ClusterRoles may be bound`);
+    if (o.kind === 'ClusterRoleBinding' && ref.name !== 'tekton-triggers-eventlistener-clusterroles') add('rbac', `ClusterRoleBinding to ${ref.name}; only tekton-triggers-eventlistener-clusterroles may be bound cluster-wide`);
+    for (const s of o.subjects ?? []) {
+      if (s.kind !== 'ServiceAccount' || s.namespace !== CI_NAMESPACE) add('rbac', `subject ${s.kind} ${s.namespace ?? ''}/${s.name} is not a ${CI_NAMESPACE} service account`);
+    }
+  }
+}
+
+function listenerRule(o: Any, add: Add): void {
+  if (o.kind === 'Ingress' || o.kind === 'Route' || o.kind === 'Gateway' || o.kind === 'HTTPRoute') add('listener', `${o.kind} exposes CI outside the cluster`);
+  if (o.kind === 'Service' && o.spec?.type && o.spec.type !== 'ClusterIP') add('listener', `Service type ${o.spec.type}; only ClusterIP is allowed`);
+  if (o.kind !== 'EventListener') return;
+  const type = o.spec?.resources?.kubernetesResource?.serviceType;
+  if (type !== 'ClusterIP') add('listener', `EventListener serviceType must be ClusterIP explicitly, found ${type ?? '(unset)'}`);
+  for (const t of o.spec?.triggers ?? []) {
+    const github = (t.interceptors ?? []).find((i: Any) => i.ref?.name === 'github');
+    const secretRef = github?.params?.find((p: Any) => p.name === 'secretRef')?.value;
+    if (!secretRef?.secretName || !secretRef?.secretKey) add('listener', `trigger ${t.name}: GitHub interceptor with a secretRef (secretName, secretKey) is required`);
+  }
+}
+
+function imagesOf(o: Any): Array<{ image: string; where: string }> {
+  const out: Array<{ image: string; where: string }> = [];
+  for (const s of stepsOf(o)) if (s.step.image !== undefined) out.push({ image: String(s.step.image), where: `step ${s.task}/${s.step.name}` });
+  for (const c of [...(o.spec?.template?.spec?.containers ?? []), ...(o.spec?.template?.spec?.initContainers ?? [])]) out.push({ image: String(c.image), where: `container ${c.name}` });
+  if (o.kind === 'ConfigMap' && typeof o.data?.images === 'string') {
+    for (const line of o.data.images.split('\n').map((l: string) => l.trim()).filter(Boolean)) out.push({ image: line, where: 'prewarm list' });
+  }
+  return out;
+}
+
+export type StepOf = { task: string; step: Any };
+
+/** Steps of a Task, of Pipeline-embedded taskSpecs and of sidecars/stepTemplates. */
+export function stepsOf(o: Any): StepOf[] {
+  const specs: Array<[string, Any]> = [];
+  if (o.kind === 'Task') specs.push([o.metadata.name, o.spec ?? {}]);
+  if (o.kind === 'Pipeline') for (const t of [...(o.spec?.tasks ?? []), ...(o.spec?.finally ?? [])]) if (t.taskSpec) specs.push([`${o.metadata.name}/${t.name}`, t.taskSpec]);
+  const out: StepOf[] = [];
+  for (const [task, spec] of specs) {
+    for (const step of [...(spec.steps ?? []), ...(spec.sidecars ?? [])]) out.push({ task, step });
+    if (spec.stepTemplate) out.push({ task, step: { name: 'stepTemplate', ...spec.stepTemplate } });
+  }
+  return out;
+}
+
+/** The gate a step runs (`vitest run ... suites/<gate>`), if any. */
+export function gateOfStep(step: Any): string | undefined {
+  const text = [step.script, ...(step.command ?? []), ...(step.args ?? [])].filter(Boolean).join(' ');
+  return /vitest run\b.*\bsuites\/([a-z0-9-]+)/.exec(text)?.[1];
+}
+
+function stepProxyRule({ task, step }: StepOf, add: Add): void {
+  const gate = gateOfStep(step);
+  if (!gate) return;
+  const env = new Map<string, string>((step.env ?? []).map((e: Any) => [e.name, e.value]));
+  const where = `step ${task}/${step.name} (suites/${gate})`;
+  if (KUBE_GATES.includes(gate)) {
+    for (const v of PROXY_VARIABLES) if (env.get(v) !== '') add('proxy', `${where} calls the Kubernetes API: ${v} must be cleared (value "")`);
+  } else if (EGRESS_GATES.includes(gate)) {
+    for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) if (env.get(v) !== EGRESS_PROXY) add('proxy', `${where}: ${v} must be ${EGRESS_PROXY}`);
+    for (const v of ['NO_PROXY', 'no_proxy']) {
+      const list = (env.get(v) ?? '').split(',');
+      const missing = REQUIRED_NO_PROXY.filter((h) => !list.includes(h));
+      if (missing.length) add('proxy', `${where}: ${v} lacks ${missing.join(', ')}`);
+    }
+  } else {
+    add('proxy', `${where}: unknown gate ${gate}`);
+  }
+}
