@@ -5,6 +5,15 @@ import type { TestProject } from 'vitest/node';
 import { GATES, loadConfig, type Gate } from '../harness/config.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { setupSteps } from './setup-steps.ts';
+import { resolve } from 'node:path';
+import { stampJUnitFile } from '../harness/report/junit-properties.ts';
+
+/** The --outputFile.junit of this Vitest invocation: written before global teardown runs. */
+function junitOutput(project: TestProject): string | undefined {
+  const out = project.vitest.config.outputFile as string | Record<string, string> | undefined;
+  const file = typeof out === 'string' ? out : out?.junit;
+  return file ? resolve(project.vitest.config.root, file) : undefined;
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const gate = project.name as Gate;
@@ -38,6 +47,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const errors: string[] = [];
     for (const t of [...teardowns].reverse()) await t().catch((e: Error) => errors.push(e.message));
     if (errors.length) console.error(`global teardown: ${errors.join('; ')}`);
+    // run-level facts at testsuite level (architecture.md, Reports)
+    const junit = junitOutput(project);
+    if (junit) await stampJUnitFile(junit).catch((e: Error) => console.error(`global teardown: JUnit properties: ${e.message}`));
   };
   return teardown;
 }

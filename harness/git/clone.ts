@@ -12,7 +12,7 @@ export async function cloneAt(o: CloneOptions): Promise<void> {
   if (!FULL_SHA.test(o.commit)) throw new CiError('input', `cloneAt needs a full 40-character commit, got ${JSON.stringify(o.commit)}: resolve the revision first`);
   await mkdir(o.dir, { recursive: true });
   if ((await readdir(o.dir)).length > 0) throw new CiError('input', `clone target ${o.dir} is not empty: a CI checkout always starts fresh`);
-  await git(['clone', '--no-checkout', '--progress', '--', o.remote, o.dir], o);
+  await git(['clone', '--no-checkout', '--', o.remote, o.dir], o);
   const co = await git(['checkout', '--quiet', '--detach', o.commit, '--'], { cwd: o.dir, signal: o.signal, allowFailure: true });
   if (co.exitCode !== 0) {
     throw new CiError('input', `commit ${o.commit} is not in the clone of ${o.remote}: it was never pushed (or was force-pushed away)`, { command: co.command, exitCode: co.exitCode, outputTail: co.tail });
