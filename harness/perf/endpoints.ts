@@ -1,0 +1,13 @@
+// Budget endpoint name → the Code Queue path the probe requests for the discovered task.
+import type { DiscoveredTask } from './discovery.ts';
+
+export function endpointPath(endpoint: string, task: DiscoveredTask | undefined): string {
+  if (endpoint === 'overview') return '/api/tasks/overview';
+  if (!task) throw new Error(`endpoint ${endpoint} needs a discovered task`);
+  switch (endpoint) {
+    case 'trace-summary': return `/api/tasks/${task.taskId}/trace-summary`;
+    case 'trace-steps': return `/api/tasks/${task.taskId}/trace-steps`;
+    case 'trace-step': return `/api/tasks/${task.taskId}/trace-step?seq=${task.stepSeq}`;
+    default: throw new Error(`unknown endpoint ${endpoint}`);
+  }
+}

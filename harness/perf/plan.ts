@@ -1,0 +1,25 @@
+// The sampling plan: the cold first overview alone, then rounds that interleave the endpoints
+// round-robin (overview, trace-summary, trace-steps, trace-step, overview, ...) so a slow phase of
+// the machine hits every endpoint alike instead of one endpoint's whole population.
+import type { Budget } from '../budgets/schema.ts';
+
+export type PlannedRequest = { endpoint: string; index: number; cold: boolean };
+
+export function samplingPlan(budgets: readonly Budget[]): PlannedRequest[] {
+  const plan: PlannedRequest[] = [];
+  if (budgets.some((b) => b.statistic === 'cold')) plan.push({ endpoint: 'overview', index: 0, cold: true });
+  // warm samples needed per endpoint: the largest n any warm budget on it asks for
+  const need = new Map<string, number>();
+  for (const b of budgets) if (b.statistic !== 'cold') need.set(b.endpoint, Math.max(need.get(b.endpoint) ?? 0, b.n));
+  const rounds = Math.max(0, ...need.values());
+  const taken = new Map<string, number>();
+  for (let r = 0; r < rounds; r++) {
+    for (const [endpoint, n] of need) {
+      if (r >= n) continue;
+      const index = taken.get(endpoint) ?? 0;
+      taken.set(endpoint, index + 1);
+      plan.push({ endpoint, index, cold: false });
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,58 @@
+// The HTTP probe: undici with exactly one connection (connections: 1, pipelining: 1), reused
+// across samples. Per request: start, TTFB (headers), total (body complete), bytes, status and
+// whether a new connection had to be opened. A failed request is a sample with an error, never
+// an exception, so it counts as +∞ instead of being dropped.
+import { Pool } from 'undici';
+import type { Sample } from './sample.ts';
+import type { Transport } from './transport.ts';
+
+export type Probe = {
+  transport: Transport;
+  /** Measure one GET of a Code Queue path (e.g. /api/tasks/overview). */
+  sample: (endpoint: string, path: string, opts: { index: number; cold: boolean; keepBody?: boolean }) => Promise<Sample & { body?: string }>;
+  /** Every connection the probe opened so far. */
+  connections: () => number;
+  close: () => Promise<void>;
+  [Symbol.asyncDispose]: () => Promise<void>;
+};
+
+export type ProbeOptions = { requestTimeoutMs: number; signal?: AbortSignal };
+
+export function createProbe(transport: Transport, o: ProbeOptions): Probe {
+  const pool = new Pool(transport.origin, { connections: 1, pipelining: 1, connect: transport.tls });
+  let connects = 0;
+  pool.on('connect', () => connects++);
+  let t0: number | undefined;
+
+  const sample: Probe['sample'] = async (endpoint, path, { index, cold, keepBody }) => {
+    const before = connects;
+    const startedAt = new Date().toISOString();
+    const start = performance.now();
+    t0 ??= start;
+    const base = { endpoint, path, index, cold, startedAt, startOffsetMs: start - t0 };
+    const signals = [AbortSignal.timeout(o.requestTimeoutMs), ...(o.signal ? [o.signal] : [])];
+    let ttfb: number | null = null;
+    let status: number | null = null;
+    let bytes = 0;
+    try {
+      const res = await pool.request({ path: transport.basePath + path, method: 'GET', headers: transport.headers, signal: AbortSignal.any(signals) });
+      ttfb = performance.now() - start;
+      status = res.statusCode;
+      const chunks: Buffer[] = [];
+      for await (const c of res.body) {
+        bytes += (c as Buffer).length;
+        if (keepBody || status >= 300) chunks.push(c as Buffer);
+      }
+      const total = performance.now() - start;
+      const body = Buffer.concat(chunks).toString('utf8');
+      const error = status >= 200 && status < 300 ? undefined : `HTTP ${status}: ${body.slice(0, 200)}`;
+      return { ...base, ttfbMs: ttfb, totalMs: total, bytes, status, newConnection: connects !== before, error, body: keepBody ? body : undefined };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      const why = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no complete answer within ${o.requestTimeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
+      return { ...base, ttfbMs: ttfb, totalMs: null, bytes, status, newConnection: connects !== before, error: why };
+    }
+  };
+  const close = () => pool.close().catch(() => pool.destroy());
+  return { transport, sample, connections: () => connects, close, [Symbol.asyncDispose]: close };
+}

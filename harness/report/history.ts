@@ -1,0 +1,82 @@
+// The perf history store: one row per run (commit, environment fingerprint, budgets hash,
+// whether the run was good) and one row per sample of each budget's population.
+import pg from 'pg';
+import type { Verdict } from '../budgets/verdict.ts';
+import { CiError } from '../failure.ts';
+import { redact } from '../redact.ts';
+import { HISTORY_SCHEMA, migrateHistory } from './history-schema.ts';
+
+export type RunKey = { runId: string; commit?: string; fingerprint: string; budgetsHash: string; transport: string };
+/** Per budget name: the run's population (Infinity = failed request). */
+export type RunValues = Map<string, number[]>;
+
+export type HistoryStore = {
+  record: (key: RunKey, verdicts: readonly Verdict[]) => Promise<void>;
+  /** The last `k` good runs before `beforeRunId` with the same fingerprint and budgets hash, newest first. */
+  baseline: (key: RunKey, k: number) => Promise<Array<{ runId: string; values: RunValues }>>;
+  close: () => Promise<void>;
+  [Symbol.asyncDispose]: () => Promise<void>;
+};
+
+export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    await migrateHistory(db);
+  } catch (e) {
+    await db.end().catch(() => undefined);
+    const code = (e as { code?: string }).code;
+    const failureClass = code === '28P01' || code === '28000' ? 'infra.auth' : 'infra.network';
+    throw new CiError(failureClass, `perf history: cannot open schema ${HISTORY_SCHEMA} at UNIDESK_CI_METRICS_DATABASE_URL: ${redact((e as Error).message)}`);
+  }
+  const record: HistoryStore['record'] = async (key, verdicts) => {
+    const good = verdicts.every((v) => v.verdict !== 'error' && v.verdict !== 'over budget');
+    const c = await db.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(
+        `INSERT INTO ${HISTORY_SCHEMA}.perf_runs (run_id, commit, fingerprint, budgets_hash, transport, good) VALUES ($1,$2,$3,$4,$5,$6)`,
+        [key.runId, key.commit ?? null, key.fingerprint, key.budgetsHash, key.transport, good],
+      );
+      for (const v of verdicts) {
+        for (const [i, value] of v.values.entries()) {
+          const s = v.samples[i];
+          await c.query(
+            `INSERT INTO ${HISTORY_SCHEMA}.perf_samples (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+            [key.runId, v.budget.name, v.budget.endpoint, v.budget.statistic, i, Number.isFinite(value) ? value : null, s?.ttfbMs ?? null, s?.status ?? null, s?.cold ?? false],
+          );
+        }
+      }
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw new CiError('infra.network', `perf history: recording run ${key.runId} failed: ${redact((e as Error).message)}`);
+    } finally {
+      c.release();
+    }
+  };
+  const baseline: HistoryStore['baseline'] = async (key, k) => {
+    const runs = await db.query<{ run_id: string }>(
+      `SELECT run_id FROM ${HISTORY_SCHEMA}.perf_runs WHERE fingerprint = $1 AND budgets_hash = $2 AND good AND run_id <> $3
+       ORDER BY recorded_at DESC LIMIT $4`,
+      [key.fingerprint, key.budgetsHash, key.runId, k],
+    );
+    const ids = runs.rows.map((r) => r.run_id);
+    const rows = await db.query<{ run_id: string; budget: string; value_ms: number | null }>(
+      `SELECT run_id, budget, value_ms FROM ${HISTORY_SCHEMA}.perf_samples WHERE run_id = ANY($1) ORDER BY run_id, budget, idx`,
+      [ids],
+    );
+    const byRun = new Map<string, RunValues>(ids.map((id) => [id, new Map()]));
+    for (const r of rows.rows) {
+      const m = byRun.get(r.run_id)!;
+      m.set(r.budget, [...(m.get(r.budget) ?? []), r.value_ms ?? Infinity]);
+    }
+    return ids.map((runId) => ({ runId, values: byRun.get(runId)! }));
+  };
+  const close = () => db.end();
+  return { record, baseline, close, [Symbol.asyncDispose]: close };
+}
+
+/** This run's populations keyed by budget name (what `baseline` returns for older runs). */
+export function runValues(verdicts: readonly Verdict[]): RunValues {
+  return new Map(verdicts.map((v) => [v.budget.name, v.values]));
+}
