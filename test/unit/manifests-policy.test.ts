@@ -1,0 +1,58 @@
+// The k3s/ci policies hold for the real manifests, and each policy catches a deliberately broken copy.
+import { describe, expect, test } from 'vitest';
+import type { Manifest } from '../../harness/kube/index.ts';
+import { policyViolations, type Violation } from '../../harness/kube/policy.ts';
+import { k3sCiObjects } from './manifests-support.ts';
+
+const objects = await k3sCiObjects();
+type Obj = Manifest & Record<string, any>;
+
+/** Apply `mutate` to a copy of the named object (or add objects) and return the new violations. */
+function violationsAfter(mutate: (all: Obj[]) => void): Violation[] {
+  const copy = structuredClone(objects) as Obj[];
+  mutate(copy);
+  return policyViolations(copy);
+}
+const find = (all: Obj[], kind: string, name?: string) => all.find((o) => o.kind === kind && (!name || o.metadata.name === name))!;
+const step = (all: Obj[], task: string) => find(all, 'Task', task).spec.steps[0];
+const env = (s: any, name: string) => s.env.find((e: any) => e.name === name);
+
+describe('k3s/ci policies', () => {
+  test('the real manifests have no violations', () => {
+    expect(policyViolations(objects)).toEqual([]);
+  });
+
+  const broken: Array<[string, string, RegExp, (all: Obj[]) => void]> = [
+    ['pinned-images', 'a step image tagged latest', /uses the mutable tag latest/, (a) => void (step(a, 'unidesk-ci-perf').image = '127.0.0.1:5000/unidesk/unidesk-ci:latest')],
+    ['pinned-images', 'an untagged prewarm image', /alpine\/git has no tag or digest/, (a) => void (find(a, 'ConfigMap', 'unidesk-ci-prewarm-images').data.images += 'alpine/git\n')],
+    ['pinned-images', 'a malformed digest', /malformed digest/, (a) => void (step(a, 'unidesk-ci-perf').image = 'oven/bun@sha256:abc')],
+    ['rbac', 'wildcard verbs', /rules\[0\]\.verbs contains a wildcard/, (a) => void (find(a, 'Role').rules[0].verbs = ['*'])],
+    ['rbac', 'wildcard resources', /rules\[1\]\.resources contains a wildcard/, (a) => void (find(a, 'Role').rules[1].resources = ['*'])],
+    ['rbac', 'deployments/status', /grants deployments\/status/, (a) => void find(a, 'Role').rules[0].resources.push('deployments/status')],
+    ['rbac', 'a ClusterRole', /no ClusterRole may be defined/, (a) => void a.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' }, rules: [] })],
+    ['rbac', 'a binding to cluster-admin', /only the standard Triggers ClusterRoles/, (a) => void (find(a, 'ClusterRoleBinding').roleRef.name = 'cluster-admin')],
+    ['rbac', 'a user subject', /is not a unidesk-ci service account/, (a) => void find(a, 'RoleBinding').subjects.push({ kind: 'User', name: 'bob' })],
+    ['namespace', 'an object in default', /must be in namespace unidesk-ci, found default/, (a) => void (find(a, 'ConfigMap').metadata.namespace = 'default')],
+    ['namespace', 'an object in unidesk (production)', /found unidesk$/, (a) => void (find(a, 'Task').metadata.namespace = 'unidesk')],
+    ['namespace', 'an object without namespace', /would default/, (a) => void delete find(a, 'ServiceAccount').metadata.namespace],
+    ['namespace', 'a Namespace other than unidesk-ci', /cluster-scoped Namespace/, (a) => void a.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unidesk-dev' } })],
+    ['namespace', 'a PipelineRun template in unidesk-dev', /targets namespace unidesk-dev/, (a) => void (find(a, 'TriggerTemplate').spec.resourcetemplates[0].metadata.namespace = 'unidesk-dev')],
+    ['listener', 'EventListener NodePort', /serviceType must be ClusterIP explicitly, found NodePort/, (a) => void (find(a, 'EventListener').spec.resources.kubernetesResource.serviceType = 'NodePort')],
+    ['listener', 'EventListener without serviceType', /found \(unset\)/, (a) => void delete find(a, 'EventListener').spec.resources],
+    ['listener', 'a LoadBalancer Service', /Service type LoadBalancer/, (a) => void a.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'el', namespace: 'unidesk-ci' }, spec: { type: 'LoadBalancer' } })],
+    ['listener', 'an Ingress', /Ingress exposes CI/, (a) => void a.push({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'el', namespace: 'unidesk-ci' } })],
+    ['listener', 'no GitHub secretRef', /GitHub interceptor with a secretRef/, (a) => void (find(a, 'EventListener').spec.triggers[0].interceptors[0].params = [])],
+    ['proxy', 'proxy left set on a Kubernetes-calling step', /perf-gate \(suites\/perf\) calls the Kubernetes API: HTTPS_PROXY must be cleared/, (a) => void (env(step(a, 'unidesk-ci-perf'), 'HTTPS_PROXY').value = 'http://proxy:3128')],
+    ['proxy', 'a Kubernetes-calling step without ALL_PROXY cleared', /dev-e2e-gate .*ALL_PROXY must be cleared/, (a) => void (step(a, 'unidesk-ci-dev-e2e').env = step(a, 'unidesk-ci-dev-e2e').env.filter((e: any) => e.name !== 'ALL_PROXY'))],
+    ['proxy', 'a git step without the egress proxy', /commit-gate \(suites\/commit\): HTTP_PROXY must be/, (a) => void (env(step(a, 'unidesk-ci-repo-check'), 'HTTP_PROXY').value = '')],
+    ['proxy', 'NO_PROXY missing kubernetes.default.svc', /NO_PROXY lacks kubernetes\.default\.svc/, (a) => {
+      const e = env(step(a, 'unidesk-ci-backend-core-artifact'), 'NO_PROXY');
+      e.value = e.value.split(',').filter((h: string) => h !== 'kubernetes.default.svc').join(',');
+    }],
+  ];
+
+  test.each(broken)('%s policy catches %s', (rule, _what, message, mutate) => {
+    const v = violationsAfter(mutate);
+    expect(v.filter((x) => x.rule === rule && message.test(x.message)), JSON.stringify(v)).not.toEqual([]);
+  });
+});

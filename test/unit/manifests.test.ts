@@ -1,0 +1,91 @@
+// k3s/ci is valid: core kinds against kubernetes-models, Tekton kinds against the upstream
+// v1.12.0/v0.34.0 CRD schemas (strict field validation), and references resolve.
+import { readdir, readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { describe, expect, test } from 'vitest';
+import { type Manifest } from '../../harness/kube/index.ts';
+import { isTekton, K3S_CI, k3sCiObjects, tektonValidators, validateCore, validateTekton } from './manifests-support.ts';
+
+const objects = await k3sCiObjects();
+const byKind = (kind: string) => objects.filter((o) => o.kind === kind) as Array<Manifest & Record<string, any>>;
+
+describe('k3s/ci manifests', () => {
+  test('kustomization.yaml lists every manifest file exactly once', async () => {
+    const files = (await readdir(K3S_CI)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    const { resources } = parse(await readFile(`${K3S_CI}/kustomization.yaml`, 'utf8')) as { resources: string[] };
+    expect([...resources].sort()).toEqual(files);
+    expect(new Set(resources).size).toBe(resources.length);
+  });
+
+  test('core objects validate against kubernetes-models', () => {
+    const core = objects.filter((o) => !isTekton(o));
+    expect(core.length).toBeGreaterThan(5);
+    for (const o of core) expect({ o: `${o.kind}/${o.metadata.name}`, errors: validateCore(o) }).toEqual({ o: `${o.kind}/${o.metadata.name}`, errors: [] });
+  });
+
+  test('Tekton objects (and templated PipelineRuns) validate against the upstream CRD schemas', async () => {
+    const validators = await tektonValidators();
+    const tekton = objects.filter(isTekton);
+    const templated = byKind('TriggerTemplate').flatMap((t) => t.spec.resourcetemplates as Manifest[]);
+    expect(tekton.map((o) => o.kind).sort()).toEqual(['EventListener', 'Pipeline', 'Pipeline', 'Pipeline', 'Task', 'Task', 'Task', 'Task', 'TriggerBinding', 'TriggerTemplate']);
+    for (const o of [...tekton, ...templated]) {
+      expect({ o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`, errors: validateTekton(validators, o) }).toEqual({ o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`, errors: [] });
+    }
+  });
+
+  test('the validators catch deliberately broken objects', async () => {
+    const validators = await tektonValidators();
+    const task = structuredClone(byKind('Task')[0]!);
+    task.spec.steps[0].imagePullPolicyy = 'Always';
+    expect(validateTekton(validators, task).join()).toMatch(/additional properties: imagePullPolicyy/);
+    const run = structuredClone(byKind('TriggerTemplate')[0]!.spec.resourcetemplates[0]);
+    run.spec.timeouts = { pipeline: 5 };
+    expect(validateTekton(validators, run).join()).toMatch(/timeouts\/pipeline must be string/);
+    const role = structuredClone(byKind('Role')[0]!);
+    role.rules[0].verbs = 'get';
+    expect(validateCore(role).join()).toMatch(/verbs must be array/);
+    const cm = structuredClone(byKind('ConfigMap')[0]!);
+    cm.data['x'] = 5;
+    expect(validateCore(cm).join()).toMatch(/must be string/);
+  });
+
+  test('Pipelines reference existing Tasks with their declared params; triggers reference existing objects', () => {
+    const tasks = new Map(byKind('Task').map((t) => [t.metadata.name, new Set((t.spec.params ?? []).map((p: any) => p.name))]));
+    const pipelines = new Set(byKind('Pipeline').map((p) => p.metadata.name));
+    for (const p of byKind('Pipeline')) {
+      for (const t of p.spec.tasks) {
+        expect(tasks.has(t.taskRef.name), `${p.metadata.name}/${t.name} → ${t.taskRef.name}`).toBe(true);
+        for (const param of t.params ?? []) expect(tasks.get(t.taskRef.name)!.has(param.name), `${t.taskRef.name} param ${param.name}`).toBe(true);
+      }
+    }
+    expect(pipelines).toEqual(new Set(['unidesk-ci-commit', 'unidesk-backend-core-artifact-publish', 'unidesk-ci-dev-e2e']));
+    const el = byKind('EventListener')[0]!;
+    const bindings = new Set(byKind('TriggerBinding').map((b) => b.metadata.name));
+    const templates = new Set(byKind('TriggerTemplate').map((b) => b.metadata.name));
+    for (const t of el.spec.triggers) {
+      for (const b of t.bindings) expect(bindings.has(b.ref)).toBe(true);
+      expect(templates.has(t.template.ref)).toBe(true);
+    }
+    for (const tt of byKind('TriggerTemplate')) for (const r of tt.spec.resourcetemplates) expect(pipelines.has(r.spec.pipelineRef.name)).toBe(true);
+    const sas = new Set(byKind('ServiceAccount').map((s) => s.metadata.name));
+    expect(sas.has(el.spec.serviceAccountName)).toBe(true);
+  });
+
+  test('steps run `vitest run suites/<gate>` on the pinned harness image of this package version', async () => {
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const steps = byKind('Task').flatMap((t) => t.spec.steps as Array<Record<string, any>>);
+    expect(steps.map((s) => /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1]).sort()).toEqual(['artifact', 'commit', 'dev-e2e', 'perf']);
+    for (const s of steps) expect(s.image).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${version}`);
+  });
+
+  test('budgets ConfigMap keeps the agreed keys; prewarm list holds the seed images', () => {
+    const budgets = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-budgets')!;
+    expect(Object.keys(budgets.data).sort()).toEqual(
+      ['overview.first-payload.budget-ms', 'overview.first-payload.tier', 'overview.p95.budget-ms', 'overview.p95.samples', 'overview.p95.tier', 'trace-step.budget-ms', 'trace-step.tier', 'trace-steps.budget-ms', 'trace-steps.tier', 'trace-summary.budget-ms', 'trace-summary.tier'],
+    );
+    const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
+    const images = (prewarm.data.images as string).split('\n').filter(Boolean);
+    expect(images).toEqual(expect.arrayContaining(['oven/bun:1-debian', 'alpine/git:2.45.2', 'unidesk-code-queue:dev']));
+    expect(images.filter((i) => /tektoncd\/pipeline\/cmd\/(entrypoint|workingdirinit):v1\.12\.0$/.test(i))).toHaveLength(2);
+  });
+});
