@@ -1,0 +1,77 @@
+// Prewarm (seed: "ci install also prewarms the D601 k3s containerd runtime ..."): images the CI
+// needs are checked in the node's containerd; missing ones are pulled through the egress proxy,
+// imported with their digests preserved and verified by digest. Throughput is measured; sustained
+// < 1 MB/s is infra.network (provider/main-server network or proxy degradation).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProxyAgent } from 'undici';
+import { CiError } from '../../failure.ts';
+import { runCommand } from '../../process/run.ts';
+import { createRegistryClient } from '../../registry/client.ts';
+import { manifestReference } from '../../registry/reference.ts';
+import { containerdImages, importLayoutTar } from './containerd.ts';
+import type { PrewarmImage } from './list.ts';
+import { pullToLayout } from './pull.ts';
+import { formatRate, throughputMeter } from './throughput.ts';
+
+export type PrewarmOptions = {
+  images: readonly PrewarmImage[];
+  containerdAddress: string;
+  /** Egress proxy every pull goes through (http://host:port). */
+  proxyUrl?: string;
+  /** Pull from this loopback registry instead of each image's own (the lab's mirror). */
+  mirror?: string;
+  minBytesPerSec: number;
+  windowMs?: number;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+};
+
+export type PrewarmResult = { image: string; digest: string; action: 'present' | 'imported'; bytes?: number; bytesPerSec?: number };
+
+export async function prewarmImages(o: PrewarmOptions): Promise<PrewarmResult[]> {
+  const dispatcher = o.proxyUrl ? new ProxyAgent({ uri: o.proxyUrl, proxyTunnel: false }) : undefined;
+  const work = await mkdtemp(join(tmpdir(), 'unidesk-ci-prewarm-'));
+  try {
+    const results: PrewarmResult[] = [];
+    const have = await containerdImages(o.containerdAddress, o.signal);
+    for (const image of o.images) {
+      const present = have.get(image.name);
+      if (present && (!image.digest || present === image.digest)) {
+        o.log(`prewarm: ${image.name} present (${present})`);
+        results.push({ image: image.name, digest: present, action: 'present' });
+        continue;
+      }
+      results.push(await pullAndImport(image, o, work, dispatcher));
+    }
+    return results;
+  } finally {
+    await dispatcher?.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: string, dispatcher?: ProxyAgent): Promise<PrewarmResult> {
+  const source = o.mirror ?? image.registry;
+  const client = createRegistryClient({ registry: source, dispatcher, transportFailure: 'infra.network', timeoutMs: 60_000 });
+  const meter = throughputMeter(image.name, { minBytesPerSec: o.minBytesPerSec, windowMs: o.windowMs ?? 10_000 });
+  const dir = join(work, String(Math.random()).slice(2));
+  o.log(`prewarm: pulling ${image.name} from ${source}${o.proxyUrl ? ` through ${o.proxyUrl}` : ''}`);
+  const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal });
+  if (image.digest && pulled.digest !== image.digest) {
+    throw new CiError('infra.registry', `${image.name}: ${source} served ${pulled.digest}, not the pinned digest`);
+  }
+  const { bytes, bytesPerSec } = meter.summary();
+  o.log(`prewarm: ${image.name} ${pulled.digest} pulled, ${bytes} bytes at ${formatRate(bytesPerSec)}`);
+  const tar = `${dir}.tar`;
+  const t = await runCommand('tar', ['-C', dir, '-cf', tar, '.']);
+  if (t.exitCode !== 0) throw new CiError('infra.cluster', `packing ${image.name} for import failed`, { command: t.command, exitCode: t.exitCode, outputTail: t.tail });
+  await importLayoutTar(o.containerdAddress, tar, o.signal);
+  const stored = (await containerdImages(o.containerdAddress, o.signal)).get(image.name);
+  if (stored !== pulled.digest) {
+    throw new CiError('infra.cluster', `${image.name}: containerd holds ${stored ?? 'nothing'} after import, expected ${pulled.digest} (digest not preserved)`);
+  }
+  o.log(`prewarm: ${image.name} imported into containerd with digest ${stored}`);
+  return { image: image.name, digest: stored, action: 'imported', bytes, bytesPerSec };
+}
