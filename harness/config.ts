@@ -138,7 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 function describeExpected(name: VariableName, zodMessage: string): string {
   if (name === 'UNIDESK_CI_LAB' || name === 'UNIDESK_CI_APPLY_MANIFESTS') return 'one of 1, 0, true, false, yes, no';
-  return zodMessage.replace(/^Invalid (input|string): /i, '');
+  if (/^Invalid URL/i.test(zodMessage)) return 'a URL such as http://host:port/path';
+  return zodMessage.replace(/^Invalid (input|string): /i, '').replace(/^expected /i, '');
 }
 
 /** A gate that needs a knob asks for it here; the error names the variable. */

@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through Node's own type stripping (Node >= 22.18; pinned 24 via node@24).
+// Runs the TypeScript CLI through Node's own type stripping (Node >= 22.18; pinned 24 via node@24,
+// which npx and npm scripts put first on PATH).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(`unidesk-ci needs Node >= 22.18 for TypeScript type stripping; this is ${process.version} at ${process.execPath}. Run it as \`npx unidesk-ci\` (uses the pinned node@24 from npm ci).`);
+  process.exit(22);
+}
 import('./main.ts').then((m) => m.main(process.argv.slice(2))).then(
   (code) => process.exit(code),
   (err) => {

@@ -1,5 +1,28 @@
-// PLACEHOLDER: the CLI (run, later install/status/logs/...) is written by the foundation work.
+// unidesk-ci: one file per command, dispatched by name. Every failure leaves as an exit code of its
+// failure class (harness/failure.ts); a usage error is `input`.
+import { CiError, exitCodeFor, failureClassOf } from '../failure.ts';
+import { redact } from '../redact.ts';
+import { usage, type Command } from './command.ts';
+
+/** Commands load lazily so each can bring its own dependencies. Later: install, status, logs, ... */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.ts')).runCommandSpec,
+};
+
 export async function main(argv: string[]): Promise<number> {
-  console.error(`unidesk-ci: not implemented yet (${argv.join(' ')})`);
-  return 1;
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === 'help' || name === '--help' || name === '-h') {
+      console.log(await usage(COMMANDS));
+      return name ? 0 : exitCodeFor('input');
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new CiError('input', `unknown command ${JSON.stringify(name)}\n\n${await usage(COMMANDS)}`);
+    const command = await load();
+    return await command.run(rest);
+  } catch (error) {
+    const cls = failureClassOf(error);
+    console.error(`unidesk-ci: ${cls ? `[${cls}] ` : ''}${redact(error instanceof Error ? error.message : String(error))}`);
+    return exitCodeFor(cls);
+  }
 }

@@ -1,0 +1,32 @@
+// Which gates exist: a suites/<gate>/ folder with test files. The run order follows the seed:
+// install, then the commit checks, artifact publication, performance, and the dev e2e smoke.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { GATES, type Gate } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { PROJECT_ROOT } from '../report/junit-gate-run.ts';
+
+export const RUN_ORDER: readonly Gate[] = ['install', 'commit', 'artifact', 'perf', 'dev-e2e'];
+
+export function gateExists(gate: Gate, root = PROJECT_ROOT): boolean {
+  const dir = join(root, 'suites', gate);
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
+}
+
+export function discoverGates(root = PROJECT_ROOT): Gate[] {
+  return RUN_ORDER.filter((g) => gateExists(g, root));
+}
+
+/** The gates to run: the requested ones (validated, in run order) or every gate that exists. */
+export function selectGates(requested: readonly string[], root = PROJECT_ROOT): Gate[] {
+  const existing = discoverGates(root);
+  if (!requested.length) {
+    if (!existing.length) throw new CiError('input', `no gate has suites yet under ${join(root, 'suites')}`);
+    return existing;
+  }
+  for (const r of requested) {
+    if (!(GATES as readonly string[]).includes(r)) throw new CiError('input', `unknown gate ${JSON.stringify(r)}: gates are ${RUN_ORDER.join(', ')}`);
+    if (!existing.includes(r as Gate)) throw new CiError('input', `gate ${r} has no suites yet (suites/${r}/*.test.ts); existing gates: ${existing.join(', ') || 'none'}`);
+  }
+  return RUN_ORDER.filter((g) => requested.includes(g));
+}

@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { main } from '../../harness/cli/main.ts';
+import { discoverGates, selectGates } from '../../harness/cli/gates.ts';
+import { formatSummary, verdictOf } from '../../harness/cli/summary.ts';
+import type { GateRun } from '../../harness/report/junit-gate-run.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'cli-gates-'));
+for (const g of ['perf', 'commit', 'install']) {
+  mkdirSync(join(root, 'suites', g), { recursive: true });
+  writeFileSync(join(root, 'suites', g, `${g}.test.ts`), '');
+}
+mkdirSync(join(root, 'suites', 'artifact')); // a folder without test files is no gate yet
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('gate discovery', () => {
+  test('existing gates in run order: install, commit, artifact, perf, dev-e2e', () => {
+    expect(discoverGates(root)).toEqual(['install', 'commit', 'perf']);
+    expect(selectGates(['perf', 'commit'], root)).toEqual(['commit', 'perf']);
+  });
+  test('unknown or not-yet-existing gates are input errors', () => {
+    expect(() => selectGates(['nope'], root)).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('unknown gate "nope"') }));
+    expect(() => selectGates(['artifact'], root)).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('no suites yet') }));
+  });
+});
+
+describe('main', () => {
+  const quiet = () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    return () => {
+      const text = [...err.mock.calls, ...log.mock.calls].flat().join('\n');
+      err.mockRestore();
+      log.mockRestore();
+      return text;
+    };
+  };
+  test.each([
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [[], 'usage: unidesk-ci'],
+    [['run', '--bogus'], "Unknown option '--bogus'"],
+    [['run', '--gate'], 'argument missing'],
+    [['run', '--gate', 'nope'], 'unknown gate'],
+    [['run', 'extra'], 'usage: unidesk-ci run'],
+  ])('%j → exit 22 (input) with a message', async (argv, text) => {
+    const done = quiet();
+    expect(await main(argv)).toBe(22);
+    expect(done()).toContain(text);
+  });
+  test('help exits 0', async () => {
+    const done = quiet();
+    expect(await main(['help'])).toBe(0);
+    expect(done()).toContain('run [--lab]');
+  });
+  test('a bad configuration variable stops before any gate runs', async () => {
+    vi.stubEnv('UNIDESK_CI_WAIT_MS', 'soon');
+    const done = quiet();
+    try {
+      expect(await main(['run', '--gate', 'commit'])).toBe(22);
+      expect(done()).toContain('UNIDESK_CI_WAIT_MS="soon"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('summary', () => {
+  const run = (over: Partial<GateRun>): GateRun => ({ gate: 'commit', exitCode: 1, output: '', reportDir: '/r', junitPath: '/r/junit/commit.xml', report: { suites: [] }, steps: [], durationMs: 1500, ...over });
+  test('a failed step with a class gives the verdict; skipped steps show the reason', () => {
+    const r = run({
+      steps: [
+        { name: 'clone', status: 'failed', failureClass: 'infra.auth', message: 'auth gap\nmore', properties: {} },
+        { name: 'install', status: 'skipped', skippedReason: 'not run: step "clone" failed (infra.auth)', properties: {} },
+      ],
+    });
+    expect(verdictOf(r)).toEqual({ gate: 'commit', passed: false, failureClass: 'infra.auth', unclassified: false });
+    const text = formatSummary([r], '/');
+    expect(text).toContain('gate commit: FAILED (infra.auth)');
+    expect(text).toContain('FAIL clone [infra.auth] — auth gap');
+    expect(text).toContain('skip install — not run: step "clone" failed (infra.auth)');
+    expect(text).toContain('junit: r/junit/commit.xml');
+  });
+  test('no JUnit or a non-zero exit without failed steps is unclassified, never passed', () => {
+    expect(verdictOf(run({ report: undefined }))).toMatchObject({ passed: false, unclassified: true });
+    expect(verdictOf(run({ steps: [{ name: 'a', status: 'passed', properties: {} }] }))).toMatchObject({ passed: false, unclassified: true });
+    expect(verdictOf(run({ exitCode: 0, steps: [{ name: 'a', status: 'passed', properties: {} }] }))).toMatchObject({ passed: true });
+  });
+});

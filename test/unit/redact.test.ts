@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { clearSecrets, redact, registerBasicAuth, registerSecret } from '../../harness/redact.ts';
+import { formatCommand, runCommand } from '../../harness/process/run.ts';
+
+afterEach(() => clearSecrets());
+
+describe('redact', () => {
+  test('registered secrets in plain, URL-encoded and base64 form', () => {
+    registerSecret('p@ss/word:1');
+    const out = redact(`a p@ss/word:1 b ${encodeURIComponent('p@ss/word:1')} c ${Buffer.from('p@ss/word:1').toString('base64')}`);
+    expect(out).not.toContain('word');
+    expect(out).toBe('a *** b *** c ***');
+  });
+  test('Basic auth user:password as a header value', () => {
+    registerBasicAuth('bot', 'tok-12345');
+    const header = `Authorization: Basic ${Buffer.from('bot:tok-12345').toString('base64')}`;
+    expect(redact(header)).toBe('Authorization: Basic ***');
+  });
+  test('patterns catch secrets that were never registered', () => {
+    expect(redact('https://bot:s3cr3t@git.example/x.git')).toBe('https://bot:***@git.example/x.git');
+    expect(redact('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer ***');
+    expect(redact('-c http.extraheader=Authorization: Basic Ym90OnRvaw==')).toBe('-c http.extraheader=Authorization: Basic ***');
+    expect(redact('postgres://u:pw@127.0.0.1/db password=hunter2;')).toBe('postgres://u:***@127.0.0.1/db password=***;');
+  });
+  test('short values are not registered (they would shred ordinary text)', () => {
+    registerSecret('ab');
+    expect(redact('abc')).toBe('abc');
+  });
+  test('runCommand redacts the command line, output and tail', async () => {
+    registerSecret('very-secret-value');
+    expect(formatCommand('echo', ['very-secret-value'])).toBe('echo ***');
+    const r = await runCommand('sh', ['-c', 'echo out very-secret-value; echo err very-secret-value >&2; exit 3']);
+    expect(r.exitCode).toBe(3);
+    for (const t of [r.stdout, r.stderr, r.tail, r.command]) expect(t).not.toContain('very-secret-value');
+    expect(r.tail).toContain('out ***');
+  });
+});
