@@ -40,6 +40,7 @@ export const VARIABLES = {
   UNIDESK_CI_KUBE_CONTEXT: { schema: z.string().min(1).optional(), doc: 'Kubeconfig context (default: current context).' },
   UNIDESK_CI_APPLY_MANIFESTS: { schema: bool.default(false), doc: 'Global setup applies k3s/ci by server-side apply before the gate.' },
   UNIDESK_CI_TEKTON_CRDS_DIR: { schema: z.string().min(1).optional(), doc: 'Upstream Tekton CRDs (lab only; default ../shared/tekton when it exists).' },
+  UNIDESK_CI_MANIFESTS_DIR: { schema: z.string().min(1).optional(), doc: 'The k3s/ci manifests global setup applies and the install gate checks (default: k3s/ci of this checkout).' },
   UNIDESK_CI_REGISTRY: { schema: loopbackRegistry.default('127.0.0.1:5000'), doc: 'D601 loopback artifact registry host:port.' },
   UNIDESK_CI_PERF_TRANSPORT: { schema: z.enum(['cluster', 'direct']).default('cluster'), doc: 'Perf gate transport: temporary Deployment + service proxy, or a base URL.' },
   UNIDESK_CI_PERF_BASE_URL: { schema: url.optional(), doc: 'Code Queue base URL for the direct transport.' },

@@ -1,7 +1,11 @@
 // Ordered global-setup steps after the lab is up. Each may add variables to ciEnv for the
 // workers and return its teardown. The Kubernetes layer adds: janitor of expired namespaces,
-// apply k3s/ci (when UNIDESK_CI_APPLY_MANIFESTS=1), the run's ephemeral namespace.
-import type { Gate } from '../harness/config.ts';
+// apply k3s/ci (when UNIDESK_CI_APPLY_MANIFESTS=1, and always in the lab for the gates whose lab
+// has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
+import { join } from 'node:path';
+import { loadConfig, type Gate } from '../harness/config.ts';
+import { applyManifests, createRunNamespace, deleteExpiredRunNamespaces, kubeForRun, runFailed, summarize } from '../harness/kube/index.ts';
+import { REPO_ROOT } from '../harness/tekton/index.ts';
 
 export type SetupContext = {
   gate: Gate;
@@ -9,8 +13,41 @@ export type SetupContext = {
   env: Record<string, string | undefined>;
   /** Add variables here to hand them to the test workers. */
   ciEnv: Record<string, string>;
+  /** When the caller knows: did any test fail? (global teardown → diagnostics before deletion) */
+  failed?: () => boolean;
 };
 
 export type SetupStep = (ctx: SetupContext) => Promise<(() => Promise<void>) | void>;
 
-export const setupSteps: SetupStep[] = [];
+/** Gates that get a run namespace unidesk-ci-e2e-<run-id> (creating one needs namespace rights). */
+export const RUN_NAMESPACE_GATES: readonly Gate[] = ['install', 'dev-e2e'];
+/** Gates whose lab includes the Tekton stand-in, so k3s/ci is applied there. */
+export const LAB_APPLY_GATES: readonly Gate[] = ['install', 'perf', 'dev-e2e'];
+export const K3S_CI_DIR = join(REPO_ROOT, 'k3s/ci');
+
+const log = (line: string) => console.log(line);
+
+export const applyK3sCi: SetupStep = async ({ gate, env }) => {
+  const config = loadConfig(env);
+  if (!config.applyManifests && !(config.lab && LAB_APPLY_GATES.includes(gate))) return;
+  const t0 = performance.now();
+  const results = await applyManifests(kubeForRun(config, log), config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
+  const s = summarize(results);
+  log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);
+};
+
+export const runNamespace: SetupStep = async (ctx) => {
+  if (!RUN_NAMESPACE_GATES.includes(ctx.gate)) return;
+  const config = loadConfig(ctx.env);
+  const kube = kubeForRun(config, log);
+  const janitor = await deleteExpiredRunNamespaces(kube);
+  if (janitor.deleted.length) log(`setup: janitor deleted ${janitor.deleted.join(', ')}`);
+  const ns = await createRunNamespace(kube, { reportDir: config.reportDir, waitMs: config.waitMs });
+  ctx.ciEnv.UNIDESK_CI_E2E_NAMESPACE = ns.name;
+  return async () => {
+    if (ctx.failed?.() || runFailed(config.reportDir, config.runId)) ns.markFailed();
+    await ns.teardown();
+  };
+};
+
+export const setupSteps: SetupStep[] = [applyK3sCi, runNamespace];

@@ -28,3 +28,4 @@ export { serviceProxyBase, serviceProxyEndpoint, serviceProxyJson, serviceProxyR
 export { canI, describeQuery, type AccessQuery } from './access-review.ts';
 export { isNotFound, kubeError, statusOf } from './errors.ts';
 export { poll, type PollOptions, type PollState } from './wait.ts';
+export { markRunFailed, runFailed, runFailureMarker } from './run-failure.ts';
