@@ -1,0 +1,53 @@
+// Install-gate checks that read live objects: the EventListener's Service and the run namespace.
+import { CI_NAMESPACE } from '../../harness/config.ts';
+import { CiError } from '../../harness/failure.ts';
+import { EXPIRES_ANNOTATION, RUN_LABEL, asHeader, describeRef, isNotFound, kubeError, refOf, runNamespaceName, type Kube, type Manifest } from '../../harness/kube/index.ts';
+
+/** Tekton Triggers names the listener's Service el-<name>; it must be ClusterIP, as the spec asks. */
+export async function checkListenerService(kube: Kube, manifests: readonly Manifest[], lab: boolean): Promise<string> {
+  const listeners = manifests.filter((m) => m.kind === 'EventListener');
+  if (!listeners.length) throw new CiError('input', 'k3s/ci has no EventListener');
+  const found: string[] = [];
+  for (const el of listeners) {
+    const name = `el-${el.metadata.name}`;
+    const live = await kube.objects.read({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: el.metadata.name, namespace: CI_NAMESPACE } }).catch((e) => {
+      throw kubeError(e, `read EventListener ${CI_NAMESPACE}/${el.metadata.name}`);
+    });
+    const wanted = (live as { spec?: { resources?: { kubernetesResource?: { serviceType?: string } } } }).spec?.resources?.kubernetesResource?.serviceType;
+    if (wanted !== 'ClusterIP') throw new CiError('infra.cluster', `EventListener ${el.metadata.name} asks for serviceType ${wanted ?? '(unset)'}, must be ClusterIP`);
+    const svc = await kube.core.readNamespacedService({ name, namespace: CI_NAMESPACE }).catch((e) => {
+      if (isNotFound(e)) return undefined;
+      throw kubeError(e, `read Service ${CI_NAMESPACE}/${name}`);
+    });
+    if (svc && svc.spec?.type !== 'ClusterIP') throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} is ${svc.spec?.type}, must be ClusterIP`);
+    // the lab runs no Triggers controller, so there only the EventListener's own spec is checked
+    if (!svc && !lab) throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} not found: is the Tekton Triggers controller running?`);
+    found.push(svc ? `${name}=ClusterIP` : `${el.metadata.name}: spec ClusterIP (no Service in the lab)`);
+  }
+  return found.join(', ');
+}
+
+export async function checkRunNamespace(kube: Kube, runId: string): Promise<string> {
+  const name = runNamespaceName(runId);
+  const ns = await kube.core.readNamespace({ name }).catch((e) => {
+    if (isNotFound(e)) throw new CiError('infra.cluster', `namespace ${name} was not created by global setup`);
+    throw kubeError(e, `read Namespace ${name}`);
+  });
+  if (ns.metadata?.labels?.[RUN_LABEL] !== runId) throw new CiError('infra.cluster', `namespace ${name} lacks label ${RUN_LABEL}=${runId}`);
+  const expires = Date.parse(ns.metadata?.annotations?.[EXPIRES_ANNOTATION] ?? '');
+  if (!(expires > Date.now())) throw new CiError('infra.cluster', `namespace ${name} has no future ${EXPIRES_ANNOTATION}`);
+  return name;
+}
+
+/** Objects of k3s/ci the cluster does not have (read only: the gate never installs by itself). */
+export async function missingObjects(kube: Kube, manifests: readonly Manifest[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const m of manifests) {
+    const ref = refOf(m);
+    await kube.objects.read(asHeader(ref)).catch((e) => {
+      if (isNotFound(e)) return void missing.push(describeRef(ref));
+      throw kubeError(e, `read ${describeRef(ref)}`);
+    });
+  }
+  return missing;
+}

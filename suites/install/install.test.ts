@@ -1,0 +1,84 @@
+// The install gate (seed: "Components", "Trigger Boundary"; `ci install`): Tekton Pipelines
+// v1.12.0 and Triggers v0.34.0 are installed and Available, the Tekton CRDs are served, every
+// k3s/ci object is present and unchanged on re-apply, the EventListener stays ClusterIP, and the
+// runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere.
+import { join } from 'node:path';
+import { CI_NAMESPACE } from '../../harness/config.ts';
+import { CiError } from '../../harness/failure.ts';
+import {
+  FORBIDDEN_NAMESPACES,
+  RUNNER_USER,
+  accessMismatches,
+  applyObjects,
+  forbiddenOutside,
+  forbiddenStatus,
+  kubeForRun,
+  loadManifests,
+  policyViolations,
+  requiredGrants,
+  type Manifest,
+} from '../../harness/kube/index.ts';
+import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
+import { defineGate } from '../../harness/vitest/gate.ts';
+import { checkListenerService, checkRunNamespace, missingObjects } from './checks.ts';
+
+const gate = defineGate('install');
+const kube = () => kubeForRun(gate.config);
+const manifestsDir = gate.config.raw.UNIDESK_CI_MANIFESTS_DIR ?? join(REPO_ROOT, 'k3s/ci');
+let manifests: Manifest[] = [];
+
+for (const component of [TEKTON_PIPELINES, TEKTON_TRIGGERS]) {
+  gate.step(`${component.title} ${component.version} is installed and Available`, async ({ property }) => {
+    const report = await checkTektonComponent(kube(), component);
+    await property(`${component.partOf}-version`, report.version);
+  });
+}
+
+gate.step('the Tekton CRDs are served', async ({ property }) => {
+  await property('crds', (await checkTektonCrds(kube())).length);
+});
+
+gate.step('k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP listener, proxy rules)', async ({ property }) => {
+  manifests = (await loadManifests(manifestsDir)).map((m) => m.object);
+  await property('manifests', manifests.length);
+  const violations = policyViolations(manifests);
+  if (violations.length) {
+    throw new CiError('input', `k3s/ci violates ${violations.length} polic${violations.length === 1 ? 'y' : 'ies'}:\n  ${violations.map((v) => `${v.object}: ${v.rule}: ${v.message}`).join('\n  ')}`);
+  }
+});
+
+gate.step('every k3s/ci object is present and unchanged on re-apply', async ({ property }) => {
+  const missing = await missingObjects(kube(), manifests);
+  if (missing.length) throw new CiError('infra.cluster', `k3s/ci is not installed: ${missing.join(', ')} not found (run \`unidesk-ci install\`)`);
+  const results = await applyObjects(kube(), manifests);
+  const drift = results.filter((r) => r.outcome !== 'unchanged');
+  await property('objects', results.length);
+  if (drift.length) {
+    throw new CiError('infra.cluster', `k3s/ci is not installed as committed: ${drift.map((r) => `${r.object} ${r.outcome}`).join(', ')} (run \`unidesk-ci install\`)`);
+  }
+});
+
+gate.step('the EventListener Service is ClusterIP', async ({ property }) => {
+  await property('listener-service', await checkListenerService(kube(), manifests, gate.config.lab));
+});
+
+gate.step('the runner can create and delete the temporary Deployment and Service in unidesk-ci', async () => {
+  const missing = await accessMismatches(kube(), requiredGrants(), true);
+  if (missing.length) throw new CiError('infra.cluster', `${RUNNER_USER} lacks: ${missing.join('; ')}`);
+});
+
+gate.step('the runner cannot write any other namespace or anything cluster-wide', async ({ property }) => {
+  const namespaces = [...FORBIDDEN_NAMESPACES, ...(gate.config.runId ? [`unidesk-ci-e2e-${gate.config.runId}`] : [])];
+  await property('checked-namespaces', namespaces.join(','));
+  const allowed = await accessMismatches(kube(), forbiddenOutside(namespaces), false);
+  if (allowed.length) throw new CiError('infra.cluster', `${RUNNER_USER} is allowed beyond ${CI_NAMESPACE}: ${allowed.join('; ')}`);
+});
+
+gate.step('the runner cannot read or write deployments/status', async () => {
+  const allowed = await accessMismatches(kube(), forbiddenStatus(), false);
+  if (allowed.length) throw new CiError('infra.cluster', `${RUNNER_USER} can ${allowed.join('; ')} (the rollout poll must read the main resource)`);
+});
+
+gate.step("the run's namespace is labelled with the run id and expires", async ({ property }) => {
+  await property('namespace', await checkRunNamespace(kube(), gate.config.runId));
+});
