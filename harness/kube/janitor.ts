@@ -7,6 +7,7 @@ import type { Kube } from './kube.ts';
 import type { Manifest } from './objects.ts';
 import { write } from './write.ts';
 
+/** kept: run namespaces not expired, or whose ci-run label does not match their name. */
 export type JanitorResult = { deleted: string[]; kept: string[] };
 
 export async function deleteExpiredRunNamespaces(kube: Kube, now = new Date()): Promise<JanitorResult> {
@@ -18,7 +19,8 @@ export async function deleteExpiredRunNamespaces(kube: Kube, now = new Date()): 
     const name = ns.metadata?.name ?? '';
     if (!name.startsWith(E2E_NAMESPACE_PREFIX) || ns.metadata?.deletionTimestamp) continue;
     const expires = Date.parse(ns.metadata?.annotations?.[EXPIRES_ANNOTATION] ?? '');
-    if (!(expires < now.getTime())) {
+    // a namespace whose label names another run is not this janitor's to judge
+    if (ns.metadata?.labels?.[RUN_LABEL] !== name.slice(E2E_NAMESPACE_PREFIX.length) || !(expires < now.getTime())) {
       result.kept.push(name);
       continue;
     }

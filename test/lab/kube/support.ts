@@ -3,6 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { startClusterDouble, type ClusterDouble } from '../../../fixtures/lab/cluster/index.ts';
 import { installLabTekton } from '../../../fixtures/lab/tekton/index.ts';
+import { podRunners, type PodRunner } from '../../../fixtures/lab/runners/index.ts';
 import { connectKube, loadKubeConfig, type Kube, type Manifest } from '../../../harness/kube/index.ts';
 
 export type KubeLab = {
@@ -53,4 +54,17 @@ export function touching(double: ClusterDouble, since: number, ns: string) {
 
 export function writes(double: ClusterDouble, since: number) {
   return double.requests(since).filter((r) => r.method !== 'GET');
+}
+
+/** Pods of `lab-test/*` images run nothing, log a line and are Ready at once (registered per test file). */
+export function registerTestImages(): () => void {
+  const runner: PodRunner = {
+    image: /^lab-test\//,
+    async start(pod, ctx) {
+      ctx.log(`started ${pod.container.image}\n`);
+      return { endpoints: {}, ready: async () => true, stop: async () => undefined };
+    },
+  };
+  podRunners.unshift(runner);
+  return () => void podRunners.splice(podRunners.indexOf(runner), 1);
 }
