@@ -38,7 +38,7 @@ test('apply k3s/ci: created, then unchanged, then only the edited object changed
   expect(third.filter((r) => r.outcome !== 'unchanged')).toEqual([expect.objectContaining({ object: 'ConfigMap unidesk-ci/unidesk-ci-budgets', outcome: 'changed' })]);
 
   const stored = lab.double.objects().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'unidesk-ci-budgets')!;
-  expect((stored as { data: Record<string, string> }).data['trace-summary.budget-ms']).toBe('9000');
+  expect((stored as unknown as { data: Record<string, string> }).data['trace-summary.budget-ms']).toBe('9000');
   expect(stored.metadata.managedFields?.map((f: { manager?: string; operation?: string }) => `${f.manager}/${f.operation}`)).toEqual(['unidesk-ci/Apply']);
 });
 
@@ -48,7 +48,7 @@ test('a field another manager owns is taken over (force), not a silent conflict'
   await lab.adminApply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unidesk-ci-budgets', namespace: 'unidesk-ci' }, data: { 'overview.p95.samples': '3' } } as never);
   const again = await applyManifests(kube, K3S_CI);
   expect(again.filter((r) => r.outcome !== 'unchanged').map((r) => r.object)).toEqual(['ConfigMap unidesk-ci/unidesk-ci-budgets']);
-  const stored = lab.double.objects().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'unidesk-ci-budgets') as { data: Record<string, string> };
+  const stored = lab.double.objects().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'unidesk-ci-budgets') as unknown as { data: Record<string, string> };
   expect(stored.data['overview.p95.samples']).toBe('10');
 });
 
