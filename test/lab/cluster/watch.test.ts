@@ -14,7 +14,7 @@ afterAll(() => c?.double.stop());
 
 type Seen = { type: string; name?: string; rv?: string; obj: Record<string, unknown> };
 
-async function watchInto(path: string, query: Record<string, unknown>) {
+async function watchInto(path: string, query: Record<string, string | number | boolean | undefined>) {
   const seen: Seen[] = [];
   let done: unknown = 'open';
   const ac = await new k8s.Watch(c.kc).watch(
