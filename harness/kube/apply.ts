@@ -1,11 +1,11 @@
 // Server-side apply (field manager unidesk-ci, force) of manifests, reporting per object whether
 // it was created, changed or unchanged: the object's resourceVersion is compared before and after
-// (a no-op apply does not write, so the resourceVersion stays).
-import * as k8s from '@kubernetes/client-node';
+// (a no-op apply does not write, so the resourceVersion stays). Bodies are raw JSON (see raw.ts).
 import { isNotFound, kubeError } from './errors.ts';
 import { loadManifests } from './manifests.ts';
 import { asHeader, describeRef, refOf, type Manifest } from './objects.ts';
 import { FIELD_MANAGER, type Kube } from './kube.ts';
+import { rawApply, rawRead } from './raw.ts';
 import { guardWrite, write } from './write.ts';
 
 export type ApplyOutcome = 'created' | 'changed' | 'unchanged';
@@ -15,13 +15,11 @@ export async function applyObject(kube: Kube, object: Manifest): Promise<ApplyRe
   const ref = refOf(object);
   // guard first: not even a read goes to a namespace the run may not write
   await guardWrite(kube, { verb: 'apply', ref, object });
-  const before = await kube.objects.read(asHeader(ref)).catch((e) => {
+  const before = await rawRead(kube, asHeader(ref)).catch((e) => {
     if (isNotFound(e)) return undefined;
     throw kubeError(e, `read ${describeRef(ref)}`);
   });
-  const after = await write(kube, { verb: 'apply', ref, object }, () =>
-    kube.objects.patch<k8s.KubernetesObject>(structuredClone(object), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
-  );
+  const after = await write(kube, { verb: 'apply', ref, object }, () => rawApply(kube, object, FIELD_MANAGER));
   const rv = after.metadata?.resourceVersion;
   const outcome: ApplyOutcome = !before ? 'created' : before.metadata?.resourceVersion === rv ? 'unchanged' : 'changed';
   return { object: describeRef(ref), outcome, resourceVersion: rv, generation: after.metadata?.generation };

@@ -32,3 +32,4 @@ export { markRunFailed, runFailed, runFailureMarker } from './run-failure.ts';
 export { FORBIDDEN_NAMESPACES, RUNNER_SERVICE_ACCOUNT, RUNNER_USER, accessMismatches, forbiddenOutside, forbiddenStatus, requiredGrants } from './runner-access.ts';
 export { EGRESS_PROXY, policyViolations, type Violation } from './policy.ts';
 export { parseImageRef, unpinnedReason } from './images.ts';
+export { rawApply, rawRead, type RawObject } from './raw.ts';

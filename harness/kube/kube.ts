@@ -17,6 +17,11 @@ export class ScopedObjectApi extends k8s.KubernetesObjectApi {
   async scopeOf(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
+
+  /** The URL path client-node would use (discovery-backed; fills a missing namespace like it does). */
+  async pathOf(spec: k8s.KubernetesObject, action: 'read' | 'patch'): Promise<string> {
+    return this.specUriPath(spec, action);
+  }
 }
 
 export type Kube = {

@@ -1,0 +1,34 @@
+// Object requests with raw JSON bodies. client-node's KubernetesObjectApi serializes built-in kinds
+// through its typed models, which drop keys whose JSON name differs from the TypeScript one
+// (`x-kubernetes-preserve-unknown-fields`, `enum`, `default`, `$ref` in a CRD schema): manifests are
+// sent and read back exactly as written here, with the same URL, auth and direct dispatcher.
+import * as k8s from '@kubernetes/client-node';
+import { fetch } from 'undici';
+import type { Kube } from './kube.ts';
+import type { Manifest } from './objects.ts';
+
+export type RawObject = Record<string, any> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number; [k: string]: unknown } };
+
+async function send(kube: Kube, method: k8s.HttpMethod, spec: Manifest, action: 'read' | 'patch', query: Record<string, string>, body?: string, contentType?: string): Promise<RawObject> {
+  const path = await kube.objects.pathOf(structuredClone(spec), action);
+  const server = kube.kc.getCurrentCluster()?.server?.replace(/\/+$/, '') ?? '';
+  const url = new URL(server + path);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const ctx = new k8s.RequestContext(url.toString(), method);
+  await kube.kc.applySecurityAuthentication(ctx);
+  const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+  if (contentType) headers['content-type'] = contentType;
+  const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as never });
+  const text = await res.text();
+  if (res.status < 200 || res.status > 299) throw new k8s.ApiException(res.status, 'Unsuccessful HTTP Request', text, Object.fromEntries(res.headers));
+  return JSON.parse(text) as RawObject;
+}
+
+export function rawRead(kube: Kube, spec: Manifest): Promise<RawObject> {
+  return send(kube, k8s.HttpMethod.GET, spec, 'read', {});
+}
+
+/** Server-side apply, unguarded: callers go through `write` (harness) or are lab fixtures. */
+export function rawApply(kube: Kube, spec: Manifest, fieldManager: string): Promise<RawObject> {
+  return send(kube, k8s.HttpMethod.PATCH, spec, 'patch', { fieldManager, force: 'true' }, JSON.stringify(spec), k8s.PatchStrategy.ServerSideApply);
+}
