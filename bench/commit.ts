@@ -5,7 +5,7 @@
 // Knobs: BENCH_ROUNDS_SMALL (default 5), BENCH_ROUNDS_HEAVY (default 3).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildUnideskRepo } from '../fixtures/repos/build.ts';
@@ -88,13 +88,17 @@ async function main(): Promise<void> {
     results.push({ f, samples });
   }
   console.log('\ncommit gate vs bare steps (medians, interleaved rounds, one run)');
-  console.log('fixture  rounds  bare (s)  gate (s)  overhead (s)  ratio   target');
+  // "paired" = median of the per-round differences/ratios: less sensitive to load drift between rounds
+  console.log('fixture  rounds  bare (s)  gate (s)  overhead (s)  ratio   paired overhead  paired ratio   target');
   for (const { f, samples } of results) {
     const b = median(samples.map((s) => s.bare));
     const g = median(samples.map((s) => s.gate));
+    const pd = median(samples.map((s) => s.gate - s.bare));
+    const pr = median(samples.map((s) => s.gate / s.bare));
     const target = f.name === 'heavy' ? `ratio <= 1.05: ${g / b <= 1.05 ? 'met' : 'MISSED'}` : `overhead <= 1.5 s: ${g - b <= 1.5 ? 'met' : 'MISSED'}`;
-    console.log(`${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${target}`);
+    console.log(`${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}   ${target}`);
   }
+  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine may be shared: compare the paired columns)`);
 }
 
 await main();

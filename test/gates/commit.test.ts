@@ -1,11 +1,11 @@
 // The commit gate run as Tekton would run it (`vitest run --project commit`), as a child process
 // against the lab's real git server and tinyproxy, judged by the JUnit it wrote.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../fixtures/lab/daemon.ts';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
-import { EXIT_CODES } from '../../harness/failure.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 
 const STEPS = [
@@ -65,6 +65,17 @@ describe('commit gate against the lab', () => {
   test('a tag and a short SHA resolve to their full commits', async () => {
     const run = await commitGate({ UNIDESK_CI_REVISION: commits.tag.slice(0, 9) });
     expect(run.steps[0]).toMatchObject({ status: 'passed', commit: commits.tag });
+  });
+  test('credentials from a mounted Secret directory (no credential variables) clone fine', async () => {
+    const secretDir = await mkdtemp(join(tmpdir(), 'git-credentials-'));
+    try {
+      await writeFile(join(secretDir, 'username'), lab.env.UNIDESK_CI_GIT_USERNAME);
+      await writeFile(join(secretDir, 'password'), `${lab.env.UNIDESK_CI_GIT_PASSWORD}\n`);
+      const run = await commitGate({ UNIDESK_CI_GIT_USERNAME: undefined, UNIDESK_CI_GIT_PASSWORD: undefined, UNIDESK_CI_GIT_CREDENTIALS_DIR: secretDir, UNIDESK_CI_REVISION: 'v0.1.0' });
+      expect(run.steps[0], run.output).toMatchObject({ status: 'passed', commit: commits.tag });
+    } finally {
+      await rm(secretDir, { recursive: true, force: true });
+    }
   });
   test('wrong credentials: infra.auth, later steps skipped', async () => {
     const run = await commitGate({ UNIDESK_CI_GIT_PASSWORD: 'wrong-password-42' });
