@@ -51,10 +51,13 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
         dispatcher: o.dispatcher,
         signal,
         headersTimeout: o.timeoutMs ?? 30_000,
+        // through a forward proxy, one connection per request: tinyproxy (and egress proxies like it)
+        // may close a kept-alive client connection while undici reuses it mid-response
+        reset: o.dispatcher !== undefined,
         bodyTimeout: o.timeoutMs ?? 30_000,
       });
     try {
-      let res = await send(scope ? tokens.get(scope) : undefined);
+      let res = await sendOnce(() => send(scope ? tokens.get(scope) : undefined), signal);
       if (res.statusCode === 401 && scope && !tokens.has(scope)) {
         await res.body.dump();
         const token = await bearerToken(String(res.headers['www-authenticate'] ?? ''), scope, o.dispatcher, signal);
@@ -94,7 +97,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
         return undefined;
       }
       if (res.statusCode !== 200) throw await unexpected(res, `GET manifest ${repository}:${reference}`);
-      const body = Buffer.from(await res.body.arrayBuffer());
+      const body = await readBody(o.registry, `manifest ${repository}:${reference}`, () => res.body.arrayBuffer(), transportFailure);
       const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
       const header = res.headers['docker-content-digest'];
       // the header is authoritative when present; it must agree with the bytes we got
@@ -107,7 +110,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     async blob(repository, digest, signal) {
       const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
       if (res.statusCode !== 200) throw await unexpected(res, `GET blob ${repository}@${digest}`);
-      return Buffer.from(await res.body.arrayBuffer());
+      return readBody(o.registry, `blob ${repository}@${digest}`, () => res.body.arrayBuffer(), transportFailure);
     },
     async blobStream(repository, digest, signal) {
       const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
@@ -115,6 +118,26 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       return res.body;
     },
   };
+}
+
+/** A pooled keep-alive connection the proxy or registry already closed fails at once: GETs are retried once on a fresh one. */
+async function sendOnce<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (signal?.aborted || !(code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')) throw e;
+    return send();
+  }
+}
+
+/** Read a response body; a connection dropped mid-body is a transport failure of the given class. */
+export async function readBody(registry: string, what: string, read: () => Promise<ArrayBuffer>, failure: FailureClass): Promise<Buffer> {
+  try {
+    return Buffer.from(await read());
+  } catch (e) {
+    throw new CiError(failure, `registry ${registry}: ${what} broke off while reading (${describe(e)})`);
+  }
 }
 
 function describe(e: unknown): string {

@@ -1,11 +1,9 @@
 // An OCI image layout on disk (oci-layout, index.json, blobs/sha256/*): what a pull writes and
 // what `ctr images import` reads (as a tar). The index names the image for containerd.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { CiError } from '../../failure.ts';
 import type { Descriptor } from '../../registry/schemas.ts';
 
@@ -24,18 +22,32 @@ export async function writeBlob(dir: string, digest: string, body: Buffer): Prom
   await writeFile(blobPath(dir, digest), body);
 }
 
-/** Stream a blob to disk, hashing as it goes; `onBytes` feeds the throughput meter. */
-export async function streamBlob(dir: string, digest: string, body: AsyncIterable<Buffer> & NodeJS.ReadableStream, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+/**
+ * Stream a blob to disk, hashing as it goes; `onBytes` feeds the throughput meter. Chunks are
+ * written synchronously so the response is never paused: a proxy that closes the connection right
+ * after the last byte (tinyproxy does) would otherwise race undici's paused parser ("other side closed").
+ */
+export async function streamBlob(dir: string, digest: string, body: NodeJS.ReadableStream & { destroy: (e?: Error) => void }, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
   const hash = createHash('sha256');
   const tmp = `${blobPath(dir, digest)}.partial`;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  });
-  await pipeline(body, tap, createWriteStream(tmp), { signal });
+  const fd = openSync(tmp, 'w');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const abort = () => body.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', abort, { once: true });
+      body.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        writeSync(fd, chunk);
+        onBytes(chunk.length);
+      });
+      body.once('end', () => resolve());
+      body.once('error', (e: Error) => reject(e));
+      body.once('close', () => signal?.removeEventListener('abort', abort));
+      if (signal?.aborted) abort();
+    });
+  } finally {
+    closeSync(fd);
+  }
   const got = `sha256:${hash.digest('hex')}`;
   if (got !== digest) throw new CiError('infra.network', `blob ${digest} arrived as ${got}: corrupted in transit`);
   await rename(tmp, blobPath(dir, digest));

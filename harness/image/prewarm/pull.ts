@@ -35,7 +35,9 @@ export async function pullToLayout(o: PullOptions): Promise<{ digest: string; me
     return await pull(o, signal);
   } catch (e) {
     if (watchdog.signal.aborted) throw watchdog.signal.reason as CiError;
-    throw e;
+    if (e instanceof CiError || o.signal?.aborted) throw e;
+    // a connection dropped mid-transfer: the path to the registry, not the image
+    throw new CiError('infra.network', `pulling ${o.imageName} from ${o.client.registry} broke off: ${(e as Error).message}`);
   } finally {
     clearInterval(timer);
   }
@@ -67,5 +69,5 @@ async function pull(o: PullOptions, signal: AbortSignal) {
 
 async function pullLayer(o: PullOptions, layer: Descriptor, signal: AbortSignal): Promise<void> {
   const body = await o.client.blobStream(o.repository, layer.digest, signal);
-  await streamBlob(o.dir, layer.digest, body as unknown as AsyncIterable<Buffer> & NodeJS.ReadableStream, (n) => o.meter.add(n), signal);
+  await streamBlob(o.dir, layer.digest, body, (n) => o.meter.add(n), signal);
 }

@@ -3,7 +3,7 @@
 // never built from: the build uses a fresh clone of the commit.
 import { gitAccessFrom } from '../../git/access.ts';
 import { assertPushed } from '../../git/worktree.ts';
-import { resolveRevision } from '../../git/resolve.ts';
+import { resolveRevisionDetailed } from '../../git/resolve.ts';
 import { remoteContains } from '../../git/contains.ts';
 import { assertPublishRef, backendCoreRef } from '../../registry/tag-policy.ts';
 import { identityLabels } from '../labels.ts';
@@ -14,8 +14,9 @@ export async function resolveSource(p: Publication): Promise<void> {
   const worktree = p.config.raw.UNIDESK_CI_SOURCE_WORKTREE;
   const revision = worktree ? await assertPushed(worktree) : p.config.revision;
   p.log(`artifact: resolving ${revision} on ${p.remote}`);
-  const commit = await resolveRevision({ ...access, revision });
-  const branches = await remoteContains({ ...access, commit });
+  const { commit, ref } = await resolveRevisionDetailed({ ...access, revision });
+  // a branch head is on that branch by definition; anything else (tag, SHA) is asked of the remote
+  const branches = ref?.startsWith('refs/heads/') ? [ref.slice('refs/heads/'.length)] : await remoteContains({ ...access, commit });
   p.log(`artifact: ${revision} → ${commit} (on ${branches.join(', ')})`);
   p.commit = commit;
   p.imageRef = backendCoreRef(p.config.registry, commit);
