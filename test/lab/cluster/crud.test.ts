@@ -103,6 +103,20 @@ describe('errors', () => {
     expect(review.status).toBe(405);
   });
 
+  test('malformed bodies are 400 BadRequest, never a crash or a silent success', async () => {
+    const broken = await raw(c.kc, 'POST', '/api/v1/namespaces/crud/configmaps', '{"metadata": {');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { message: string }).message).toMatch(/^error decoding JSON body: /);
+    const list = await raw(c.kc, 'POST', '/api/v1/namespaces/crud/configmaps', '[1,2]');
+    expect(await list.json()).toEqual(failure(400, 'BadRequest', 'the body must be a JSON object'));
+    const empty = await raw(c.kc, 'POST', '/api/v1/namespaces/crud/configmaps', '');
+    expect(empty.status).toBe(400);
+    const meta = await raw(c.kc, 'POST', '/api/v1/namespaces/crud/configmaps', '{"metadata": "x"}');
+    expect(await meta.json()).toEqual(failure(400, 'BadRequest', 'metadata must be an object'));
+    const encoding = await raw(c.kc, 'GET', '/api/v1/namespaces/crud/configmaps/%E0%A4%A');
+    expect(encoding.status).toBe(400);
+  });
+
   test('401 Unauthorized without a valid token', async () => {
     const res = await fetch(`${c.double.url}/api/v1/namespaces`, { headers: { authorization: 'Bearer wrong' } });
     expect(res.status).toBe(401);

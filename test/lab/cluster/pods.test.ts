@@ -101,6 +101,16 @@ describe('deployment controller', () => {
     await until(() => !echo.running.has(`${ns}/${first.metadata?.name}/echo`), 'old process stopped');
   });
 
+  test('a deleted pod is replaced and its process stopped', async () => {
+    await c.apps.createNamespacedDeployment({ namespace: ns, body: echoDeployment('heal') });
+    await rolledOut('heal');
+    const [old] = await podsOf('heal');
+    await c.core.deleteNamespacedPod({ namespace: ns, name: old.metadata!.name! });
+    const fresh = await until(async () => (await podsOf('heal')).find((p) => p.metadata?.name !== old.metadata?.name && p.status?.phase === 'Running'), 'replacement pod');
+    expect(echo.running.has(`${ns}/${fresh.metadata?.name}/echo`)).toBe(true);
+    await until(() => !echo.running.has(`${ns}/${old.metadata?.name}/echo`), 'old process stopped');
+  });
+
   test('deleting the Deployment deletes its pods and stops their processes', async () => {
     await c.apps.createNamespacedDeployment({ namespace: ns, body: echoDeployment('gone') });
     await rolledOut('gone');
