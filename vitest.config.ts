@@ -2,7 +2,24 @@ import { defineConfig } from 'vitest/config';
 
 // One Vitest project per gate, plus the project's own tests. Reporters/outputFile are root-only
 // in Vitest, so each gate runs as its own invocation with --outputFile.junit=reports/junit/<gate>.xml
-// (the CLI does that); `npm test` writes reports/junit/test.xml.
+// (the CLI does that); `npm test` writes reports/junit/test.xml. A plain `vitest run --project
+// <gate>` (or `vitest run suites/<gate>`), as a Tekton step calls it, writes
+// $UNIDESK_CI_REPORT_DIR/junit/<gate>.xml by itself.
+const GATE_NAMES = ['install', 'commit', 'artifact', 'dev-e2e', 'perf'];
+
+/** The single gate this invocation runs, read from --project / suites/<gate> arguments. */
+export function onlyGate(argv: readonly string[] = process.argv): string | undefined {
+  const picked = new Set<string>();
+  argv.forEach((a, i) => {
+    const project = a === '--project' ? argv[i + 1] : a.startsWith('--project=') ? a.slice(10) : undefined;
+    if (project) picked.add(project);
+    const path = /^(?:\.\/)?suites\/([\w-]+)/.exec(a)?.[1];
+    if (path && !a.startsWith('-')) picked.add(path);
+  });
+  const [only] = picked;
+  return picked.size === 1 && GATE_NAMES.includes(only) ? only : undefined;
+}
+const junitFile = `${process.env.UNIDESK_CI_REPORT_DIR || 'reports'}/junit/${onlyGate() ?? 'test'}.xml`;
 const gate = (name: string) => ({
   test: {
     name,
@@ -19,7 +36,7 @@ const gate = (name: string) => ({
 export default defineConfig({
   test: {
     reporters: ['default', 'junit'],
-    outputFile: { junit: 'reports/junit/test.xml' },
+    outputFile: { junit: junitFile },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
