@@ -1,0 +1,82 @@
+// The install gate run as `unidesk-ci run --lab` runs it (a child Vitest that owns its lab: the
+// cluster double with the lab's Tekton stand-in and k3s/ci applied), judged by its JUnit: healthy,
+// then a wrong Tekton version, a missing CRD and an over-broad Role, each with the right message.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
+import { REPO_ROOT } from '../../harness/tekton/index.ts';
+
+const STEPS = [
+  'Tekton Pipelines v1.12.0 is installed and Available',
+  'Tekton Triggers v0.34.0 is installed and Available',
+  'the Tekton CRDs are served',
+  'k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP listener, proxy rules)',
+  'every k3s/ci object is present and unchanged on re-apply',
+  'the EventListener Service is ClusterIP',
+  'the runner can create and delete the temporary Deployment and Service in unidesk-ci',
+  'the runner cannot write any other namespace or anything cluster-wide',
+  'the runner cannot read or write deployments/status',
+  "the run's namespace is labelled with the run id and expires",
+];
+
+const cleanup: string[] = [];
+afterAll(async () => {
+  for (const d of cleanup) await rm(d, { recursive: true, force: true });
+});
+
+async function installGate(env: Record<string, string | undefined> = {}): Promise<GateRun> {
+  const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, ...env }, timeoutMs: 300_000 });
+  cleanup.push(run.reportDir);
+  expect(run.steps.map((s) => s.name), run.output).toEqual(STEPS);
+  return run;
+}
+
+function expectStoppedAt(run: GateRun, index: number, failureClass: string, message: RegExp): void {
+  run.steps.slice(0, index).forEach((s) => expect(s.status, `${s.name}\n${run.output}`).toBe('passed'));
+  expect(run.steps[index], run.output).toMatchObject({ status: 'failed', failureClass });
+  expect(run.steps[index]!.message).toMatch(message);
+  for (const s of run.steps.slice(index + 1)) expect(s.skippedReason).toBe(`not run: step "${STEPS[index]}" failed (${failureClass})`);
+  expect(run.exitCode).not.toBe(0);
+}
+
+describe('install gate against the lab', () => {
+  test('a correct installation passes every step and writes junit/install.xml', async () => {
+    const run = await installGate();
+    for (const s of run.steps) expect(s.status, `${s.name}: ${s.message}\n${run.output}`).toBe('passed');
+    expect(run.exitCode).toBe(0);
+    expect(existsSync(join(run.reportDir, 'junit', 'install.xml'))).toBe(true);
+    expect(run.steps[0]!.properties['unidesk.tekton-pipelines-version']).toBe('v1.12.0');
+    expect(run.steps[1]!.properties['unidesk.tekton-triggers-version']).toBe('v0.34.0');
+    expect(run.output).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
+    expect(run.output).toMatch(/namespace: unidesk-ci-e2e-\S+ deleted/);
+  });
+
+  test('a wrong Tekton Pipelines version fails naming both versions', async () => {
+    const run = await installGate({ LAB_TEKTON_PIPELINES_VERSION: 'v1.11.0' });
+    expectStoppedAt(run, 0, 'infra.cluster', /Tekton Pipelines: installed v1\.11\.0, required v1\.12\.0 \(ConfigMap tekton-pipelines\/pipelines-info\)/);
+  });
+
+  test('a wrong Tekton Triggers version fails naming both versions', async () => {
+    const run = await installGate({ LAB_TEKTON_TRIGGERS_VERSION: 'v0.33.1' });
+    expectStoppedAt(run, 1, 'infra.cluster', /Tekton Triggers: installed v0\.33\.1, required v0\.34\.0/);
+  });
+
+  test('a missing Tekton CRD fails naming it', async () => {
+    const run = await installGate({ LAB_TEKTON_OMIT_CRDS: 'pipelineruns.tekton.dev' });
+    expectStoppedAt(run, 2, 'infra.cluster', /Tekton CRDs: CRD pipelineruns\.tekton\.dev is missing/);
+  });
+
+  test('an over-broad runner Role fails naming the rule', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'install-broad-role-'));
+    cleanup.push(dir);
+    await cp(join(REPO_ROOT, 'k3s/ci'), dir, { recursive: true });
+    const rbac = join(dir, 'runner.rbac.yaml');
+    const text = await readFile(rbac, 'utf8');
+    await writeFile(rbac, text.replace('    verbs: [get, list, watch, create, update, patch, delete]', '    verbs: ["*"]').replace('    resources: [deployments]', '    resources: [deployments, deployments/status]'));
+    const run = await installGate({ UNIDESK_CI_MANIFESTS_DIR: dir });
+    expectStoppedAt(run, 3, 'input', /Role unidesk-ci\/unidesk-ci-runner: rbac: rules\[0\]\.verbs contains a wildcard[\s\S]*grants deployments\/status/);
+  });
+});
