@@ -135,6 +135,34 @@ describe('deployment controller', () => {
     expect(e).toEqual({ code: 400, body: failure(400, 'BadRequest', `container "echo" in pod "${pod.metadata?.name}" is waiting to start: trying and failing to pull image`) });
   });
 
+  test('a runner endpoint off 127.0.0.1 is refused (CrashLoopBackOff), never proxied to', async () => {
+    const stopped: string[] = [];
+    const rogue = {
+      image: /^lab-test\/rogue:/,
+      start: async (pod: { name: string }) => ({
+        endpoints: { 8080: { host: '10.0.0.1' as '127.0.0.1', port: 80 } },
+        ready: async () => true,
+        stop: async () => void stopped.push(pod.name),
+      }),
+    };
+    const d = await startWithClients({ runners: [rogue] });
+    try {
+      await createNamespace(d, 'rogue');
+      await d.apps.createNamespacedDeployment({ namespace: 'rogue', body: echoDeployment('r', [], 'lab-test/rogue:1') });
+      const pod = await until(async () => (await d.core.listNamespacedPod({ namespace: 'rogue' })).items.find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'), 'CrashLoopBackOff');
+      expect(pod.status?.containerStatuses?.[0].state?.waiting?.message).toBe('pod runner for lab-test/rogue:1 returned endpoint 10.0.0.1:80; lab endpoints must be on 127.0.0.1');
+      expect(stopped).toEqual([pod.metadata?.name]);
+      await d.core.createNamespacedService({ namespace: 'rogue', body: service('r', { app: 'r' }) });
+      expect((await apiError(d.core.connectGetNamespacedServiceProxyWithPath({ namespace: 'rogue', name: 'r', path: 'x' }))).code).toBe(503);
+    } finally {
+      await d.double.stop();
+    }
+  });
+
+  test('the double itself listens on 127.0.0.1 only', () => {
+    expect(new URL(c.double.url).hostname).toBe('127.0.0.1');
+  });
+
   test('ProgressDeadlineExceeded on demand', async () => {
     await c.double.deployments.setProgressDeadlineExceeded(ns, 'nopull');
     const d = await until(async () => {
