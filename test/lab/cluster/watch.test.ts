@@ -97,6 +97,17 @@ describe('watch', () => {
     expect(byField.seen.map((e) => e.name)).toEqual(['f2']);
   });
 
+  test('an object entering or leaving the label selection is ADDED or DELETED for that watch', async () => {
+    const w = await watchInto(`/api/v1/namespaces/${ns}/configmaps`, { labelSelector: 'phase=on' });
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'moving', labels: { phase: 'off' } } } });
+    await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'moving', body: { metadata: { labels: { phase: 'on' } } } }, mergePatch);
+    await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'moving', body: { data: { a: '1' } } }, mergePatch);
+    await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'moving', body: { metadata: { labels: { phase: 'off' } } } }, mergePatch);
+    await until(() => w.seen.length >= 3, 'three events');
+    w.ac.abort();
+    expect(w.seen.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED moving', 'MODIFIED moving', 'DELETED moving']);
+  });
+
   test('timeoutSeconds ends the stream; client-node reports done', async () => {
     const w = await watchInto(`/api/v1/namespaces/${ns}/configmaps`, { timeoutSeconds: 1 });
     await until(() => w.done() !== 'open', 'watch end', 10_000);
