@@ -25,14 +25,28 @@ export async function applyObject(kube: Kube, object: Manifest): Promise<ApplyRe
   return { object: describeRef(ref), outcome, resourceVersion: rv, generation: after.metadata?.generation };
 }
 
-/** Apply in order (namespace and RBAC before what lives in them); one line per object. */
+/** Kinds other objects live in or are typed by: applied first, one by one. */
+const FIRST_KINDS = new Set(['Namespace', 'CustomResourceDefinition']);
+const CONCURRENCY = 6;
+
+/**
+ * Namespaces and CRDs first, in file order; then the rest a few at a time (the API server does not
+ * need RoleBindings after Roles or Pipelines after Tasks). One line per object, in file order.
+ */
 export async function applyObjects(kube: Kube, objects: readonly Manifest[]): Promise<ApplyResult[]> {
-  const results: ApplyResult[] = [];
-  for (const o of objects) {
-    const r = await applyObject(kube, o);
-    kube.log(`apply: ${r.object} ${r.outcome}`);
-    results.push(r);
-  }
+  const results: ApplyResult[] = new Array(objects.length);
+  const indexed = objects.map((o, i) => [o, i] as const);
+  for (const [o, i] of indexed.filter(([o]) => FIRST_KINDS.has(o.kind))) results[i] = await applyObject(kube, o);
+  const rest = indexed.filter(([o]) => !FIRST_KINDS.has(o.kind));
+  let next = 0;
+  const worker = async () => {
+    while (next < rest.length) {
+      const [o, i] = rest[next++]!;
+      results[i] = await applyObject(kube, o);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rest.length) }, worker));
+  for (const r of results) kube.log(`apply: ${r.object} ${r.outcome}`);
   return results;
 }
 
