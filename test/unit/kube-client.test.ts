@@ -1,0 +1,56 @@
+// Loading the client: bad input is an `input` CiError naming what to fix; the dispatcher is
+// always an explicit direct one (never the global, possibly env-proxy, dispatcher).
+import * as k8s from '@kubernetes/client-node';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { impersonating, loadKubeConfig, serviceAccountUser } from '../../harness/kube/index.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'kube-client-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const kubeconfig = (cluster: Record<string, unknown>) => `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: ${JSON.stringify({ server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true, ...cluster })}}]
+users: [{name: u, user: {token: secret-token-1234}}]
+contexts: [{name: ctx, context: {cluster: c, user: u}}]
+current-context: ctx
+`;
+
+describe('loadKubeConfig', () => {
+  test('no credentials at all', () => {
+    expect(() => loadKubeConfig({}, {})).toThrow('no Kubernetes credentials: set UNIDESK_CI_KUBECONFIG (or KUBECONFIG), or run in a pod with a service account');
+  });
+
+  test('missing file, unknown context, proxy-url', async () => {
+    expect(() => loadKubeConfig({ kubeconfig: join(dir, 'nope') })).toThrow(/kubeconfig .*nope does not exist/);
+    const ok = join(dir, 'ok.yaml');
+    await writeFile(ok, kubeconfig({}));
+    expect(() => loadKubeConfig({ kubeconfig: ok, context: 'prod' })).toThrow('UNIDESK_CI_KUBE_CONTEXT=prod: no such context in the kubeconfig (have: ctx)');
+    const proxied = join(dir, 'proxied.yaml');
+    await writeFile(proxied, kubeconfig({ 'proxy-url': 'http://127.0.0.1:3128' }));
+    expect(() => loadKubeConfig({ kubeconfig: proxied })).toThrow(/sets proxy-url; the Kubernetes API must be reached directly/);
+    try {
+      loadKubeConfig({ kubeconfig: proxied });
+    } catch (e) {
+      expect((e as { failureClass?: string }).failureClass).toBe('input');
+    }
+  });
+
+  test('every request gets a direct dispatcher; impersonation adds only Impersonate-User', async () => {
+    const file = join(dir, 'plain.yaml');
+    await writeFile(file, kubeconfig({ server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': false }));
+    const kc = loadKubeConfig({ kubeconfig: file });
+    const ctx = new k8s.RequestContext('https://127.0.0.1:1/api/v1', k8s.HttpMethod.GET);
+    await kc.applySecurityAuthentication(ctx);
+    expect(ctx.getDispatcher()).toBeDefined();
+    expect(ctx.getHeaders().Authorization).toBe('Bearer secret-token-1234');
+    expect(ctx.getHeaders()['Impersonate-User']).toBeUndefined();
+    const as = impersonating(kc, serviceAccountUser('unidesk-ci', 'unidesk-ci-runner'));
+    const ctx2 = new k8s.RequestContext('https://127.0.0.1:1/api/v1', k8s.HttpMethod.GET);
+    await as.applySecurityAuthentication(ctx2);
+    expect(ctx2.getHeaders()['Impersonate-User']).toBe('system:serviceaccount:unidesk-ci:unidesk-ci-runner');
+    expect(ctx2.getDispatcher()).toBeDefined();
+  });
+});
