@@ -2,6 +2,7 @@
 // a bounded tail kept for the failure report, secrets redacted, AbortSignal/timeout honoured.
 import { spawn } from 'node:child_process';
 import { redact } from '../redact.ts';
+import { killTree, signalPid } from './tree.ts';
 
 export type RunOptions = {
   cwd?: string;
@@ -49,16 +50,27 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      signal: opts.signal,
     });
     let timedOut = false;
+    // the whole process tree: grandchildren would otherwise keep the pipes (and the step) open
+    const end = () => {
+      if (child.pid === undefined || child.exitCode !== null) return;
+      const pids = killTree(child.pid, 'SIGTERM');
+      setTimeout(() => pids.forEach((p) => signalPid(p, 'SIGKILL')), 2000).unref();
+    };
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+          end();
         }, opts.timeoutMs)
       : undefined;
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      end();
+    };
+    if (opts.signal?.aborted) queueMicrotask(onAbort);
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     const partial = { out: '', err: '' };
     const feed = (which: 'out' | 'err', chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -79,11 +91,15 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     child.on('error', (err) => {
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       reject(Object.assign(new Error(`${command}: ${redact(err.message)}`), { code: (err as NodeJS.ErrnoException).code }));
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       for (const w of ['out', 'err'] as const) if (partial[w]) emit(partial[w]);
+      // as spawn({ signal }) does: an aborted command rejects (callers tell it from a failure)
+      if (aborted) return reject(Object.assign(new Error(`${command}: aborted`), { name: 'AbortError', code: 'ABORT_ERR' }));
       resolve({
         command,
         exitCode: code ?? 128,

@@ -35,3 +35,22 @@ describe('redact', () => {
     expect(r.tail).toContain('out ***');
   });
 });
+
+describe('runCommand ends the whole process tree', () => {
+  test('on timeout: a grandchild holding the pipe does not keep the command alive', async () => {
+    const t0 = performance.now();
+    const r = await runCommand('sh', ['-c', 'sleep 30; echo never'], { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.stdout).not.toContain('never');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+  test('on abort: rejects with AbortError after ending the tree', async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const p = runCommand('sh', ['-c', 'sleep 30'], { signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    await expect(runCommand('sh', ['-c', 'sleep 30'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
