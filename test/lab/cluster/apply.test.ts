@@ -2,7 +2,7 @@
 // conflicts, force, field removal, keyed lists, and the PatchOptions errors.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiError, createNamespace, failure, ssa, startWithClients, type Clients } from './support.ts';
+import { apiError, createNamespace, failure, raw, ssa, startWithClients, type Clients } from './support.ts';
 
 let c: Clients;
 const ns = 'apply';
@@ -98,6 +98,16 @@ describe('server-side apply', () => {
     };
     const merged = (await apply(side as k8s.KubernetesObject, 'sidecar-injector')) as k8s.V1Deployment;
     expect(merged.spec?.template.spec?.containers.map((x) => x.name)).toEqual(['web', 'sidecar']);
+  });
+
+  test('a YAML apply body (as kubectl sends it) is read as YAML', async () => {
+    const yamlBody = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  greeting: hello # a comment\n';
+    const res = await raw(c.kc, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/from-yaml?fieldManager=kubectl`, yamlBody, { 'content-type': 'application/apply-patch+yaml' });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { data: unknown }).data).toEqual({ greeting: 'hello' });
+    const broken = await raw(c.kc, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/from-yaml?fieldManager=kubectl`, 'data: [unclosed', { 'content-type': 'application/apply-patch+yaml' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { message: string }).message).toMatch(/^error decoding YAML body: /);
   });
 
   test('typed patch with the apply content type works the same (CoreV1Api)', async () => {

@@ -269,6 +269,7 @@ describe('service proxy', () => {
 
   test('a registered handler takes the traffic, relayed as it answers', async () => {
     const off = c.double.registerServiceHandler(ns, 'empty', (req, res) => {
+      expect(req.headers.authorization).toBeUndefined();
       res.writeHead(201, { 'content-type': 'text/plain', 'x-handler': 'yes' });
       res.end(`handled ${req.method} ${req.url}`);
     });
