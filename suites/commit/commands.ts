@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { RunConfig } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
+import { CiError, type FailureClass } from '../../harness/failure.ts';
 import { runCommand } from '../../harness/process/run.ts';
 
 const TOOL_ROOT = join(import.meta.dirname, '..', '..');
@@ -28,7 +28,17 @@ export function stepEnv(config: RunConfig, extra: Record<string, string> = {}): 
 
 const NETWORK = /ConnectionRefused|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|failed to resolve|getaddrinfo|proxy.*(refused|error|407|502|503)|Received HTTP code \d+ from proxy/i;
 
-export type RepoCommand = { cmd: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs: number; label: string };
+export type RepoCommand = {
+  cmd: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  timeoutMs: number;
+  label: string;
+  /** What running out of time means: a hanging install is the network first; a slow check is the app. */
+  timeoutClass?: FailureClass;
+};
 
 export async function runRepoCommand(c: RepoCommand): Promise<void> {
   const t0 = performance.now();
@@ -46,7 +56,7 @@ export async function runRepoCommand(c: RepoCommand): Promise<void> {
   console.log(`[commit : ${c.label}] exit ${r.exitCode} after ${Math.round(performance.now() - t0)} ms`);
   if (r.exitCode === 0) return;
   const details = { command: r.command, exitCode: r.exitCode, outputTail: r.tail };
-  if (r.timedOut) throw new CiError('infra.network', `${r.command} did not finish within ${c.timeoutMs} ms`, details);
+  if (r.timedOut) throw new CiError(c.timeoutClass ?? 'infra.network', `${r.command} did not finish within ${c.timeoutMs} ms (UNIDESK_CI_WAIT_MS)`, details);
   if (NETWORK.test(r.tail)) throw new CiError('infra.network', `${r.command} could not download through the egress proxy (exit ${r.exitCode})`, details);
   const last = r.tail.split('\n').filter((l) => /error/i.test(l)).at(-1) ?? r.tail.split('\n').at(-1);
   throw new CiError('app', `${r.command} failed with exit code ${r.exitCode}: ${last}`, details);

@@ -15,8 +15,10 @@ let checkout: Checkout | undefined;
 afterAll(async () => checkout?.[Symbol.asyncDispose]());
 
 const repo = () => checkout!.dir;
-const inRepo = (label: string, cwd: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
-  runRepoCommand({ label, cmd, args, cwd, env: stepEnv(config, env), timeoutMs: config.waitMs });
+const inRepo = (signal: AbortSignal, label: string, cwd: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
+  runRepoCommand({ label, cmd, args, cwd, env: stepEnv(config, env), timeoutMs: config.waitMs, signal, timeoutClass: label === 'check' ? 'app' : 'infra.network' });
+// the commands' own timeout (classified) fires before Vitest's (unclassified)
+const STEP_TIMEOUT = config.waitMs + 30_000;
 
 gate.step('git clone and checkout of the requested revision', async ({ property, signal }) => {
   await property('revision', config.revision);
@@ -24,16 +26,16 @@ gate.step('git clone and checkout of the requested revision', async ({ property,
   checkout = await checkoutRevision(config, signal);
   facts.commit = checkout.commit;
   if (checkout.ref) await property('ref', checkout.ref);
-});
+}, STEP_TIMEOUT);
 
-gate.step('bun install --frozen-lockfile at the repo root', async () => {
-  await inRepo('install-root', repo(), 'bun', ['install', '--frozen-lockfile']);
-});
+gate.step('bun install --frozen-lockfile at the repo root', async ({ signal }) => {
+  await inRepo(signal, 'install-root', repo(), 'bun', ['install', '--frozen-lockfile']);
+}, STEP_TIMEOUT);
 
-gate.step('bun install --frozen-lockfile in src/', async () => {
-  await inRepo('install-src', join(repo(), 'src'), 'bun', ['install', '--frozen-lockfile']);
-});
+gate.step('bun install --frozen-lockfile in src/', async ({ signal }) => {
+  await inRepo(signal, 'install-src', join(repo(), 'src'), 'bun', ['install', '--frozen-lockfile']);
+}, STEP_TIMEOUT);
 
-gate.step('UNIDESK_D601_RUST_CHECK=1 bun scripts/cli.ts check --full --rust', async () => {
-  await inRepo('check', repo(), 'bun', ['scripts/cli.ts', 'check', '--full', '--rust'], { UNIDESK_D601_RUST_CHECK: '1' });
-});
+gate.step('UNIDESK_D601_RUST_CHECK=1 bun scripts/cli.ts check --full --rust', async ({ signal }) => {
+  await inRepo(signal, 'check', repo(), 'bun', ['scripts/cli.ts', 'check', '--full', '--rust'], { UNIDESK_D601_RUST_CHECK: '1' });
+}, STEP_TIMEOUT);
