@@ -1,5 +1,6 @@
 // Shared by the publication lab tests: a lab with git (over HTTP, through the proxy) and the
-// registry, a buildah wrapper that records every invocation (the "nothing built" proof), and a
+// registry, a buildah wrapper that records every invocation (the "nothing built" proof), traps for
+// every command a producer must never run (docker, kubectl, systemctl, ctr, ...), and a
 // publish call with a given set of UNIDESK_CI_* overrides.
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -9,7 +10,10 @@ import { publishBackendCore } from '../../harness/image/publish/index.ts';
 import { which } from '../../fixtures/lab/system.ts';
 import type { Lab } from '../../fixtures/lab/index.ts';
 
-export type BuildahSpy = { dir: string; log: string; calls: () => Promise<string[]> };
+export type BuildahSpy = { dir: string; log: string; calls: () => Promise<string[]>; forbidden: () => Promise<string[]> };
+
+/** What a producer must never run: container engines, cluster and service managers, runtimes. */
+export const FORBIDDEN = ['docker', 'docker-compose', 'podman', 'kubectl', 'k3s', 'systemctl', 'service', 'ctr', 'nerdctl', 'crictl', 'skopeo'];
 
 export async function buildahSpy(parent: string): Promise<BuildahSpy> {
   const dir = await mkdtemp(join(parent, 'buildah-spy-'));
@@ -18,7 +22,13 @@ export async function buildahSpy(parent: string): Promise<BuildahSpy> {
   if (!real) throw new Error('buildah is not installed; install it with: apt-get install -y buildah');
   await writeFile(join(dir, 'buildah'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
   await chmod(join(dir, 'buildah'), 0o755);
-  return { dir, log, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean) : []) };
+  const forbiddenLog = join(dir, 'forbidden.log');
+  for (const bin of FORBIDDEN) {
+    await writeFile(join(dir, bin), `#!/bin/sh\necho "${bin} $*" >> '${forbiddenLog}'\nexit 97\n`);
+    await chmod(join(dir, bin), 0o755);
+  }
+  const lines = async (f: string) => (existsSync(f) ? (await readFile(f, 'utf8')).split('\n').filter(Boolean) : []);
+  return { dir, log, calls: () => lines(log), forbidden: () => lines(forbiddenLog) };
 }
 
 export function labCommits(lab: Lab): Record<string, string> {

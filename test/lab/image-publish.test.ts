@@ -76,4 +76,12 @@ describe('backend-core publication', () => {
     expect(await registryTags(lab.env.UNIDESK_CI_REGISTRY)).toEqual([first.commit]);
     await rm(join(reportDir, 'results'), { recursive: true });
   });
+
+  test('no container engine, cluster client or service manager was ever run', async () => {
+    expect(await spy.forbidden()).toEqual([]);
+    // the traps work: they are first on the PATH the publication used
+    const r = await runCommand('kubectl', ['apply', '-f', '-'], { env: { ...process.env, PATH: `${spy.dir}:${process.env.PATH}` } });
+    expect(r.exitCode).toBe(97);
+    expect(await spy.forbidden()).toEqual(['kubectl apply -f -']);
+  });
 });
