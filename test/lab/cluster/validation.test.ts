@@ -61,6 +61,17 @@ describe('schema', () => {
     expect(svc.body.message).toMatch(/^Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label/);
   });
 
+  test('label keys and values follow the label syntax (a 40-hex commit fits, a 64-character value does not)', async () => {
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'lbl-ok', labels: { 'unidesk.ai/commit': 'a'.repeat(40), app: 'web' } } } });
+    const long = await apiError(c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'lbl-long', labels: { v: 'x'.repeat(64) } } } }));
+    expect(long.body.message).toBe(`ConfigMap "lbl-long" is invalid: metadata.labels: Invalid value: "${'x'.repeat(64)}": must be no more than 63 characters`);
+    const bad = await apiError(c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'lbl-bad', labels: { 'bad key!': 'ok', k: 'has space' } } } }));
+    expect((bad.body.details as { causes: { field: string; message: string }[] }).causes.map((x) => x.message.split(':')[0] + ':' + x.message.split(':')[1])).toEqual([
+      'Invalid value: "bad key!"',
+      'Invalid value: "has space"',
+    ]);
+  });
+
   test('a missing name (no generateName) is 422', async () => {
     const e = await apiError(c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: {} } }));
     expect(e.body.message).toBe('ConfigMap "" is invalid: metadata.name: Required value: name or generateName is required');
