@@ -7,6 +7,7 @@ import { usage, type Command } from './command.ts';
 /** Commands load lazily so each can bring its own dependencies. Later: install, status, logs, ... */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).runCommandSpec,
+  config: async () => (await import('./config.ts')).configCommandSpec,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -88,3 +88,25 @@ describe('summary', () => {
     expect(verdictOf(run({ exitCode: 0, steps: [{ name: 'a', status: 'passed', properties: {} }] }))).toMatchObject({ passed: true });
   });
 });
+
+describe('config', () => {
+  test('--markdown lists every variable with its default; plain output masks secrets', async () => {
+    const { VARIABLES } = await import('../../harness/config.ts');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.stubEnv('UNIDESK_CI_GIT_PASSWORD', 'config-secret-123');
+    try {
+      expect(await main(['config', '--markdown'])).toBe(0);
+      const md = log.mock.calls.flat().join('\n');
+      for (const name of Object.keys(VARIABLES)) expect(md).toContain(`| \`${name}\` |`);
+      expect(md).toContain('| `UNIDESK_CI_REVISION` | `master` |');
+      log.mockClear();
+      expect(await main(['config'])).toBe(0);
+      const plain = log.mock.calls.flat().join('\n');
+      expect(plain).toContain('UNIDESK_CI_GIT_PASSWORD=(secret, set)');
+      expect(plain).not.toContain('config-secret-123');
+    } finally {
+      vi.unstubAllEnvs();
+      log.mockRestore();
+    }
+  });
+});

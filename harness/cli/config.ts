@@ -1,0 +1,38 @@
+// unidesk-ci config [--markdown] — the run configuration's variables: name, default, meaning, and
+// (without --markdown) the value this environment gives them, secrets masked. The README's
+// configuration table is this command's --markdown output.
+import { VARIABLES, loadConfig, type VariableName } from '../config.ts';
+import { parseFlags, type Command } from './command.ts';
+
+const USAGE = 'unidesk-ci config [--markdown]';
+const SECRET: readonly VariableName[] = ['UNIDESK_CI_GIT_PASSWORD', 'UNIDESK_CI_METRICS_DATABASE_URL'];
+
+function defaultOf(name: VariableName): string {
+  const r = VARIABLES[name].schema.safeParse(undefined);
+  return r.success && r.data !== undefined ? String(r.data) : '';
+}
+
+export function variablesMarkdown(): string {
+  const rows = (Object.keys(VARIABLES) as VariableName[]).map((n) => `| \`${n}\` | ${defaultOf(n) ? `\`${defaultOf(n)}\`` : ''} | ${VARIABLES[n].doc.replace(/\|/g, '\\|')} |`);
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+export const configCommandSpec: Command = {
+  name: 'config',
+  summary: 'show the run configuration variables (and their values here, secrets masked)',
+  usage: USAGE,
+  run: async (argv) => {
+    const flags = parseFlags(argv, { markdown: { type: 'boolean' } }, USAGE);
+    if (flags.markdown) {
+      console.log(variablesMarkdown());
+      return 0;
+    }
+    const raw = loadConfig(process.env).raw as Record<string, unknown>;
+    for (const n of Object.keys(VARIABLES) as VariableName[]) {
+      const set = process.env[n] !== undefined && process.env[n] !== '';
+      const value = raw[n] === undefined ? '(unset)' : SECRET.includes(n) ? '(secret, set)' : String(raw[n]);
+      console.log(`${n}=${value}${set ? '' : raw[n] === undefined ? '' : '   (default)'}`);
+    }
+    return 0;
+  },
+};
