@@ -1,9 +1,10 @@
 // Evidence for "publication never writes anywhere but the registry": a snapshot of the fixture
-// repository (every file of the bare repo, hashed) and of the cluster double's objects.
+// repository (every file of the bare repo, hashed) and of the cluster double (every object with
+// its resourceVersion, and the API request log, read over /lab/v1 which itself is not logged).
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import { labClusterAdminFromKubeconfig } from '../../fixtures/lab/cluster/admin-client.ts';
 
 export async function snapshotRepository(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -15,23 +16,17 @@ export async function snapshotRepository(dir: string): Promise<Record<string, st
   return out;
 }
 
-/** Every namespace, Deployment, Service and ConfigMap in the double, with resourceVersions. */
-export async function snapshotCluster(kubeconfig: string): Promise<string[]> {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const key = (kind: string, o: k8s.V1ObjectMeta | undefined) => `${kind} ${o?.namespace ?? ''}/${o?.name} rv=${o?.resourceVersion}`;
-  const [ns, deploys, svcs, cms] = await Promise.all([
-    core.listNamespace(),
-    apps.listDeploymentForAllNamespaces(),
-    core.listServiceForAllNamespaces(),
-    core.listConfigMapForAllNamespaces(),
-  ]);
-  return [
-    ...ns.items.map((o) => key('Namespace', o.metadata)),
-    ...deploys.items.map((o) => key('Deployment', o.metadata)),
-    ...svcs.items.map((o) => key('Service', o.metadata)),
-    ...cms.items.map((o) => key('ConfigMap', o.metadata)),
-  ].sort();
+export type ClusterSnapshot = { objects: string[]; lastRequest: number };
+
+export async function snapshotCluster(kubeconfig: string): Promise<ClusterSnapshot> {
+  const admin = await labClusterAdminFromKubeconfig(kubeconfig);
+  const objects = (await admin.objects()).map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name} rv=${o.metadata?.resourceVersion}`).sort();
+  const requests = await admin.requests();
+  return { objects, lastRequest: requests.at(-1)?.seq ?? 0 };
+}
+
+/** API requests the double received after a snapshot, as "METHOD path (user)". */
+export async function requestsSince(kubeconfig: string, snapshot: ClusterSnapshot): Promise<string[]> {
+  const admin = await labClusterAdminFromKubeconfig(kubeconfig);
+  return (await admin.requests(snapshot.lastRequest)).filter((r) => r.seq > snapshot.lastRequest).map((r) => `${r.method} ${r.path} (${r.user})`);
 }

@@ -3,12 +3,13 @@
 // cluster double), judged by the JUnit it wrote and by what the registry then serves.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../fixtures/lab/daemon.ts';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { runCommand } from '../../harness/process/run.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
-import { snapshotCluster, snapshotRepository } from './artifact.support.ts';
+import { requestsSince, snapshotCluster, snapshotRepository } from './artifact.support.ts';
 
 const STEPS = [
   'the target is the commit-pinned image in the configured loopback registry',
@@ -74,7 +75,9 @@ describe('artifact gate against the lab', () => {
     expect(JSON.parse(inspect.stdout).Digest).toBe(out['unidesk.image-digest']);
     // nothing else was touched: the fixture repository (deploy.json included) and the cluster
     expect(await snapshotRepository(join(lab.env.LAB_GIT_ROOT, 'unidesk.git'))).toEqual(repoBefore);
-    expect(await snapshotCluster(lab.env.UNIDESK_CI_KUBECONFIG)).toEqual(clusterBefore);
+    expect(clusterBefore.objects.length).toBeGreaterThan(0);
+    expect((await snapshotCluster(lab.env.UNIDESK_CI_KUBECONFIG)).objects).toEqual(clusterBefore.objects);
+    expect(await requestsSince(lab.env.UNIDESK_CI_KUBECONFIG, clusterBefore)).toEqual([]);
   });
 
   test('republishing the commit reports the same digest and rebuilds nothing', async () => {
@@ -97,6 +100,23 @@ describe('artifact gate against the lab', () => {
     expectStoppedAt(run, 0, 'input');
     expect(run.steps[0].message).toContain('"latest" is never published');
     expect(await tags()).toEqual([commits.master]);
+  });
+
+  test('the cluster evidence is sensitive: one ConfigMap write in unidesk-ci shows in both snapshots', async () => {
+    const before = await snapshotCluster(lab.env.UNIDESK_CI_KUBECONFIG);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(lab.env.UNIDESK_CI_KUBECONFIG);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'unidesk-ci' } } }).catch((e: { code?: number }) => {
+      if (e.code !== 409) throw e;
+    });
+    await core.createNamespacedConfigMap({ namespace: 'unidesk-ci', body: { metadata: { name: 'artifact-evidence-probe' }, data: { a: 'b' } } });
+    try {
+      expect((await snapshotCluster(lab.env.UNIDESK_CI_KUBECONFIG)).objects).not.toEqual(before.objects);
+      expect(await requestsSince(lab.env.UNIDESK_CI_KUBECONFIG, before)).toContainEqual(expect.stringMatching(/^POST \/api\/v1\/namespaces\/unidesk-ci\/configmaps/));
+    } finally {
+      await core.deleteNamespacedConfigMap({ namespace: 'unidesk-ci', name: 'artifact-evidence-probe' });
+    }
   });
 
   test('unknown revision: input before anything is built', async () => {
