@@ -3,6 +3,7 @@
 // k3s/ci object is present and unchanged on re-apply, the EventListener stays ClusterIP, and the
 // runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere.
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import {
@@ -14,6 +15,7 @@ import {
   forbiddenStatus,
   kubeForRun,
   loadManifests,
+  markRunFailed,
   policyViolations,
   requiredGrants,
   type Manifest,
@@ -23,6 +25,10 @@ import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkListenerService, checkRunNamespace, missingObjects } from './checks.ts';
 
 const gate = defineGate('install');
+// a failed step makes global teardown keep the evidence of the run namespace before deleting it
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await markRunFailed(gate.config.reportDir, gate.config.runId, ctx.task.name);
+});
 const kube = () => kubeForRun(gate.config);
 const manifestsDir = gate.config.raw.UNIDESK_CI_MANIFESTS_DIR ?? join(REPO_ROOT, 'k3s/ci');
 let manifests: Manifest[] = [];

@@ -52,11 +52,16 @@ describe('install gate against the lab', () => {
     expect(run.steps[1]!.properties['unidesk.tekton-triggers-version']).toBe('v0.34.0');
     expect(run.output).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
     expect(run.output).toMatch(/namespace: unidesk-ci-e2e-\S+ deleted/);
+    expect(existsSync(join(run.reportDir, 'diagnostics'))).toBe(false);
   });
 
   test('a wrong Tekton Pipelines version fails naming both versions', async () => {
     const run = await installGate({ LAB_TEKTON_PIPELINES_VERSION: 'v1.11.0' });
     expectStoppedAt(run, 0, 'infra.cluster', /Tekton Pipelines: installed v1\.11\.0, required v1\.12\.0 \(ConfigMap tekton-pipelines\/pipelines-info\)/);
+    // the failure made global teardown save the run namespace's evidence before deleting it
+    const runId = run.steps[0]!.properties['unidesk.run-id']!;
+    expect(existsSync(join(run.reportDir, 'diagnostics', runId, `unidesk-ci-e2e-${runId}`, 'objects.yaml')), run.output).toBe(true);
+    expect(run.output).toContain(`diagnostics: namespace unidesk-ci-e2e-${runId} saved to`);
   });
 
   test('a wrong Tekton Triggers version fails naming both versions', async () => {
