@@ -133,6 +133,14 @@ describe('deployment controller', () => {
     expect(d.status?.conditions?.find((x) => x.type === 'Available')?.status).toBe('False');
     const e = await apiError(c.core.readNamespacedPodLog({ namespace: ns, name: pod.metadata!.name!, container: 'echo' }));
     expect(e).toEqual({ code: 400, body: failure(400, 'BadRequest', `container "echo" in pod "${pod.metadata?.name}" is waiting to start: trying and failing to pull image`) });
+    const events = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: `metadata.namespace=${ns}` });
+    const about = events.items.filter((ev) => ev.involvedObject.name === pod.metadata?.name).map((ev) => [ev.type, ev.reason, ev.message]);
+    expect(about.sort()).toEqual([
+      ['Normal', 'BackOff', 'Back-off pulling image "registry.invalid/unknown:1"'],
+      ['Warning', 'Failed', 'Failed to pull image "registry.invalid/unknown:1": no pod runner in the lab matches this image'],
+    ]);
+    const scaled = events.items.find((ev) => ev.involvedObject.kind === 'Deployment' && ev.involvedObject.name === 'nopull');
+    expect(scaled?.reason).toBe('ScalingReplicaSet');
   });
 
   test('a runner endpoint off 127.0.0.1 is refused (CrashLoopBackOff), never proxied to', async () => {
