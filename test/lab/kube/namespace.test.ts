@@ -58,7 +58,7 @@ describe('run namespace', () => {
     await waitForRollout(kube, ns.name, 'web', { timeoutMs: 30_000 });
     await lab.adminApply({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.1', namespace: ns.name }, involvedObject: { kind: 'Deployment', name: 'web' }, reason: 'Failed', type: 'Warning', message: 'Back-off pulling image' } as never);
     const pod = lab.double.objects().find((o) => o.kind === 'Pod' && o.metadata.namespace === ns.name)!;
-    lab.double.pods.appendLog(ns.name, pod.metadata.name!, 'main', 'token=abc boom\n');
+    lab.double.pods.appendLog(ns.name, pod.metadata.name!, 'main', `boom: the token is ${lab.double.adminToken}\n`);
     ns.markFailed();
     await ns.teardown();
     const dir = join(reports, 'diagnostics', 'ns2', ns.name);
@@ -66,7 +66,9 @@ describe('run namespace', () => {
     expect(await readFile(join(dir, 'objects.yaml'), 'utf8')).toMatch(/kind: Deployment[\s\S]*name: web/);
     const log = await readFile(join(dir, 'logs', `${pod.metadata.name}.main.log`), 'utf8');
     expect(log).toContain('started lab-test/web:1.0');
-    expect(log).toContain('boom');
+    // the kubeconfig's token is registered as a secret when the client loads it
+    expect(log).toContain('boom: the token is ***');
+    expect(log).not.toContain(lab.double.adminToken);
     expect(stored('Namespace', ns.name)).toBeUndefined();
   });
 
