@@ -10,6 +10,10 @@
 //   serviceProxyRequest / serviceProxyJson      GET/POST through the API server's service proxy
 //   deleteAndWait(kube, ref, {timeoutMs})       delete (guarded) and wait until gone
 //   canI(kube, query, as?)                      SelfSubjectAccessReview, optionally impersonating
+//   accessMismatches(kube, queries, expected)   what the runner SA may/may not do (install gate)
+//   markRunFailed(reportDir, runId, reason)     from a failed step: teardown saves diagnostics first
+//   policyViolations(manifests)                 k3s/ci policies (pinned images, RBAC, namespace, listener, proxy)
+//   rawApply / rawRead                          unguarded raw-JSON SSA/read (lab fixtures; harness code uses write)
 //
 // Refused writes throw WriteRefused (a CiError of class `input`) naming kind, namespace and name.
 export { DirectKubeConfig, impersonating, loadKubeConfig, serviceAccountUser } from './client.ts';
