@@ -30,7 +30,17 @@ export const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
-export async function migrateHistory(db: pg.Pool | pg.Client): Promise<number> {
+export async function migrateHistory(target: pg.Pool | pg.Client): Promise<number> {
+  // the advisory lock is per session: take, use and release it on one connection
+  if ('totalCount' in target) {
+    const client = await target.connect();
+    try {
+      return await migrateHistory(client);
+    } finally {
+      client.release();
+    }
+  }
+  const db = target;
   await db.query('SELECT pg_advisory_lock(hashtext($1))', [HISTORY_SCHEMA]);
   try {
     await db.query(`CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA}`);

@@ -20,6 +20,7 @@ export type HistoryStore = {
 
 export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  db.on('error', () => undefined); // an idle client's lost connection surfaces on the next query
   try {
     await migrateHistory(db);
   } catch (e) {

@@ -4,7 +4,6 @@
 // Code Queue at a base URL. One testcase per budget; history comparison is diagnostic only.
 import { afterAll } from 'vitest';
 import { BUDGET_NAMES } from '../../harness/budgets/schema.ts';
-import { compareWithHistory, describeMethod, HISTORY_DEFAULTS } from '../../harness/budgets/history-compare.ts';
 import { kubeForRun } from '../../harness/kube/kube.ts';
 import type { Kube } from '../../harness/kube/kube.ts';
 import { environmentFingerprint } from '../../harness/perf/fingerprint.ts';
@@ -13,7 +12,8 @@ import { samplingPlan } from '../../harness/perf/plan.ts';
 import { createProbe } from '../../harness/perf/probe.ts';
 import { loadRunBudgets } from '../../harness/perf/run-budgets.ts';
 import { openTransport } from '../../harness/perf/run-transport.ts';
-import { openHistory, runValues } from '../../harness/report/history.ts';
+import { openHistory } from '../../harness/report/history.ts';
+import { compareAndRecord } from '../../harness/perf/history-run.ts';
 import { defineGate, gateEnv } from '../../harness/vitest/gate.ts';
 import { budgetTestcase } from './budget-testcase.ts';
 import { writeReport } from './report.ts';
@@ -68,12 +68,9 @@ gate.step('compare with the perf history (diagnostic)', async ({ property }) => 
     budgetsHash: state.budgets!.hash,
     transport: state.open!.transport.describe,
   };
-  const baseline = await store.baseline(key, k);
-  const comparisons = compareWithHistory(runValues(state.verdicts), baseline, HISTORY_DEFAULTS);
-  state.history = { method: describeMethod(HISTORY_DEFAULTS, k), comparisons };
-  await store.record(key, state.verdicts);
+  state.history = await compareAndRecord(store, key, state.verdicts, k);
   await property('history-method', state.history.method);
-  for (const c of comparisons) await property(`history.${c.budget}`, `${c.verdict}: ${c.message}`);
+  for (const c of state.history.comparisons) await property(`history.${c.budget}`, c.message);
 });
 
 afterAll(async () => {
