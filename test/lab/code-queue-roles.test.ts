@@ -66,7 +66,8 @@ async function counts(): Promise<{ tasks: number; steps: number; queued: number 
   }
 }
 
-const getJson = async (base: string, path: string) => {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const getJson = async (base: string, path: string): Promise<{ status: number; body: any }> => {
   const r = await fetch(base + path);
   return { status: r.status, body: await r.json() };
 };
@@ -115,7 +116,7 @@ describe('Code Queue write and scheduler roles (the same checks can fail)', () =
     const cq = await service('write', 'true');
     const create = await fetch(`${cq.url}/api/tasks`, { method: 'POST', body: JSON.stringify({ title: 'x', repo: 'y' }) });
     expect(create.status).toBe(201);
-    const { id } = await create.json();
+    const { id } = (await create.json()) as { id: number };
     expect((await fetch(`${cq.url}/api/tasks/${id}/trace-steps`, { method: 'POST', body: '{"k":1}' })).status).toBe(201);
     expect((await fetch(`${cq.url}/api/tasks`, { method: 'POST', body: '{"title":""}' })).status).toBe(400);
     expect((await counts()).tasks).toBe(before.tasks + 1);
