@@ -183,19 +183,19 @@ describe('deployment controller', () => {
 
   test('no progress within progressDeadlineSeconds turns Progressing False by itself', async () => {
     const body = echoDeployment('deadline', [], 'registry.invalid/never:1');
-    body.spec!.progressDeadlineSeconds = 1;
+    body.spec!.progressDeadlineSeconds = 3;
     await c.apps.createNamespacedDeployment({ namespace: ns, body });
     const early = await until(async () => (await c.apps.readNamespacedDeployment({ namespace: ns, name: 'deadline' })).status?.conditions, 'first status');
     expect(early.find((x) => x.type === 'Progressing')?.reason).toBe('ReplicaSetUpdated');
     const late = await until(async () => {
       const x = await c.apps.readNamespacedDeployment({ namespace: ns, name: 'deadline' });
       return x.status?.conditions?.find((k) => k.type === 'Progressing' && k.reason === 'ProgressDeadlineExceeded');
-    }, 'ProgressDeadlineExceeded after 1 s');
+    }, 'ProgressDeadlineExceeded after 3 s');
     expect(late.status).toBe('False');
   });
 
   test('a readiness delay keeps the Deployment unavailable for a while', async () => {
-    c.double.deployments.setReadinessDelayMs(800);
+    c.double.deployments.setReadinessDelayMs(3000);
     try {
       await c.apps.createNamespacedDeployment({ namespace: ns, body: echoDeployment('slow') });
       await until(async () => (await podsOf('slow'))[0]?.status?.phase === 'Running', 'running pod');
