@@ -112,6 +112,27 @@ describe('impersonation', () => {
   });
 });
 
+describe('impersonating groups', () => {
+  test('each Impersonate-Group needs its own right: a user-impersonator cannot add system:masters', async () => {
+    await admin.rbac.createClusterRole({ body: { metadata: { name: 'impersonate-users' }, rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }] } });
+    await admin.core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'imp' } } });
+    await admin.rbac.createClusterRoleBinding({
+      body: { metadata: { name: 'imp-users' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'impersonate-users' }, subjects: [{ kind: 'ServiceAccount', name: 'imp', namespace: ns }] },
+    });
+    const token = admin.double.serviceAccountToken(ns, 'imp');
+    const kc = kubeconfigFor(admin.double, token);
+    const asUser = await raw(kc, 'GET', '/api/v1/namespaces', undefined, { 'Impersonate-User': 'jane' });
+    expect(asUser.status).toBe(403);
+    expect(((await asUser.json()) as { message: string }).message).toBe('namespaces is forbidden: User "jane" cannot list resource "namespaces" in API group "" at the cluster scope');
+    const escalate = await raw(kc, 'GET', '/api/v1/namespaces', undefined, { 'Impersonate-User': 'jane', 'Impersonate-Group': 'system:masters' });
+    expect(await escalate.json()).toEqual(
+      failure(403, 'Forbidden', `groups "system:masters" is forbidden: User "system:serviceaccount:${ns}:imp" cannot impersonate resource "groups" in API group "" at the cluster scope`, { name: 'system:masters', kind: 'groups' }),
+    );
+    const byAdmin = await raw(admin.kc, 'GET', '/api/v1/namespaces', undefined, { 'Impersonate-User': 'jane', 'Impersonate-Group': 'system:masters' });
+    expect(byAdmin.status).toBe(200);
+  });
+});
+
 describe('access reviews', () => {
   test('SelfSubjectAccessReview answers from the same rules', async () => {
     const ask = async (verb: string, resource: string, namespace = ns, group = '') =>
