@@ -59,7 +59,8 @@ export async function apiError(p: Promise<unknown>): Promise<StatusError> {
   } catch (e) {
     const ex = e as { code?: number; body?: unknown };
     if (typeof ex.code !== 'number') throw e;
-    return { code: ex.code, body: typeof ex.body === 'string' ? JSON.parse(ex.body) : (ex.body as Record<string, unknown>) };
+    const body = typeof ex.body === 'string' && ex.body ? JSON.parse(ex.body) : (ex.body as Record<string, unknown>);
+    return { code: ex.code, body };
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

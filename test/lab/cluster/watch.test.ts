@@ -114,7 +114,7 @@ describe('watch', () => {
     expect(w.done()).toBeNull();
   });
 
-  test('custom resources and Deployments are watchable the same way', async () => {
+  test('Deployments are watchable the same way, with the controller\'s status updates', async () => {
     const w = await watchInto(`/apis/apps/v1/namespaces/${ns}/deployments`, {});
     await c.apps.createNamespacedDeployment({
       namespace: ns,
