@@ -60,6 +60,7 @@ describe('prewarm', () => {
     await seedPrewarmMirror(images, { registry: lab.env.UNIDESK_CI_REGISTRY, env, dir: lab.dir, payloadBytes: 3_000_000 });
     await using throttle = await startThrottle(Number(lab.env.UNIDESK_CI_REGISTRY.split(':')[1]), 250_000);
     const started = performance.now();
+    const lines: string[] = [];
     const error = await prewarmImages({
       images,
       containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
@@ -67,13 +68,16 @@ describe('prewarm', () => {
       mirror: `127.0.0.1:${throttle.port}`,
       minBytesPerSec: 1_000_000,
       windowMs: 2_000,
-      log: () => undefined,
+      progressEveryMs: 500,
+      log: (l) => lines.push(l),
     }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(CiError);
     expect((error as CiError).failureClass).toBe('infra.network');
     expect((error as CiError).message).toContain('provider/main-server network or proxy degradation');
     // judged on the sustained window, not by waiting for the whole 3 MB (12 s at this rate)
     expect(performance.now() - started).toBeLessThan(9_000);
+    // the wait was visible while it lasted
+    expect(lines.some((l) => /^prewarm: docker\.io\/unidesk-lab\/slow:1: [\d.]+ MB so far, \d+ kB\/s$/.test(l)), lines.join('\n')).toBe(true);
     expect((await ctrImages()).has('docker.io/unidesk-lab/slow:1')).toBe(false);
 
     // the same image unthrottled is fine: the throttle, not the image, made the difference

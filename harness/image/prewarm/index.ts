@@ -24,6 +24,8 @@ export type PrewarmOptions = {
   mirror?: string;
   minBytesPerSec: number;
   windowMs?: number;
+  /** How often a running pull prints a progress line (default 5 s). */
+  progressEveryMs?: number;
   signal?: AbortSignal;
   log: (line: string) => void;
 };
@@ -58,7 +60,7 @@ async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: strin
   const meter = throughputMeter(image.name, { minBytesPerSec: o.minBytesPerSec, windowMs: o.windowMs ?? 10_000 });
   const dir = join(work, String(Math.random()).slice(2));
   o.log(`prewarm: pulling ${image.name} from ${source}${o.proxyUrl ? ` through ${o.proxyUrl}` : ''}`);
-  const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal });
+  const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal, onProgress: o.log, progressEveryMs: o.progressEveryMs });
   if (image.digest && pulled.digest !== image.digest) {
     throw new CiError('infra.registry', `${image.name}: ${source} served ${pulled.digest}, not the pinned digest`);
   }

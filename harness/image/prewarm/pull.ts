@@ -6,7 +6,7 @@ import type { RegistryClient } from '../../registry/client.ts';
 import { isIndex } from '../../registry/media-types.ts';
 import { imageIndex, imageManifest, type Descriptor } from '../../registry/schemas.ts';
 import { initLayout, streamBlob, writeBlob, writeIndex } from './layout.ts';
-import type { ThroughputMeter } from './throughput.ts';
+import { formatRate, type ThroughputMeter } from './throughput.ts';
 
 export type PullOptions = {
   client: RegistryClient;
@@ -20,16 +20,27 @@ export type PullOptions = {
   meter: ThroughputMeter;
   signal?: AbortSignal;
   checkEveryMs?: number;
+  /** Progress line every `progressEveryMs` (default 5 s) while bytes are flowing. */
+  onProgress?: (line: string) => void;
+  progressEveryMs?: number;
 };
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 
 export async function pullToLayout(o: PullOptions): Promise<{ digest: string; mediaType: string; size: number }> {
   const watchdog = new AbortController();
+  const every = o.checkEveryMs ?? 250;
+  let sinceProgress = 0;
   const timer = setInterval(() => {
     const degraded = o.meter.verdict();
     if (degraded) watchdog.abort(degraded);
-  }, o.checkEveryMs ?? 250);
+    sinceProgress += every;
+    if (o.onProgress && sinceProgress >= (o.progressEveryMs ?? 5_000)) {
+      sinceProgress = 0;
+      const s = o.meter.summary();
+      o.onProgress(`prewarm: ${o.imageName}: ${(s.bytes / 1e6).toFixed(1)} MB so far, ${formatRate(s.bytesPerSec)}`);
+    }
+  }, every);
   const signal = o.signal ? AbortSignal.any([o.signal, watchdog.signal]) : watchdog.signal;
   try {
     return await pull(o, signal);
