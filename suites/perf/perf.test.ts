@@ -12,6 +12,7 @@ import { samplingPlan } from '../../harness/perf/plan.ts';
 import { createProbe } from '../../harness/perf/probe.ts';
 import { loadRunBudgets } from '../../harness/perf/run-budgets.ts';
 import { openTransport } from '../../harness/perf/run-transport.ts';
+import { expectWriteRefused } from '../../harness/perf/read-only-check.ts';
 import { openHistory } from '../../harness/report/history.ts';
 import { compareAndRecord } from '../../harness/perf/history-run.ts';
 import { defineGate, gateEnv } from '../../harness/vitest/gate.ts';
@@ -50,6 +51,11 @@ gate.step('measure: the cold first overview, task discovery, then interleaved ro
   await property('task', state.measurement.task.taskId);
   await property('samples', state.measurement.samples.length);
   await property('connections-opened', state.measurement.connectionsOpened);
+});
+
+// after measuring, so the first overview stays the service's first request (cold)
+gate.step('the read service refuses writes (CODE_QUEUE_SERVICE_ROLE=read)', async ({ property }) => {
+  await property('write-status', await expectWriteRefused(state.open!.transport, config.raw.UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS));
 });
 
 for (const name of BUDGET_NAMES) budgetTestcase(name, state);
