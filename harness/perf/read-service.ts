@@ -1,6 +1,6 @@
 // The cluster transport's lifetime: apply the temporary read Deployment + Service, wait with the
 // rollout poll, hand out the service-proxy transport, and delete both (waiting until gone) on
-// dispose — also when the gate fails or the process gets SIGINT/SIGTERM.
+// dispose — also when applying or the rollout fails. (SIGINT/SIGTERM: see run-transport.ts.)
 import { CI_NAMESPACE } from '../config.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { deleteAndWait } from '../kube/delete.ts';
@@ -19,7 +19,6 @@ export async function deployReadService(kube: Kube, spec: ReadServiceSpec, o: { 
   const remove = async () => {
     if (deleted) return;
     deleted = true;
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     const errors: string[] = [];
     for (const obj of [...objects].reverse()) {
       await deleteAndWait(kube, refOf(obj), { timeoutMs: 120_000 }).catch((e: Error) => errors.push(e.message));
@@ -27,10 +26,6 @@ export async function deployReadService(kube: Kube, spec: ReadServiceSpec, o: { 
     if (errors.length) throw new Error(`cleanup of ${READ_SERVICE}: ${errors.join('; ')}`);
     kube.log(`perf: deleted Deployment and Service ${CI_NAMESPACE}/${READ_SERVICE}`);
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    void remove().finally(() => process.kill(process.pid, sig));
-  };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     await applyObjects(kube, objects);
     kube.log(`perf: waiting for Deployment ${CI_NAMESPACE}/${READ_SERVICE} (${spec.image}) to roll out`);

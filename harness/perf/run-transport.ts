@@ -1,5 +1,7 @@
 // Opening the run's transport from the configuration: direct (a base URL) or cluster (the
 // temporary read service, plus — in the lab — the database Secret it reads DATABASE_URL from).
+// Everything created is on one disposable stack, torn down on dispose, on failure, and on
+// SIGINT/SIGTERM (then the signal is re-raised so the process still ends the way it was asked).
 import type { RunConfig } from '../config.ts';
 import { required } from '../config.ts';
 import type { Kube } from '../kube/kube.ts';
@@ -18,6 +20,12 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
   checkReadServiceImage(config.raw.UNIDESK_CI_PERF_IMAGE, config.registry);
   const k = kube();
   const stack = new AsyncDisposableStack();
+  const onSignal = (sig: NodeJS.Signals) => {
+    k.log(`perf: ${sig}: deleting what this run created before exiting`);
+    void stack.disposeAsync().finally(() => process.kill(process.pid, sig));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  stack.defer(() => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
   try {
     const secretName = config.raw.UNIDESK_CI_PERF_DATABASE_SECRET;
     if (config.lab && env.LAB_CODE_QUEUE_DATABASE_URL) stack.use(await applyDatabaseSecret(k, secretName, env.LAB_CODE_QUEUE_DATABASE_URL));
@@ -25,8 +33,7 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
     const svc = stack.use(
       await deployReadService(k, { runId: config.runId, image, databaseSecret: secretName, proxyUrl: config.proxy.url, registry: config.registry }, { timeoutMs: config.waitMs }),
     );
-    const moved = stack.move();
-    return { transport: svc.transport, target: image, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+    return { transport: svc.transport, target: image, [Symbol.asyncDispose]: () => stack.disposeAsync() };
   } catch (e) {
     await stack.disposeAsync().catch(() => undefined);
     throw e;

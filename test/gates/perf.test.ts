@@ -165,6 +165,38 @@ describe('perf gate against the lab (cluster transport)', () => {
   });
 });
 
+describe('perf gate interrupted', () => {
+  test('SIGTERM while measuring → the temporary Deployment and Service are deleted anyway', async () => {
+    await writeFile(faultsFile(), JSON.stringify({ overview: { latencyMs: 3000 } }));
+    const ac = new AbortController();
+    const reportDir = await mkdtemp(join(tmpdir(), 'perf-interrupt-'));
+    const gate = runGate({ gate: 'perf', reportDir, signal: ac.signal, env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' } }).catch((e: Error) => e);
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const d = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).catch(() => undefined);
+        if (d?.status?.availableReplicas) break;
+        if (Date.now() > deadline) throw new Error('the read service never became available');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 1000)); // inside the (slowed) cold overview request
+      ac.abort(); // runCommand sends SIGTERM to the Vitest process
+      expect(await gate).toBeInstanceOf(Error);
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const present = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).then(() => true, () => false);
+        if (!present) break;
+        if (Date.now() > until) throw new Error('Deployment unidesk-ci/code-queue-ci-read still present 60 s after SIGTERM');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await expectReadServiceGone();
+    } finally {
+      ac.abort();
+      await rm(reportDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('perf gate, direct transport (laptops)', () => {
   test('measures a Code Queue at a base URL with a budgets file; history is recorded and says it is too short', async () => {
     const { startCodeQueue } = await import('../../fixtures/code-queue/server.ts');
@@ -186,6 +218,30 @@ describe('perf gate, direct transport (laptops)', () => {
     const password = new URL(lab.env.LAB_METRICS_DATABASE_URL).password;
     expect(await readFile(run.junitPath, 'utf8')).not.toContain(password);
     expect(run.output).not.toContain(password);
+  });
+
+  test('a service that accepts writes fails the read-only proof (app) and writes nothing', async () => {
+    const { startCodeQueue } = await import('../../fixtures/code-queue/server.ts');
+    const { loadSettings } = await import('../../fixtures/code-queue/settings.ts');
+    await using cq = await startCodeQueue(loadSettings({ CODE_QUEUE_SERVICE_ROLE: 'write', DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL, PORT: '0' }));
+    const count = async () => {
+      const c = new pg.Client({ connectionString: lab.env.LAB_CODE_QUEUE_DATABASE_URL });
+      await c.connect();
+      try {
+        return (await c.query('SELECT count(*)::int AS n FROM tasks')).rows[0].n as number;
+      } finally {
+        await c.end();
+      }
+    };
+    const before = await count();
+    const run = await perfGate({
+      UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: cq.url,
+      UNIDESK_CI_BUDGETS_FILE: join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml'),
+    });
+    const s = step(run, 'the read service refuses writes');
+    expect(s).toMatchObject({ status: 'failed', failureClass: 'app' });
+    expect(s.message).toMatch(/HTTP 400 instead of 403: it must run with CODE_QUEUE_SERVICE_ROLE=read/);
+    expect(await count()).toBe(before);
   });
 
   test('the direct transport without a base URL is an input error naming the variable', async () => {
