@@ -1,4 +1,5 @@
-// Benchmark of the cluster double, driven through @kubernetes/client-node like the gates:
+// Benchmark of the cluster double, driven through @kubernetes/client-node like the gates, with
+// the double in this process and (as in the lab, where gates run apart from it) in a child:
 //  1. applying 100 mixed objects by server-side apply (target ≤ 200 ms), next to re-applying the
 //     same objects (no-op) and creating them with plain POSTs, measured in the same run;
 //  2. watch latency from sending a write to receiving its event, next to the write's own round
@@ -6,11 +7,12 @@
 // Prints medians and ratios. Run: npm run bench:cluster [-- --rounds 7]
 import * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { spawnClusterDouble } from '../fixtures/lab/cluster/child.ts';
 import { startClusterDouble } from '../fixtures/lab/cluster/index.ts';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (x: number) => `${x.toFixed(1)} ms`;
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 
 function mixedObjects(ns: string): k8s.KubernetesObject[] {
   const out: object[] = [];
@@ -35,70 +37,80 @@ function mixedObjects(ns: string): k8s.KubernetesObject[] {
   return out.map((o) => k8s.loadYaml<k8s.KubernetesObject>(stringify(o)));
 }
 
-async function main(): Promise<void> {
-  await using double = await startClusterDouble({ namespaceFinalizeDelayMs: 0 });
+type Result = { fresh: number[]; noop: number[]; post: number[]; watch: number[]; write: number[]; get: number[] };
+
+async function measure(kubeconfigPath: string, label: string): Promise<Result> {
   const kc = new k8s.KubeConfig();
-  kc.loadFromFile(double.kubeconfigPath);
+  kc.loadFromFile(kubeconfigPath);
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apply = (objs: k8s.KubernetesObject[]) => Promise.all(objs.map((o) => api.patch(o, undefined, undefined, 'bench', true, k8s.PatchStrategy.ServerSideApply)));
+  const res: Result = { fresh: [], noop: [], post: [], watch: [], write: [], get: [] };
 
   // warm-up: discovery caches, validators loaded, JIT
   await core.createNamespace({ body: { metadata: { name: 'warm' } } });
   await apply(mixedObjects('warm'));
-  for (const o of mixedObjects('warm')) await api.create({ ...o, metadata: { ...o.metadata, name: `${o.metadata!.name}-w` } }).catch(() => undefined);
-
-  const fresh: number[] = [];
-  const noop: number[] = [];
-  const post: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const ns = `bench-${r}`;
-    await core.createNamespace({ body: { metadata: { name: ns } } });
-    const objs = mixedObjects(ns);
+    process.stdout.write(`${label}: round ${r + 1}/${rounds}\r`);
+    await core.createNamespace({ body: { metadata: { name: `bench-${r}` } } });
+    const objs = mixedObjects(`bench-${r}`);
     let t = performance.now();
     await apply(objs);
-    fresh.push(performance.now() - t);
+    res.fresh.push(performance.now() - t);
     t = performance.now();
     await apply(objs);
-    noop.push(performance.now() - t);
-    const ns2 = `bench-post-${r}`;
-    await core.createNamespace({ body: { metadata: { name: ns2 } } });
-    const posts = mixedObjects(ns2);
+    res.noop.push(performance.now() - t);
+    await core.createNamespace({ body: { metadata: { name: `bench-post-${r}` } } });
+    const posts = mixedObjects(`bench-post-${r}`);
     t = performance.now();
     await Promise.all(posts.map((o) => api.create(o)));
-    post.push(performance.now() - t);
-    process.stdout.write(`round ${r + 1}/${rounds}\r`);
+    res.post.push(performance.now() - t);
   }
 
-  // watch latency: write response → event on an open watch, vs a GET round trip
   await core.createNamespace({ body: { metadata: { name: 'watch' } } });
   await core.createNamespacedConfigMap({ namespace: 'watch', body: { metadata: { name: 'w' }, data: { i: '0' } } });
   const waiting = new Map<string, (t: number) => void>();
   const ac = await new k8s.Watch(kc).watch('/api/v1/namespaces/watch/configmaps', {}, (_type, o: k8s.V1ConfigMap) => waiting.get(o.data?.i ?? '')?.(performance.now()), () => undefined);
-  const watchLatency: number[] = [];
-  const writeRtt: number[] = [];
-  const getRtt: number[] = [];
   for (let i = 1; i <= 200; i++) {
-    const seen = new Promise<number>((res) => waiting.set(String(i), res));
+    const seen = new Promise<number>((r) => waiting.set(String(i), r));
     const t0 = performance.now();
     await core.patchNamespacedConfigMap({ namespace: 'watch', name: 'w', body: { data: { i: String(i) } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
-    writeRtt.push(performance.now() - t0);
-    watchLatency.push((await seen) - t0);
+    res.write.push(performance.now() - t0);
+    res.watch.push((await seen) - t0);
     const g = performance.now();
     await core.readNamespacedConfigMap({ namespace: 'watch', name: 'w' });
-    getRtt.push(performance.now() - g);
+    res.get.push(performance.now() - g);
   }
   ac.abort();
+  process.stdout.write(`${' '.repeat(40)}\r`);
+  return res;
+}
 
-  const f = median(fresh);
-  console.log(`\ncluster double benchmark (${rounds} rounds, medians; Node ${process.version})`);
-  console.log(`  SSA apply, 100 mixed objects, creating : ${ms(f)}  (target ≤ 200 ms: ${f <= 200 ? 'met' : 'MISSED'})`);
-  console.log(`  SSA re-apply, same 100 objects (no-op) : ${ms(median(noop))}  (${(median(noop) / f).toFixed(2)}× the creating apply)`);
-  console.log(`  POST create, 100 mixed objects         : ${ms(median(post))}  (SSA/POST = ${(f / median(post)).toFixed(2)}×)`);
-  const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
-  console.log(`  watch latency, write sent → event      : ${ms(median(watchLatency))}  (p90 ${ms(p90(watchLatency))})`);
-  console.log(`  write round trip (PATCH → response)    : ${ms(median(writeRtt))}  (watch latency / write RTT = ${(median(watchLatency) / median(writeRtt)).toFixed(2)}×)`);
-  console.log(`  GET round trip, same object            : ${ms(median(getRtt))}  (watch latency / GET = ${(median(watchLatency) / median(getRtt)).toFixed(2)}×)`);
+async function main(): Promise<void> {
+  let inProcess: Result;
+  {
+    await using double = await startClusterDouble({ namespaceFinalizeDelayMs: 0 });
+    inProcess = await measure(double.kubeconfigPath, 'in-process');
+  }
+  let child: Result;
+  {
+    await using double = await spawnClusterDouble();
+    child = await measure(double.kubeconfigPath, 'child process');
+  }
+  const row = (name: string, pick: (r: Result) => number[], note = (_a: number, _b: number) => '') => {
+    const a = median(pick(inProcess));
+    const b = median(pick(child));
+    console.log(`  ${name.padEnd(44)} ${a.toFixed(1).padStart(8)} ms ${b.toFixed(1).padStart(8)} ms   ${note(a, b)}`);
+  };
+  console.log(`cluster double benchmark: ${rounds} rounds, medians, Node ${process.version}`);
+  console.log(`  ${''.padEnd(44)} ${'in-process'.padStart(11)} ${'child'.padStart(11)}`);
+  row('SSA apply, 100 mixed objects, creating', (r) => r.fresh, (a, b) => `target ≤ 200 ms: in-process ${a <= 200 ? 'met' : 'MISSED'}, child ${b <= 200 ? 'met' : 'MISSED'}`);
+  row('SSA re-apply, same 100 objects (no-op)', (r) => r.noop, (a, b) => `no-op/creating: ${(a / median(inProcess.fresh)).toFixed(2)}×, ${(b / median(child.fresh)).toFixed(2)}×`);
+  row('POST create, 100 mixed objects', (r) => r.post, (a, b) => `SSA/POST: ${(median(inProcess.fresh) / a).toFixed(2)}×, ${(median(child.fresh) / b).toFixed(2)}×`);
+  row('watch latency, write sent → event', (r) => r.watch, () => `p90 ${p90(inProcess.watch).toFixed(1)} / ${p90(child.watch).toFixed(1)} ms`);
+  row('write round trip (merge PATCH)', (r) => r.write, (a, b) => `watch/write: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`);
+  row('GET round trip, same object', (r) => r.get, (a, b) => `watch/GET: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`);
+  console.log(`  child/in-process for the SSA apply: ${(median(child.fresh) / median(inProcess.fresh)).toFixed(2)}×`);
 }
 
 await main();

@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { labClusterAdmin, labClusterAdminFromKubeconfig, type LabClusterAdmin } from '../../../fixtures/lab/cluster/admin-client.ts';
+import { spawnClusterDouble } from '../../../fixtures/lab/cluster/child.ts';
 import { startClusterDouble } from '../../../fixtures/lab/cluster/index.ts';
 import { startLab, type Lab } from '../../../fixtures/lab/index.ts';
 import { CiError } from '../../../harness/failure.ts';
@@ -120,6 +121,30 @@ describe('admin client errors', () => {
     expect((missing as CiError).failureClass).toBe('input');
     const unset = await labClusterAdminFromKubeconfig('').catch((x: unknown) => x);
     expect((unset as CiError).message).toMatch(/UNIDESK_CI_KUBECONFIG is not set/);
+  });
+});
+
+describe('as a child process', () => {
+  test('serves client-node from its own process and leaves nothing behind when stopped', async () => {
+    const child = await spawnClusterDouble();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(child.kubeconfigPath);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'from-child' } } });
+    expect((await core.readNamespace({ name: 'from-child' })).status?.phase).toBe('Active');
+    expect(child.pid).not.toBe(process.pid);
+    await child.stop();
+    expect(() => process.kill(child.pid, 0)).toThrow();
+    expect(existsSync(child.kubeconfigPath)).toBe(false);
+  });
+
+  test('a bad LAB_CLUSTER_PORT is refused with a message', async () => {
+    process.env.LAB_CLUSTER_PORT = 'http';
+    try {
+      await expect(spawnClusterDouble()).rejects.toThrow(/exited with 2 before it was ready: LAB_CLUSTER_PORT must be a TCP port number, got "http"/);
+    } finally {
+      delete process.env.LAB_CLUSTER_PORT;
+    }
   });
 });
 
