@@ -31,6 +31,26 @@ describe('patch formats', () => {
     expect((e.body.details as { causes: { field: string }[] }).causes[0].field).toBe('patch');
   });
 
+  test('JSON patch move, copy and array insertion; a bad path is 422', async () => {
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'jp2', finalizers: ['a/x'] }, data: { a: '1' } } });
+    const r = await c.core.patchNamespacedConfigMap({
+      namespace: ns,
+      name: 'jp2',
+      body: [
+        { op: 'copy', from: '/data/a', path: '/data/b' },
+        { op: 'move', from: '/data/a', path: '/data/c' },
+        { op: 'add', path: '/metadata/finalizers/0', value: 'a/first' },
+        { op: 'add', path: '/metadata/finalizers/-', value: 'a/last' },
+      ],
+    });
+    expect(r.data).toEqual({ b: '1', c: '1' });
+    expect(r.metadata?.finalizers).toEqual(['a/first', 'a/x', 'a/last']);
+    const e = await apiError(c.core.patchNamespacedConfigMap({ namespace: ns, name: 'jp2', body: [{ op: 'remove', path: '/data/missing' }] }));
+    expect(e.code).toBe(422);
+    expect((e.body.details as { causes: { message: string }[] }).causes[0].message).toMatch(/remove operation does not apply: doc is missing path: \/data\/missing$/);
+    await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'jp2', body: [{ op: 'replace', path: '/metadata/finalizers', value: [] }] });
+  });
+
   test('merge patch: maps merge, null deletes, lists are replaced', async () => {
     await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'mp', labels: { x: '1', y: '2' } }, data: { a: '1' } } });
     const r = await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'mp', body: { metadata: { labels: { y: null, z: '3' } }, data: { b: '2' } } }, mergePatch);
@@ -52,6 +72,14 @@ describe('patch formats', () => {
     const containers = r.spec?.template.spec?.containers ?? [];
     expect(containers.map((x) => `${x.name}=${x.image}`)).toEqual(['main=a:2', 'side=b:1']);
     expect(containers[0].env?.map((e) => e.name)).toEqual(['A', 'B']);
+  });
+
+  test('strategic merge: `$patch: delete` removes one keyed item', async () => {
+    const r = await c.apps.patchNamespacedDeployment(
+      { namespace: ns, name: 'smp', body: { spec: { template: { spec: { containers: [{ name: 'side', $patch: 'delete' }] } } } } },
+      strategicPatch,
+    );
+    expect(r.spec?.template.spec?.containers.map((x) => x.name)).toEqual(['main']);
   });
 
   test('a patch carrying a stale metadata.resourceVersion is 409 Conflict', async () => {
