@@ -84,15 +84,15 @@ describe('perf history', () => {
   });
 
   test('a 2× slowdown after 5 normal runs is a REGRESSION; a sixth normal run is not', async () => {
-    const first = await run('normal-1', 100);
+    const first = await run('normal-1', 150);
     expect(first.comparisons.every((c) => c.verdict === 'INCONCLUSIVE' && /too little history \(0 of 5/.test(c.message))).toBe(true);
     expect(first.method).toMatch(/last 5 good runs/);
-    for (let i = 2; i <= 5; i++) await run(`normal-${i}`, 100);
-    const slow = await run('slow', 200);
+    for (let i = 2; i <= 5; i++) await run(`normal-${i}`, 150);
+    const slow = await run('slow', 300);
     expect(Object.fromEntries(slow.comparisons.map((c) => [c.budget, c.verdict])), JSON.stringify(slow.comparisons, null, 1)).toEqual({
       'overview.first-payload': 'REGRESSION', 'trace-summary': 'REGRESSION', 'trace-steps': 'REGRESSION', 'trace-step': 'REGRESSION', 'overview.p95': 'REGRESSION',
     });
-    const sixth = await run('normal-6', 100);
+    const sixth = await run('normal-6', 150);
     expect(sixth.comparisons.map((c) => c.verdict), JSON.stringify(sixth.comparisons, null, 1)).toEqual(Array(5).fill('PASS'));
     // every sample of every run is stored, with its run's fingerprint and budgets hash
     const c = new pg.Client({ connectionString: lab.env.LAB_METRICS_DATABASE_URL });
@@ -103,7 +103,7 @@ describe('perf history', () => {
     } finally {
       await c.end();
     }
-  });
+  }, 300_000);
 
   test('an unreachable or unauthenticated history database is an infra error, with the password redacted', async () => {
     const url = new URL(lab.env.LAB_METRICS_DATABASE_URL);
