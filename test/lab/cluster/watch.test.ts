@@ -108,6 +108,25 @@ describe('watch', () => {
     expect(w.seen.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED moving', 'MODIFIED moving', 'DELETED moving']);
   });
 
+  test("client-node's informer (list, then watch from the list's resourceVersion) sees add, update and delete", async () => {
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const informer = k8s.makeInformer(c.kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'inf=1' }), 'inf=1');
+    const seen: string[] = [];
+    informer.on('add', (o: k8s.V1ConfigMap) => seen.push(`add ${o.metadata?.name}`));
+    informer.on('update', (o: k8s.V1ConfigMap) => seen.push(`update ${o.metadata?.name} ${o.data?.v}`));
+    informer.on('delete', (o: k8s.V1ConfigMap) => seen.push(`delete ${o.metadata?.name}`));
+    informer.on('error', () => undefined);
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'inf-a', labels: { inf: '1' } } } });
+    await informer.start();
+    await until(() => seen.includes('add inf-a'), 'listed object');
+    await c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'inf-b', labels: { inf: '1' } } } });
+    await c.core.patchNamespacedConfigMap({ namespace: ns, name: 'inf-b', body: { data: { v: '2' } } }, mergePatch);
+    await c.core.deleteNamespacedConfigMap({ namespace: ns, name: 'inf-a' });
+    await until(() => seen.includes('delete inf-a'), 'delete event');
+    await informer.stop();
+    expect(seen).toEqual(['add inf-a', 'add inf-b', 'update inf-b 2', 'delete inf-a']);
+  });
+
   test('timeoutSeconds ends the stream; client-node reports done', async () => {
     const w = await watchInto(`/api/v1/namespaces/${ns}/configmaps`, { timeoutSeconds: 1 });
     await until(() => w.done() !== 'open', 'watch end', 10_000);
