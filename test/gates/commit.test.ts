@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../fixtures/lab/daemon.ts';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
+import { testcases } from '../../harness/report/junit-read.ts';
 
 const STEPS = [
   'git clone and checkout of the requested revision',
@@ -40,6 +41,8 @@ function expectStoppedAt(run: GateRun, index: number, failureClass: string): voi
   run.steps.slice(0, index).forEach((s) => expect(s.status, `${s.name}\n${run.output}`).toBe('passed'));
   expect(run.steps[index]).toMatchObject({ status: 'failed', failureClass });
   expect(run.steps[index].properties['unidesk.failure-class']).toBe(failureClass);
+  // the JUnit failure type is the class too (CiError's name)
+  expect(testcases(run.report!)[index].failure?.type).toBe(failureClass);
   for (const s of run.steps.slice(index + 1)) {
     expect(s.status).toBe('skipped');
     expect(s.skippedReason).toBe(`not run: step "${STEPS[index]}" failed (${failureClass})`);
