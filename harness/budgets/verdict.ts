@@ -3,10 +3,13 @@
 // timeout, 5xx) makes the value +∞ and the verdict an infrastructure failure, never `budget`.
 import type { FailureClass } from '../failure.ts';
 import { sampleValue, type Sample } from '../perf/sample.ts';
-import { DEFINITIONS, ms, nearestRank } from '../perf/stats.ts';
+import { DEFINITIONS, median, ms, nearestRank } from '../perf/stats.ts';
 import type { Budget } from './schema.ts';
 
-export type VerdictKind = 'pass' | 'over budget' | 'over budget (diagnostic)' | 'error';
+export type VerdictKind = 'pass' | 'over budget' | 'over budget (diagnostic)' | 'over budget (common-mode)' | 'error';
+
+/** Control median above this share of a budget: the whole path is slow, not the endpoint. */
+export const COMMON_MODE_SHARE = 0.5;
 
 export type Verdict = {
   budget: Budget;
@@ -53,5 +56,13 @@ export function evaluate(budget: Budget, samples: readonly Sample[], infraClass:
   const summary = `${label}: ${ms(valueMs)} ms vs budget ${budget.budgetMs} ms`;
   if (within) return { ...base, valueMs, verdict: 'pass', message: `${summary}: within budget` };
   if (budget.tier === 'diagnostic') return { ...base, valueMs, verdict: 'over budget (diagnostic)', message: `${summary}: over budget (diagnostic, not blocking)` };
+  const control = samples.filter((s) => s.endpoint === 'control').map(sampleValue);
+  const controlMs = control.length ? median(control) : 0;
+  if (controlMs > COMMON_MODE_SHARE * budget.budgetMs) {
+    return {
+      ...base, valueMs, verdict: 'over budget (common-mode)', failureClass: infraClass,
+      message: `${summary}, but the control request (GET /healthz, no database work) took a median ${ms(controlMs)} ms over ${control.length} samples (> ${COMMON_MODE_SHARE * 100}% of the budget): the whole path to the service is slow (${infraClass}), not this endpoint`,
+    };
+  }
   return { ...base, valueMs, verdict: 'over budget', failureClass: 'budget', message: `${summary}: over budget (blocking)` };
 }

@@ -3,6 +3,7 @@ import type { DiscoveredTask } from './discovery.ts';
 
 export function endpointPath(endpoint: string, task: DiscoveredTask | undefined): string {
   if (endpoint === 'overview') return '/api/tasks/overview';
+  if (endpoint === 'control') return '/healthz';
   if (!task) throw new Error(`endpoint ${endpoint} needs a discovered task`);
   switch (endpoint) {
     case 'trace-summary': return `/api/tasks/${task.taskId}/trace-summary`;

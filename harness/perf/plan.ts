@@ -1,7 +1,11 @@
 // The sampling plan: the cold first overview alone, then rounds that interleave the endpoints
-// round-robin (overview, trace-summary, trace-steps, trace-step, overview, ...) so a slow phase of
-// the machine hits every endpoint alike instead of one endpoint's whole population.
+// round-robin (control, overview, trace-summary, trace-steps, trace-step, control, overview, ...)
+// so a slow phase of the machine hits every endpoint alike instead of one endpoint's whole
+// population. The control request (GET /healthz, no database work) opens every round: when it is
+// as slow as the endpoints, the whole path is slow (common mode), not an endpoint.
 import type { Budget } from '../budgets/schema.ts';
+
+export const CONTROL_ENDPOINT = 'control';
 
 export type PlannedRequest = { endpoint: string; index: number; cold: boolean };
 
@@ -14,6 +18,7 @@ export function samplingPlan(budgets: readonly Budget[]): PlannedRequest[] {
   const rounds = Math.max(0, ...need.values());
   const taken = new Map<string, number>();
   for (let r = 0; r < rounds; r++) {
+    plan.push({ endpoint: CONTROL_ENDPOINT, index: r, cold: false });
     for (const [endpoint, n] of need) {
       if (r >= n) continue;
       const index = taken.get(endpoint) ?? 0;

@@ -89,7 +89,8 @@ describe('perf gate against the lab (cluster transport)', () => {
     }
     expect(step(run, BUDGET_CASES[4]).properties).toMatchObject({ 'unidesk.n': '10', 'unidesk.budget-ms': '20000', 'unidesk.tier': 'blocking', 'unidesk.statistic': 'p95' });
     const m = run.metrics!;
-    expect(m.samples).toHaveLength(14);
+    expect(m.samples).toHaveLength(24); // cold + 10 rounds (control + overview) + 3 trace samples
+    expect(m.samples.filter((x) => x.endpoint === 'control')).toHaveLength(10);
     expect(m.samples[0]).toMatchObject({ endpoint: 'overview', cold: true, newConnection: true, status: 200 });
     expect(m.connectionsOpened).toBe(1);
     expect(m.task.taskId).toBe(2940); // the newest 60 seeded tasks have no steps: discovery skipped them
@@ -117,6 +118,16 @@ describe('perf gate against the lab (cluster transport)', () => {
     expect(s.status).toBe('passed');
     expect(s.properties).toMatchObject({ 'unidesk.verdict': 'over budget (diagnostic)', 'unidesk.tier': 'diagnostic', 'unidesk.n': '1' });
     expect(run.output).toMatch(/over budget \(diagnostic/);
+  });
+
+  test('every request slow, the control request too → common-mode infra.cluster, not budget', async () => {
+    const run = await perfGate({ UNIDESK_CI_BUDGETS_FILE: join(dir, 'small-budgets.yaml') }, { '*': { latencyMs: 700 } });
+    expect(run.exitCode).not.toBe(0);
+    const s = step(run, BUDGET_CASES[1]);
+    expect(s).toMatchObject({ status: 'failed', failureClass: 'infra.cluster' });
+    expect(s.properties['unidesk.verdict']).toBe('over budget (common-mode)');
+    expect(s.message).toMatch(/the whole path to the service is slow/);
+    expect(run.steps.some((x) => x.failureClass === 'budget')).toBe(false);
   });
 
   test('the service answering 500 → infra.cluster, not budget; failed requests count as +∞', async () => {
@@ -182,14 +193,14 @@ describe('perf gate interrupted', () => {
       await new Promise((r) => setTimeout(r, 1000)); // inside the (slowed) cold overview request
       ac.abort(); // runCommand sends SIGTERM to the Vitest process
       expect(await gate).toBeInstanceOf(Error);
+      // the dying gate deletes Service, Deployment, then the Secret, each waited for: poll until all are gone
       const until = Date.now() + 60_000;
       for (;;) {
-        const present = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).then(() => true, () => false);
-        if (!present) break;
-        if (Date.now() > until) throw new Error('Deployment unidesk-ci/code-queue-ci-read still present 60 s after SIGTERM');
+        const gone = await expectReadServiceGone().then(() => true, () => false);
+        if (gone) break;
+        if (Date.now() > until) await expectReadServiceGone(); // fails naming what is still there
         await new Promise((r) => setTimeout(r, 200));
       }
-      await expectReadServiceGone();
     } finally {
       ac.abort();
       await rm(reportDir, { recursive: true, force: true });

@@ -42,14 +42,14 @@ describe('sampling plan', () => {
       },
     }, 't').budgets;
 
-  test('cold overview first and alone, then endpoints interleaved round-robin', () => {
+  test('cold overview first and alone, then rounds opened by the control request, endpoints interleaved', () => {
     const plan = samplingPlan(budgets('4')).map((p) => `${p.cold ? 'cold:' : ''}${p.endpoint}#${p.index}`);
     expect(plan).toEqual([
       'cold:overview#0',
-      'trace-summary#0', 'trace-steps#0', 'trace-step#0', 'overview#0',
-      'trace-summary#1', 'overview#1',
-      'trace-summary#2', 'overview#2',
-      'overview#3',
+      'control#0', 'trace-summary#0', 'trace-steps#0', 'trace-step#0', 'overview#0',
+      'control#1', 'trace-summary#1', 'overview#1',
+      'control#2', 'trace-summary#2', 'overview#2',
+      'control#3', 'overview#3',
     ]);
   });
   test('the p95 population has exactly n warm overview samples', () => {

@@ -45,6 +45,18 @@ describe('verdicts', () => {
     const refused = evaluate(budget({}), [sample('trace-summary', null, { status: null, error: 'ECONNREFUSED' })], 'infra.network');
     expect(refused).toMatchObject({ verdict: 'error', failureClass: 'infra.network' });
   });
+  test('a common-mode slowdown (the control request slow too) is infra, not budget', () => {
+    const control = Array.from({ length: 5 }, (_, i) => sample('control', 80, { index: i }));
+    const v = evaluate(budget({}), [sample('trace-summary', 150), ...control], 'infra.cluster');
+    expect(v).toMatchObject({ verdict: 'over budget (common-mode)', failureClass: 'infra.cluster' });
+    expect(v.message).toMatch(/control request \(GET \/healthz, no database work\) took a median 80\.00 ms/);
+    // a fast control keeps it a budget failure
+    const fast = Array.from({ length: 5 }, (_, i) => sample('control', 2, { index: i }));
+    expect(evaluate(budget({}), [sample('trace-summary', 150), ...fast], 'infra.cluster').failureClass).toBe('budget');
+    // diagnostic stays diagnostic
+    expect(evaluate(budget({ tier: 'diagnostic' }), [sample('trace-summary', 150), ...control], 'infra.cluster').verdict).toBe('over budget (diagnostic)');
+  });
+
   test('a 4xx is an application failure, not budget and not infra', () => {
     const v = evaluate(budget({}), [sample('trace-summary', 3, { status: 404, error: 'HTTP 404' })], 'infra.network');
     expect(v).toMatchObject({ verdict: 'error', failureClass: 'app' });
