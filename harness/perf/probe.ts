@@ -25,32 +25,37 @@ export function createProbe(transport: Transport, o: ProbeOptions): Probe {
   let t0: number | undefined;
 
   const sample: Probe['sample'] = async (endpoint, path, { index, cold, keepBody }) => {
+    // everything but the request itself happens outside the timed window
     const before = connects;
     const startedAt = new Date().toISOString();
-    const start = performance.now();
-    t0 ??= start;
-    const base = { endpoint, path, index, cold, startedAt, startOffsetMs: start - t0 };
-    const signals = [AbortSignal.timeout(o.requestTimeoutMs), ...(o.signal ? [o.signal] : [])];
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException('timeout', 'TimeoutError')), o.requestTimeoutMs);
+    const onOuterAbort = () => ac.abort(o.signal?.reason);
+    o.signal?.addEventListener('abort', onOuterAbort, { once: true });
     let ttfb: number | null = null;
     let status: number | null = null;
     let bytes = 0;
+    const start = performance.now();
+    t0 ??= start;
+    const base = { endpoint, path, index, cold, startedAt, startOffsetMs: start - t0 };
     try {
-      const res = await pool.request({ path: transport.basePath + path, method: 'GET', headers: transport.headers, signal: AbortSignal.any(signals) });
+      const res = await pool.request({ path: transport.basePath + path, method: 'GET', headers: transport.headers, signal: ac.signal });
       ttfb = performance.now() - start;
       status = res.statusCode;
-      const chunks: Buffer[] = [];
-      for await (const c of res.body) {
-        bytes += (c as Buffer).length;
-        if (keepBody || status >= 300) chunks.push(c as Buffer);
-      }
+      const raw = Buffer.from(await res.body.arrayBuffer());
       const total = performance.now() - start;
-      const body = Buffer.concat(chunks).toString('utf8');
-      const error = status >= 200 && status < 300 ? undefined : `HTTP ${status}: ${body.slice(0, 200)}`;
+      bytes = raw.length;
+      const ok = status >= 200 && status < 300;
+      const body = keepBody || !ok ? raw.toString('utf8') : undefined;
+      const error = ok ? undefined : `HTTP ${status}: ${body!.slice(0, 200)}`;
       return { ...base, ttfbMs: ttfb, totalMs: total, bytes, status, newConnection: connects !== before, error, body: keepBody ? body : undefined };
     } catch (e) {
       const err = e as Error & { code?: string };
       const why = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no complete answer within ${o.requestTimeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
       return { ...base, ttfbMs: ttfb, totalMs: null, bytes, status, newConnection: connects !== before, error: why };
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onOuterAbort);
     }
   };
   const close = () => pool.close().catch(() => pool.destroy());
