@@ -10,6 +10,11 @@ import { registerSecret } from '../redact.ts';
 
 export async function applyDatabaseSecret(kube: Kube, name: string, databaseUrl: string): Promise<AsyncDisposable> {
   registerSecret(databaseUrl);
+  try {
+    registerSecret(decodeURIComponent(new URL(databaseUrl).password) || undefined);
+  } catch {
+    // not a URL: the whole value is registered above
+  }
   const secret: Manifest = {
     apiVersion: 'v1',
     kind: 'Secret',
