@@ -28,9 +28,15 @@ export function formatSummary(runs: readonly GateRun[], cwd = process.cwd()): st
       const why = s.status === 'failed' ? ` — ${firstLine(s.message)}` : s.status === 'skipped' && s.skippedReason ? ` — ${s.skippedReason}` : '';
       out.push(`  ${MARK[s.status]} ${s.name}${cls}${why}`);
     }
-    out.push(`  junit: ${run.report ? relative(cwd, run.junitPath) || run.junitPath : `none written (${run.junitPath})`}`);
+    out.push(`  junit: ${run.report ? shortPath(run.junitPath, cwd) : `none written (${run.junitPath})`}`);
   }
   return out.join('\n');
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function shortPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 function firstLine(s: string | undefined): string {

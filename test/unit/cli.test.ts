@@ -110,3 +110,11 @@ describe('config', () => {
     }
   });
 });
+
+describe('summary paths', () => {
+  test('JUnit outside the working directory is shown absolute', () => {
+    const r: GateRun = { gate: 'commit', exitCode: 0, output: '', reportDir: '/tmp/x', junitPath: '/tmp/x/junit/commit.xml', report: { suites: [] }, steps: [{ name: 'a', status: 'passed', properties: {} }], durationMs: 1 };
+    expect(formatSummary([r], '/work/main')).toContain('junit: /tmp/x/junit/commit.xml');
+    expect(formatSummary([r], '/tmp')).toContain('junit: x/junit/commit.xml');
+  });
+});
