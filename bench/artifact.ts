@@ -21,7 +21,7 @@ import { publishBackendCore } from '../harness/image/publish/index.ts';
 
 const exec = promisify(execFile);
 type Env = Record<string, string>;
-type Source = { name: string; commit: string; checkout: string };
+type Source = { name: string; commit: string; checkout: string; repoUrl: string };
 const IDENT = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@unidesk.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@unidesk.invalid' };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -43,7 +43,7 @@ async function reset(env: Env, commit: string): Promise<void> {
 
 async function raw(env: Env, s: Source): Promise<void> {
   const e = { ...process.env, ...env };
-  const labels = Object.entries(backendCoreLabels({ commit: s.commit, sourceRepo: env.UNIDESK_CI_REPO_URL, created: new Date().toISOString() })).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  const labels = Object.entries(backendCoreLabels({ commit: s.commit, sourceRepo: s.repoUrl, created: new Date().toISOString() })).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   const image = `localhost/unidesk/backend-core:${s.commit}`;
   await exec('buildah', ['build', '--isolation', 'chroot', '--pull=never', '--layers', '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
   const dir = await mkdtemp(join(tmpdir(), 'bench-push-'));
@@ -54,7 +54,7 @@ async function raw(env: Env, s: Source): Promise<void> {
 async function gate(env: Env, s: Source): Promise<void> {
   const reportDir = await mkdtemp(join(tmpdir(), 'bench-artifact-'));
   try {
-    const run = await runGate({ gate: 'artifact', reportDir, env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: s.commit } });
+    const run = await runGate({ gate: 'artifact', reportDir, env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REPO_URL: s.repoUrl, UNIDESK_CI_REVISION: s.commit } });
     const rebuilt = run.steps[3]?.properties['unidesk.image-rebuilt'];
     if (run.exitCode !== 0 || rebuilt !== 'true') throw new Error(`bench: the artifact gate did not build and pass on ${s.name}:\n${run.output.slice(-3000)}`);
   } finally {
@@ -65,7 +65,7 @@ async function gate(env: Env, s: Source): Promise<void> {
 async function harness(env: Env, s: Source): Promise<void> {
   const reportDir = await mkdtemp(join(tmpdir(), 'bench-harness-'));
   try {
-    const e = { ...process.env, ...env, UNIDESK_CI_REVISION: s.commit, UNIDESK_CI_REPORT_DIR: reportDir };
+    const e = { ...process.env, ...env, UNIDESK_CI_REPO_URL: s.repoUrl, UNIDESK_CI_REVISION: s.commit, UNIDESK_CI_REPORT_DIR: reportDir };
     const out = await publishBackendCore({ config: loadConfig(e), env: e, log: () => undefined });
     if (!out.built) throw new Error(`bench: the publication reused an image on ${s.name}`);
   } finally {
@@ -77,23 +77,28 @@ const SIDES = { gate, harness, raw } as const;
 type Side = keyof typeof SIDES;
 const ORDERS: ReadonlyArray<readonly Side[]> = [['gate', 'harness', 'raw'], ['raw', 'gate', 'harness'], ['harness', 'raw', 'gate']];
 
-/** A checkout of each source (for the raw side) and the heavy branch pushed to the lab remote. */
+/**
+ * A checkout of each source (for the raw side). The heavy commit lives in its own bare repository
+ * next to the fixture, so the small fixture's clones stay small.
+ */
 async function sources(env: Env, work: string): Promise<Source[]> {
   const bare = join(env.LAB_GIT_ROOT, 'unidesk.git');
   const commits = JSON.parse(env.LAB_GIT_COMMITS) as Record<string, string>;
   const small = join(work, 'small');
   await exec('git', ['clone', '--quiet', bare, small]);
   await exec('git', ['checkout', '--quiet', '--detach', commits.master], { cwd: small });
+  const heavyBare = join(env.LAB_GIT_ROOT, 'unidesk-artifact-heavy.git');
+  await exec('git', ['clone', '--quiet', '--bare', '--single-branch', '--branch', 'master', bare, heavyBare]);
   const heavy = join(work, 'heavy');
-  await exec('git', ['clone', '--quiet', bare, heavy]);
+  await exec('git', ['clone', '--quiet', heavyBare, heavy]);
   await writeFile(join(heavy, 'src/components/backend-core/payload.bin'), randomBytes(48 << 20));
   await exec('git', ['add', '-A'], { cwd: heavy });
   await exec('git', ['commit', '--quiet', '-m', 'bench: heavy backend-core context'], { cwd: heavy, env: { ...process.env, ...IDENT } });
-  await exec('git', ['push', '--quiet', bare, 'HEAD:refs/heads/bench/artifact-heavy'], { cwd: heavy });
+  await exec('git', ['push', '--quiet', heavyBare, 'HEAD:refs/heads/master'], { cwd: heavy });
   const heavyCommit = (await exec('git', ['rev-parse', 'HEAD'], { cwd: heavy })).stdout.trim();
   return [
-    { name: 'small (fixture master)', commit: commits.master, checkout: small },
-    { name: 'heavy (48 MB context)', commit: heavyCommit, checkout: heavy },
+    { name: 'small (fixture master)', commit: commits.master, checkout: small, repoUrl: env.UNIDESK_CI_REPO_URL },
+    { name: 'heavy (48 MB context)', commit: heavyCommit, checkout: heavy, repoUrl: env.UNIDESK_CI_REPO_URL.replace(/unidesk\.git$/, 'unidesk-artifact-heavy.git') },
   ];
 }
 
