@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { seed } from '../../fixtures/code-queue/seed.ts';
 import { connectKube, isNotFound, type Kube } from '../../harness/kube/index.ts';
+import { labClusterAdminFromKubeconfig } from '../../fixtures/lab/cluster/admin-client.ts';
 import { perfMetricsSchema, type PerfMetrics } from '../../harness/report/metrics.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 
@@ -76,7 +77,17 @@ async function expectReadServiceGone(): Promise<void> {
 
 describe('perf gate against the lab (cluster transport)', () => {
   test('all fast → every budget passes, from the cluster ConfigMap, with JUnit properties and every sample in JSON', async () => {
+    const admin = await labClusterAdminFromKubeconfig(lab.env.UNIDESK_CI_KUBECONFIG);
+    const since = Math.max(0, ...(await admin.requests()).map((r) => r.seq));
     const run = await perfGate();
+    // every namespaced write of the run (k3s/ci apply, Secret, Deployment, Service, the proxied
+    // write attempt, deletions) stayed inside unidesk-ci
+    const writes = (await admin.requests(since)).filter((r) => r.method !== 'GET');
+    expect(writes.some((r) => /\/deployments\/code-queue-ci-read/.test(r.path) && r.method === 'DELETE')).toBe(true);
+    for (const w of writes) {
+      const ns = /\/namespaces\/([^/?]+)\/[^?]/.exec(w.path)?.[1];
+      if (ns !== undefined) expect(`${w.method} ${w.path} → ${ns}`).toMatch(/→ unidesk-ci$/);
+    }
     expect(run.exitCode, run.output).toBe(0);
     expect(step(run, 'read the budgets').properties['unidesk.budgets-source']).toBe('cluster unidesk-ci/unidesk-ci-budgets');
     expect(step(run, 'start the temporary code-queue-ci-read Deployment').properties['unidesk.transport']).toMatch(/^service proxy http:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/unidesk-ci\/services\/code-queue-ci-read%3Ahttp\/proxy$/);
