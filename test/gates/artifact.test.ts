@@ -73,6 +73,10 @@ describe('artifact gate against the lab', () => {
     // the registry, asked by another client, agrees
     const inspect = await runCommand('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]);
     expect(JSON.parse(inspect.stdout).Digest).toBe(out['unidesk.image-digest']);
+    // the git password reaches neither the console, JUnit, the results nor the record
+    const password = lab.env.UNIDESK_CI_GIT_PASSWORD;
+    expect(password.length).toBeGreaterThan(8);
+    for (const text of [first.output, await readFile(first.junitPath, 'utf8'), JSON.stringify(record)]) expect(text).not.toContain(password);
     // nothing else was touched: the fixture repository (deploy.json included) and the cluster
     expect(await snapshotRepository(join(lab.env.LAB_GIT_ROOT, 'unidesk.git'))).toEqual(repoBefore);
     expect(clusterBefore.objects.length).toBeGreaterThan(0);
