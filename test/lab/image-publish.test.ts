@@ -77,6 +77,13 @@ describe('backend-core publication', () => {
     await rm(join(reportDir, 'results'), { recursive: true });
   });
 
+  test('a tag name resolves to its commit (asked of the remote, which has it on master)', async () => {
+    const tagged = await publishWith(lab, spy, { UNIDESK_CI_REVISION: 'v0.1.0' }, reportDir);
+    expect(tagged.commit).toBe(labCommits(lab).tag);
+    expect(tagged.imageRef.endsWith(`:${labCommits(lab).tag}`)).toBe(true);
+    expect((await registryTags(lab.env.UNIDESK_CI_REGISTRY)).sort()).toEqual([first.commit, tagged.commit].sort());
+  });
+
   test('no container engine, cluster client or service manager was ever run', async () => {
     expect(await spy.forbidden()).toEqual([]);
     // the traps work: they are first on the PATH the publication used
