@@ -1,7 +1,8 @@
 // The artifact gate run as Tekton would run it (`vitest run --project artifact`), as a child
 // process against the lab (real git over HTTP + tinyproxy, real buildah, real registry, the
 // cluster double), judged by the JUnit it wrote and by what the registry then serves.
-import { readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -120,6 +121,20 @@ describe('artifact gate against the lab', () => {
       expect(await requestsSince(lab.env.UNIDESK_CI_KUBECONFIG, before)).toContainEqual(expect.stringMatching(/^POST \/api\/v1\/namespaces\/unidesk-ci\/configmaps/));
     } finally {
       await core.deleteNamespacedConfigMap({ namespace: 'unidesk-ci', name: 'artifact-evidence-probe' });
+    }
+  });
+
+  test('a dirty caller worktree: input at the revision step, nothing built', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'unidesk-ci-artifact-worktree-'));
+    try {
+      await runCommand('git', ['clone', '--quiet', join(lab.env.LAB_GIT_ROOT, 'unidesk.git'), dir]);
+      await appendFile(join(dir, 'deploy.json'), ' ');
+      const run = await artifactGate({ UNIDESK_CI_SOURCE_WORKTREE: dir });
+      expectStoppedAt(run, 2, 'input');
+      expect(run.steps[2].message).toMatch(/is dirty \(M deploy\.json\)/);
+      expect(await tags()).toEqual([commits.master]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
