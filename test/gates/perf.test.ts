@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { seed } from '../../fixtures/code-queue/seed.ts';
+import { createDatabase } from '../../fixtures/lab/postgres/cluster.ts';
 import { connectKube, isNotFound, type Kube } from '../../harness/kube/index.ts';
 import { labClusterAdminFromKubeconfig } from '../../fixtures/lab/cluster/admin-client.ts';
 import { perfMetricsSchema, type PerfMetrics } from '../../harness/report/metrics.ts';
@@ -240,6 +241,43 @@ describe('perf gate, direct transport (laptops)', () => {
     const password = new URL(lab.env.LAB_METRICS_DATABASE_URL).password;
     expect(await readFile(run.junitPath, 'utf8')).not.toContain(password);
     expect(run.output).not.toContain(password);
+  });
+
+  test('history across gate runs: a 2× slowdown after 5 normal runs is REGRESSION, a sixth normal run is not', async () => {
+    const { startCodeQueue } = await import('../../fixtures/code-queue/server.ts');
+    const { loadSettings } = await import('../../fixtures/code-queue/settings.ts');
+    const faults = join(dir, 'history-faults.json');
+    await using cq = await startCodeQueue(loadSettings({ CODE_QUEUE_SERVICE_ROLE: 'read', DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL, PORT: '0', CODE_QUEUE_FAULTS_FILE: faults }));
+    // a database of its own, so other tests' runs are not part of this history
+    const metrics = new URL(lab.env.LAB_METRICS_DATABASE_URL);
+    await createDatabase(lab.env.LAB_POSTGRES_URL, 'perf_gate_history', metrics.username, decodeURIComponent(metrics.password));
+    metrics.pathname = '/perf_gate_history';
+    // 5 samples per trace endpoint: single samples are too noisy on a loaded 2-core machine
+    const cm = parse(await readFile(join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml'), 'utf8'));
+    for (const k of ['trace-summary', 'trace-steps', 'trace-step']) cm.data[`${k}.samples`] = '5';
+    await writeFile(join(dir, 'history-budgets.yaml'), stringify(cm));
+    const gateRun = async (latencyMs: number) => {
+      await writeFile(faults, JSON.stringify({ '*': { latencyMs } }));
+      const run = await perfGate({
+        UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: cq.url,
+        UNIDESK_CI_BUDGETS_FILE: join(dir, 'history-budgets.yaml'), UNIDESK_CI_METRICS_DATABASE_URL: metrics.href,
+      });
+      expect(run.exitCode, run.output).toBe(0);
+      const props = step(run, 'compare with the perf history').properties;
+      return Object.fromEntries(BUDGET_CASES.map((c) => /^budget (\S+):/.exec(c)![1]).map((b) => [b, props[`unidesk.history.${b}`]]));
+    };
+    const first = await gateRun(150);
+    expect(Object.values(first).every((m) => /too little history \(0 of 5/.test(m))).toBe(true);
+    for (let i = 2; i <= 5; i++) await gateRun(150);
+    const slow = await gateRun(300);
+    for (const [b, m] of Object.entries(slow)) expect(m, b).toMatch(/: REGRESSION$/);
+    const sixth = await gateRun(150);
+    for (const [b, m] of Object.entries(sixth)) expect(m, b).toMatch(/: PASS$/);
+    const json = runs[runs.length - 1];
+    const files = await readdir(join(json.reportDir, 'metrics'));
+    const h = perfMetricsSchema.parse(JSON.parse(await readFile(join(json.reportDir, 'metrics', files[0]), 'utf8'))).history as { method: string; comparisons: { verdict: string }[] };
+    expect(h.method).toMatch(/median of this run vs median of the last 5 good runs/);
+    expect(h.comparisons.map((c) => c.verdict)).toEqual(Array(5).fill('PASS'));
   });
 
   test('a service that accepts writes fails the read-only proof (app) and writes nothing', async () => {
