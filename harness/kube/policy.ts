@@ -1,11 +1,13 @@
 // Policies over the k3s/ci manifests (static tests and the install gate use them):
 // no `latest`, no wildcard or /status RBAC and nothing cluster-wide beyond the standard Triggers
 // ClusterRoles, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
-// secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps.
+// secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
+// every step image in the prewarm list (prewarm-coverage.ts).
 import { CI_NAMESPACE } from '../config.ts';
 import { TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
+import { unprewarmedStepImages } from './prewarm-coverage.ts';
 
 export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
 export const REQUIRED_NO_PROXY = ['code-queue-ci-read', 'd601-tcp-egress-gateway', 'unidesk-ci-git-mirror', '.svc', 'kubernetes.default.svc'];
@@ -31,6 +33,7 @@ export function policyViolations(objects: readonly Manifest[]): Violation[] {
     }
     for (const s of stepsOf(o as Any)) stepProxyRule(s, add);
   }
+  out.push(...unprewarmedStepImages(objects));
   return out;
 }
 

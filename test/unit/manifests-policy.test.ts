@@ -49,7 +49,23 @@ describe('k3s/ci policies', () => {
       const e = env(step(a, 'unidesk-ci-backend-core-artifact'), 'NO_PROXY');
       e.value = e.value.split(',').filter((h: string) => h !== 'kubernetes.default.svc').join(',');
     }],
+    ['prewarm', 'the harness step image dropped from the prewarm list', /step unidesk-ci-perf\/perf-gate runs 127\.0\.0\.1:5000\/unidesk\/unidesk-ci:[\w.-]+, which is not listed in ConfigMap unidesk-ci-prewarm-images/, (a) => {
+      const cm = find(a, 'ConfigMap', 'unidesk-ci-prewarm-images');
+      cm.data.images = cm.data.images.split('\n').filter((l: string) => !l.includes('unidesk/unidesk-ci:')).join('\n');
+    }],
+    ['prewarm', 'a step on an image the list does not hold', /step unidesk-ci-repo-check\/[\w-]+ runs alpine\/git:2\.46\.0, which is not listed/, (a) => void (step(a, 'unidesk-ci-repo-check').image = 'alpine/git:2.46.0')],
+    ['prewarm', 'a Pipeline-embedded taskSpec on an unlisted image', /step unidesk-ci-commit\/extra\/probe runs oven\/bun:1\.2-debian/, (a) => void find(a, 'Pipeline', 'unidesk-ci-commit').spec.tasks.push({ name: 'extra', taskSpec: { steps: [{ name: 'probe', image: 'oven/bun:1.2-debian' }] } })],
+    ['prewarm', 'no prewarm list at all', /not listed in a ConfigMap unidesk-ci-prewarm-images \(none in k3s\/ci\)/, (a) => void a.splice(a.indexOf(find(a, 'ConfigMap', 'unidesk-ci-prewarm-images')), 1)],
   ];
+
+  test('a step image is matched the way containerd names it (docker.io short names)', () => {
+    const v = violationsAfter((a) => {
+      const cm = find(a, 'ConfigMap', 'unidesk-ci-prewarm-images');
+      cm.data.images += 'docker.io/library/busybox:1.36\n';
+      step(a, 'unidesk-ci-perf').image = 'busybox:1.36';
+    });
+    expect(v.filter((x) => x.rule === 'prewarm')).toEqual([]);
+  });
 
   test.each(broken)('%s policy catches %s', (rule, _what, message, mutate) => {
     const v = violationsAfter(mutate);

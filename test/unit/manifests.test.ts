@@ -3,7 +3,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { stringify } from 'yaml';
+import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 import { type Manifest } from '../../harness/kube/index.ts';
+import { gateOfStep, stepsOf } from '../../harness/kube/policy.ts';
+import { formatImageRef, parseImageRef } from '../../harness/registry/reference.ts';
 import { isTekton, K3S_CI, k3sCiObjects, tektonValidators, validateCore, validateTekton } from './manifests-support.ts';
 
 const objects = await k3sCiObjects();
@@ -87,5 +91,42 @@ describe('k3s/ci manifests', () => {
     const images = (prewarm.data.images as string).split('\n').filter(Boolean);
     expect(images).toEqual(expect.arrayContaining(['oven/bun:1-debian', 'alpine/git:2.45.2', 'unidesk-code-queue:dev']));
     expect(images.filter((i) => /tektoncd\/pipeline\/cmd\/(entrypoint|workingdirinit):v1\.12\.0$/.test(i))).toHaveLength(2);
+  });
+
+  test('every step image of every Task (and Pipeline taskSpec) is in the prewarm list, read as prewarm reads it', async () => {
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
+    const listed = (list: Manifest) => new Set(parsePrewarmList(stringify(list)).map((i) => i.name));
+    const stepImages = (all: readonly Manifest[]) => all.flatMap((o) => stepsOf(o)).filter((s) => s.step.image).map((s) => formatImageRef(parseImageRef(s.step.image)));
+    const missing = (all: readonly Manifest[], list: Manifest) => stepImages(all).filter((i) => !listed(list).has(i));
+    expect(stepImages(objects).length).toBeGreaterThanOrEqual(4);
+    expect(listed(prewarm).has(`127.0.0.1:5000/unidesk/unidesk-ci:${version}`)).toBe(true);
+    expect(missing(objects, prewarm)).toEqual([]);
+    // the check can fail: a list without the harness image misses every step
+    const short = structuredClone(prewarm) as Manifest & Record<string, any>;
+    short.data.images = short.data.images.replace(/^.*unidesk\/unidesk-ci:.*$/m, '');
+    expect(missing(objects, short)).toEqual(stepImages(objects));
+  });
+
+  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST into /tekton/results; the publish Pipeline exposes them', async () => {
+    const validators = await tektonValidators();
+    const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-backend-core-artifact-publish')!;
+    const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);
+    const task = byKind('Task').find((t) => taskNames.includes(t.metadata.name))!;
+    const pipelineTask = pipeline.spec.tasks.find((t: any) => t.taskRef.name === task.metadata.name).name;
+    expect(task.spec.results).toEqual([expect.objectContaining({ name: 'IMAGE_URL', type: 'string' }), expect.objectContaining({ name: 'IMAGE_DIGEST', type: 'string' })]);
+    const gateSteps = stepsOf(task).filter((s) => gateOfStep(s.step) === 'artifact');
+    expect(gateSteps).toHaveLength(1);
+    expect(gateSteps[0]!.step.script).toMatch(/vitest run .*suites\/artifact$/m);
+    expect(gateSteps[0]!.step.env).toContainEqual({ name: 'UNIDESK_CI_RESULTS_DIR', value: '/tekton/results' });
+    expect(pipeline.spec.results).toEqual([
+      expect.objectContaining({ name: 'IMAGE_URL', value: `$(tasks.${pipelineTask}.results.IMAGE_URL)` }),
+      expect.objectContaining({ name: 'IMAGE_DIGEST', value: `$(tasks.${pipelineTask}.results.IMAGE_DIGEST)` }),
+    ]);
+    for (const o of [task, pipeline]) expect(validateTekton(validators, o)).toEqual([]);
+    // the upstream schema rejects a result without a name, so the check above reads what Tekton reads
+    const broken = structuredClone(pipeline);
+    broken.spec.results[0] = { value: broken.spec.results[0].value };
+    expect(validateTekton(validators, broken).join()).toMatch(/name/);
   });
 });
