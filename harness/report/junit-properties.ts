@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseJUnit } from './junit-read.ts';
 
-export const SUITE_PROPERTIES = ['unidesk.gate', 'unidesk.commit', 'unidesk.run-id'] as const;
+export const SUITE_PROPERTIES = ['unidesk.gate', 'unidesk.commit', 'unidesk.run-id', 'unidesk.image-ref', 'unidesk.image-digest'] as const;
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
