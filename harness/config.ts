@@ -58,6 +58,7 @@ export const VARIABLES = {
   UNIDESK_CI_PREWARM_MIRROR: { schema: loopbackRegistry.optional(), doc: 'Pull prewarm images from this loopback registry mirror instead of their own registries (the lab).' },
   UNIDESK_CI_CONTAINERD_ADDRESS: { schema: z.string().min(1).default('/run/k3s/containerd/containerd.sock'), doc: 'The node containerd socket prewarm imports into (namespace k8s.io).' },
   UNIDESK_CI_MIN_PULL_BYTES_PER_SEC: { schema: positiveMs.default(1_000_000), doc: 'Sustained pull throughput below this is infra.network (provider/main-server network or proxy degradation).' },
+  UNIDESK_CI_PULL_WINDOW_MS: { schema: positiveMs.default(10_000), doc: 'Window over which prewarm pull throughput counts as sustained (a pull shorter than one window is not judged).' },
 } as const satisfies Record<string, { schema: z.ZodType; doc: string }>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -2,6 +2,7 @@
 // v1.12.0 and Triggers v0.34.0 are installed and Available, the Tekton CRDs are served, every
 // k3s/ci object is present and unchanged on re-apply, the EventListener stays ClusterIP, and the
 // runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere.
+// Last, the CI images are prewarmed into the node's containerd (k3s/ci/prewarm-images.yaml).
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
@@ -23,6 +24,7 @@ import {
 import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
 import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkListenerService, checkRunNamespace, missingObjects } from './checks.ts';
+import { prewarmStep } from './prewarm.ts';
 
 const gate = defineGate('install');
 // a failed step makes global teardown keep the evidence of the run namespace before deleting it
@@ -87,4 +89,8 @@ gate.step('the runner cannot read or write deployments/status', async () => {
 
 gate.step("the run's namespace is labelled with the run id and expires", async ({ property }) => {
   await property('namespace', await checkRunNamespace(kube(), gate.config.runId));
+});
+
+gate.step('the CI images are prewarmed in the node containerd with their digests', async ({ property, signal }) => {
+  await prewarmStep(gate.config, property, signal);
 });

@@ -1,11 +1,13 @@
 // The install gate run as `unidesk-ci run --lab` runs it (a child Vitest that owns its lab: the
 // cluster double with the lab's Tekton stand-in and k3s/ci applied), judged by its JUnit: healthy,
-// then a wrong Tekton version, a missing CRD and an over-broad Role, each with the right message.
+// then a wrong Tekton version, a missing CRD and an over-broad Role, each with the right message;
+// the prewarm step imports the whole prewarm list, and a throttled mirror fails it as infra.network.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { readPrewarmList } from '../../harness/image/prewarm/list.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 import { REPO_ROOT } from '../../harness/tekton/index.ts';
 
@@ -20,7 +22,9 @@ const STEPS = [
   'the runner cannot write any other namespace or anything cluster-wide',
   'the runner cannot read or write deployments/status',
   "the run's namespace is labelled with the run id and expires",
+  'the CI images are prewarmed in the node containerd with their digests',
 ];
+const PREWARM = STEPS.length - 1;
 
 const cleanup: string[] = [];
 afterAll(async () => {
@@ -34,6 +38,10 @@ async function installGate(env: Record<string, string | undefined> = {}): Promis
   return run;
 }
 
+// one healthy run serves the tests that read it (each run starts its own lab)
+let healthy: Promise<GateRun> | undefined;
+const healthyRun = () => (healthy ??= installGate());
+
 function expectStoppedAt(run: GateRun, index: number, failureClass: string, message: RegExp): void {
   run.steps.slice(0, index).forEach((s) => expect(s.status, `${s.name}\n${run.output}`).toBe('passed'));
   expect(run.steps[index], run.output).toMatchObject({ status: 'failed', failureClass });
@@ -44,7 +52,7 @@ function expectStoppedAt(run: GateRun, index: number, failureClass: string, mess
 
 describe('install gate against the lab', () => {
   test('a correct installation passes every step and writes junit/install.xml', async () => {
-    const run = await installGate();
+    const run = await healthyRun();
     for (const s of run.steps) expect(s.status, `${s.name}: ${s.message}\n${run.output}`).toBe('passed');
     expect(run.exitCode).toBe(0);
     expect(existsSync(join(run.reportDir, 'junit', 'install.xml'))).toBe(true);
@@ -53,6 +61,33 @@ describe('install gate against the lab', () => {
     expect(run.output).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
     expect(run.output).toMatch(/namespace: unidesk-ci-e2e-\S+ deleted/);
     expect(existsSync(join(run.reportDir, 'diagnostics'))).toBe(false);
+  });
+
+  test('the prewarm step imports every listed image into containerd and records ref, digest and throughput', async () => {
+    const run = await healthyRun();
+    const p = run.steps[PREWARM]!.properties;
+    expect(run.steps[PREWARM]!.status, `${run.steps[PREWARM]!.message}\n${run.output}`).toBe('passed');
+    const listed = (await readPrewarmList(join(REPO_ROOT, 'k3s/ci/prewarm-images.yaml'))).map((i) => i.name);
+    expect(listed).toContain('127.0.0.1:5000/unidesk/unidesk-ci:0.1.0');
+    expect(p['unidesk.prewarm-images']).toBe(String(listed.length));
+    const refs = listed.map((_, i) => p[`unidesk.prewarm-${i + 1}-ref`]);
+    expect(refs).toEqual(listed);
+    const digests = listed.map((_, i) => p[`unidesk.prewarm-${i + 1}-digest`]!);
+    for (const d of digests) expect(d).toMatch(/^sha256:[a-f0-9]{64}$/);
+    // the lab mirror gives every image its own config, so a digest shared by two images would be a mix-up
+    expect(new Set(digests).size).toBe(listed.length);
+    listed.forEach((name, i) => {
+      expect(p[`unidesk.prewarm-${i + 1}-action`]).toBe('imported');
+      expect(p[`unidesk.prewarm-${i + 1}-throughput`]).toMatch(/^[\d.]+ (MB|kB)\/s \(\d+ bytes\)$/);
+      // the fresh lab containerd got it from the mirror through the proxy, verified by digest
+      expect(run.output).toContain(`prewarm: ${name} imported into containerd with digest ${digests[i]}`);
+      expect(run.output).toMatch(new RegExp(`prewarm: pulling ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from 127\\.0\\.0\\.1:\\d+ through http://127\\.0\\.0\\.1:\\d+`));
+    });
+  });
+
+  test('a prewarm pull sustained below 1 MB/s fails the step as infra.network with the seed wording', async () => {
+    const run = await installGate({ LAB_PREWARM_THROTTLE_BYTES_PER_SEC: '100000', UNIDESK_CI_PULL_WINDOW_MS: '1000' });
+    expectStoppedAt(run, PREWARM, 'infra.network', /sustained \d+ kB\/s over 1000 ms, below 1\.00 MB\/s: provider\/main-server network or proxy degradation, not a Dockerfile or application failure/);
   });
 
   test('a wrong Tekton Pipelines version fails naming both versions', async () => {
