@@ -58,6 +58,11 @@ export async function runRepoCommand(c: RepoCommand): Promise<void> {
   const details = { command: r.command, exitCode: r.exitCode, outputTail: r.tail };
   if (r.timedOut) throw new CiError(c.timeoutClass ?? 'infra.network', `${r.command} did not finish within ${c.timeoutMs} ms (UNIDESK_CI_WAIT_MS)`, details);
   if (NETWORK.test(r.tail)) throw new CiError('infra.network', `${r.command} could not download through the egress proxy (exit ${r.exitCode})`, details);
-  const last = r.tail.split('\n').filter((l) => /error/i.test(l)).at(-1) ?? r.tail.split('\n').at(-1);
-  throw new CiError('app', `${r.command} failed with exit code ${r.exitCode}: ${last}`, details);
+  throw new CiError('app', `${r.command} failed with exit code ${r.exitCode}: ${headline(r.tail)}`, details);
+}
+
+/** The line a CI engineer wants first: the first compiler/bun error, else the last line mentioning one. */
+export function headline(tail: string): string {
+  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /\berror(\[E\d{4}\]| TS\d+)?:/i.test(l)) ?? lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? '';
 }

@@ -52,3 +52,13 @@ describe('runRepoCommand', () => {
     expect(e).toMatchObject({ failureClass: 'input', message: expect.stringContaining('not installed') });
   });
 });
+
+describe('headline', () => {
+  test('the first compiler error wins over later summaries', async () => {
+    const { headline } = await import('../../suites/commit/commands.ts');
+    expect(headline("$ tsc\nsrc/index.ts(10,14): error TS2322: Type 'number' is not assignable to type 'string'.\ncheck: TypeScript errors in src/components/code-queue")).toContain('error TS2322');
+    expect(headline('error[E0308]: mismatched types\n --> src/main.rs:3:5\ncheck: backend-core cargo check FAILED')).toBe('error[E0308]: mismatched types');
+    expect(headline('bun install v1.4.5\nerror: lockfile had changes, but lockfile is frozen\nnote: try re-running')).toBe('error: lockfile had changes, but lockfile is frozen');
+    expect(headline('just output\nlast line')).toBe('last line');
+  });
+});
