@@ -8,12 +8,14 @@ import { cloneAt, gitAccessFrom, resolveRevisionDetailed } from '../../harness/g
 
 export type Checkout = { dir: string; commit: string; ref?: string; [Symbol.asyncDispose]: () => Promise<void> };
 
-export async function checkoutRevision(config: RunConfig, signal?: AbortSignal): Promise<Checkout> {
+/** `onResolved` learns the commit before the clone, so a failing clone is still reported against it. */
+export async function checkoutRevision(config: RunConfig, signal?: AbortSignal, onResolved?: (commit: string) => void): Promise<Checkout> {
   const remote = required(config.repoUrl, 'UNIDESK_CI_REPO_URL', 'the git remote of the UniDesk repository (http/https, no credentials in it)');
   const access = gitAccessFrom(config);
   const onLine = (l: string) => console.log(`[commit : clone] ${l}`);
   console.log(`[commit : clone] resolving ${config.revision} on ${remote}${access.proxy.url ? ` via ${access.proxy.url}` : ''}`);
   const resolved = await resolveRevisionDetailed({ remote, revision: config.revision, ...access, signal });
+  onResolved?.(resolved.commit);
   const root = await mkdtemp(join(tmpdir(), 'unidesk-ci-commit-'));
   const dispose = () => rm(root, { recursive: true, force: true });
   try {

@@ -23,8 +23,7 @@ const STEP_TIMEOUT = config.waitMs + 30_000;
 gate.step('git clone and checkout of the requested revision', async ({ property, signal }) => {
   await property('revision', config.revision);
   if (config.repoUrl) await property('repository', config.repoUrl);
-  checkout = await checkoutRevision(config, signal);
-  facts.commit = checkout.commit;
+  checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
   if (checkout.ref) await property('ref', checkout.ref);
 }, STEP_TIMEOUT);
 
