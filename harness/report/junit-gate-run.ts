@@ -11,7 +11,7 @@
 //   (e.g. to run without credentials). Vitest's own worker variables are never inherited.
 // - The report dir defaults to a fresh temp dir (UNIDESK_CI_REPORT_DIR), so concurrent runs never
 //   write the same files; JUnit goes to <reportDir>/junit/<gate>.xml, with testsuite-level
-//   properties (gate, commit, run id) added.
+//   properties (gate, commit, run id) added. The caller removes `run.reportDir` when done.
 // - `steps` is the per-step summary: name, status, failure class, skipped reason, commit.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
