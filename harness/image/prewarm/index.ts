@@ -30,6 +30,18 @@ export type PrewarmOptions = {
   log: (line: string) => void;
 };
 
+/**
+ * A registry on loopback (the harness's own step image at 127.0.0.1:5000) is local to wherever
+ * prewarm runs; the egress proxy runs elsewhere and would reach its own loopback, so such an image
+ * is pulled directly (NO_PROXY lists 127.0.0.1 for the same reason). The lab's mirror stands in for
+ * the public registries, so mirrored pulls keep going through the proxy like theirs would.
+ */
+const LOOPBACK_REGISTRY = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/;
+
+export function pullsThroughProxy(registry: string, mirror: string | undefined): boolean {
+  return mirror !== undefined || !LOOPBACK_REGISTRY.test(registry);
+}
+
 export type PrewarmResult = { image: string; digest: string; action: 'present' | 'imported'; bytes?: number; bytesPerSec?: number };
 
 export async function prewarmImages(o: PrewarmOptions): Promise<PrewarmResult[]> {
@@ -56,10 +68,11 @@ export async function prewarmImages(o: PrewarmOptions): Promise<PrewarmResult[]>
 
 async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: string, dispatcher?: ProxyAgent): Promise<PrewarmResult> {
   const source = o.mirror ?? image.registry;
-  const client = createRegistryClient({ registry: source, dispatcher, transportFailure: 'infra.network', timeoutMs: 60_000 });
+  const proxied = dispatcher && pullsThroughProxy(image.registry, o.mirror) ? dispatcher : undefined;
+  const client = createRegistryClient({ registry: source, dispatcher: proxied, transportFailure: 'infra.network', timeoutMs: 60_000 });
   const meter = throughputMeter(image.name, { minBytesPerSec: o.minBytesPerSec, windowMs: o.windowMs ?? 10_000 });
   const dir = join(work, String(Math.random()).slice(2));
-  o.log(`prewarm: pulling ${image.name} from ${source}${o.proxyUrl ? ` through ${o.proxyUrl}` : ''}`);
+  o.log(`prewarm: pulling ${image.name} from ${source}${proxied ? ` through ${o.proxyUrl}` : o.proxyUrl ? ' directly (loopback registry)' : ''}`);
   const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal, onProgress: o.log, progressEveryMs: o.progressEveryMs });
   if (image.digest && pulled.digest !== image.digest) {
     throw new CiError('infra.registry', `${image.name}: ${source} served ${pulled.digest}, not the pinned digest`);
