@@ -26,6 +26,7 @@ export const runId = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, 'l
 /** Variable name → schema and what it means. The README table is generated from this list. */
 export const VARIABLES = {
   UNIDESK_CI_LAB: { schema: bool.default(false), doc: 'Run against the embedded lab (started by global setup) instead of a real cluster.' },
+  UNIDESK_CI_LAB_EXTERNAL: { schema: bool.default(false), doc: 'With UNIDESK_CI_LAB=1: the lab is already running (its variables are set); global setup does not start one.' },
   UNIDESK_CI_RUN_ID: { schema: runId.optional(), doc: 'Run id (namespace suffix, ci-run label). Default: generated.' },
   UNIDESK_CI_REPORT_DIR: { schema: z.string().min(1).default('reports'), doc: 'Where JUnit, metrics and diagnostics are written.' },
   UNIDESK_CI_GATE: { schema: z.enum(GATES).optional(), doc: 'The gate this Vitest invocation runs (set by the CLI).' },
@@ -63,6 +64,9 @@ export const VARIABLES = {
 
 export type VariableName = keyof typeof VARIABLES;
 
+/** Flags: an empty value means "no" instead of "unset". */
+const BOOLEAN_VARIABLES: ReadonlySet<string> = new Set(['UNIDESK_CI_LAB', 'UNIDESK_CI_LAB_EXTERNAL', 'UNIDESK_CI_APPLY_MANIFESTS']);
+
 const shape = Object.fromEntries(Object.entries(VARIABLES).map(([k, v]) => [k, v.schema])) as {
   [K in VariableName]: (typeof VARIABLES)[K]['schema'];
 };
@@ -71,6 +75,8 @@ export type RawConfig = z.infer<typeof schema>;
 
 export type RunConfig = {
   lab: boolean;
+  /** The lab is already running and its variables are set: do not start another. */
+  labExternal: boolean;
   runId: string;
   reportDir: string;
   gate?: Gate;
@@ -100,7 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const input: Record<string, string | undefined> = {};
   for (const name of Object.keys(VARIABLES)) {
     const v = env[name];
-    if (v !== undefined && !(v === '' && name !== 'UNIDESK_CI_LAB' && name !== 'UNIDESK_CI_APPLY_MANIFESTS')) input[name] = v;
+    if (v !== undefined && !(v === '' && !BOOLEAN_VARIABLES.has(name))) input[name] = v;
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -119,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (r.UNIDESK_CI_METRICS_DATABASE_URL) registerSecret(new URL(r.UNIDESK_CI_METRICS_DATABASE_URL).password || undefined);
   return {
     lab: r.UNIDESK_CI_LAB,
+    labExternal: r.UNIDESK_CI_LAB_EXTERNAL,
     runId: r.UNIDESK_CI_RUN_ID ?? generateRunId(),
     reportDir: r.UNIDESK_CI_REPORT_DIR,
     gate: r.UNIDESK_CI_GATE,
@@ -139,7 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function describeExpected(name: VariableName, zodMessage: string): string {
-  if (name === 'UNIDESK_CI_LAB' || name === 'UNIDESK_CI_APPLY_MANIFESTS') return 'one of 1, 0, true, false, yes, no';
+  if (BOOLEAN_VARIABLES.has(name)) return 'one of 1, 0, true, false, yes, no';
   if (/^Invalid URL/i.test(zodMessage)) return 'a URL such as http://host:port/path';
   return zodMessage.replace(/^Invalid (input|string): /i, '').replace(/^expected /i, '');
 }

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const teardowns: Array<() => Promise<void>> = [];
 
   // lab mode with no endpoints given: this invocation owns the lab
-  if (base.lab && !process.env.UNIDESK_CI_LAB_EXTERNAL) {
+  if (base.lab && !base.labExternal) {
     const lab = await startLab({ services: GATE_SERVICES[gate], log: (l) => console.log(l) });
     Object.assign(ciEnv, lab.env);
     teardowns.push(lab.stop);
@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   try {
     for (const step of await setupStepsFor(gate, base.applyManifests)) {
-      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv });
+      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
       if (teardown) teardowns.push(teardown);
     }
   } catch (e) {
