@@ -66,6 +66,8 @@ describe('artifact gate against the lab', () => {
     const ref = `${lab.env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${commits.master}`;
     expect(out['unidesk.image-ref']).toBe(ref);
     expect(out['unidesk.image-digest']).toMatch(/^sha256:[a-f0-9]{64}$/);
+    // lifted to the testsuite too, for dashboards that read only suite properties
+    expect(first.report!.suites[0]!.properties).toMatchObject({ 'unidesk.image-ref': ref, 'unidesk.image-digest': out['unidesk.image-digest'] });
     for (const s of first.steps.slice(2)) expect(s.commit).toBe(commits.master);
     expect(await readFile(join(first.reportDir, 'results', 'IMAGE_URL'), 'utf8')).toBe(ref);
     expect(await readFile(join(first.reportDir, 'results', 'IMAGE_DIGEST'), 'utf8')).toBe(out['unidesk.image-digest']);
