@@ -1,0 +1,48 @@
+// `unidesk-ci install --lab` end to end: k3s/ci applied by server-side apply, images prewarmed,
+// installation verified — the install gate with UNIDESK_CI_APPLY_MANIFESTS=1 — and bad flags refused.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { EXIT_CODES } from '../../harness/failure.ts';
+import { runCommand } from '../../harness/process/run.ts';
+import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
+import { readJUnit, testcases } from '../../harness/report/junit-read.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function cli(args: string[]) {
+  const reportDir = await mkdtemp(join(tmpdir(), 'unidesk-ci-install-cli-'));
+  dirs.push(reportDir);
+  const env = childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_APPLY_MANIFESTS: undefined });
+  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'install', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
+  return { ...r, reportDir, output: r.tail };
+}
+
+describe('unidesk-ci install --lab', () => {
+  test('applies k3s/ci, prewarms every listed image and verifies the installation: exit 0', async () => {
+    const r = await cli(['--lab']);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.output).toMatch(/setup: applied k3s\/ci in \d+ ms/);
+    expect(r.output).toMatch(/gate install: passed/);
+    const report = await readJUnit(join(r.reportDir, 'junit', 'install.xml'));
+    const cases = testcases(report);
+    expect(cases.length).toBeGreaterThan(5);
+    expect(cases.filter((c) => c.status !== 'passed').map((c) => c.name)).toEqual([]);
+    const prewarm = cases.find((c) => /prewarmed/.test(c.name));
+    expect(prewarm, cases.map((c) => c.name).join('\n')).toBeDefined();
+    expect(Number(prewarm!.properties['unidesk.prewarm-images'])).toBeGreaterThanOrEqual(5);
+    expect(prewarm!.properties['unidesk.prewarm-1-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await readFile(join(r.reportDir, 'junit', 'install.xml'), 'utf8')).toContain('name="unidesk.gate" value="install"');
+  });
+
+  test('an unknown flag is a usage error with the exit code of input, and nothing runs', async () => {
+    const r = await cli(['--lab', '--force']);
+    expect(r.exitCode, r.output).toBe(EXIT_CODES.input);
+    expect(r.output).toContain('usage: unidesk-ci install');
+    expect(r.output).not.toMatch(/gate install/);
+  });
+});
