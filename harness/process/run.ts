@@ -2,7 +2,7 @@
 // a bounded tail kept for the failure report, secrets redacted, AbortSignal/timeout honoured.
 import { spawn } from 'node:child_process';
 import { redact } from '../redact.ts';
-import { killTree, signalPid } from './tree.ts';
+import { endTree } from './tree.ts';
 
 export type RunOptions = {
   cwd?: string;
@@ -14,6 +14,8 @@ export type RunOptions = {
   onLine?: (line: string) => void;
   /** How many lines the tail keeps. */
   tailLines?: number;
+  /** After SIGTERM (timeout/abort), how long the tree may clean up before SIGKILL. Default 2 s. */
+  killGraceMs?: number;
 };
 
 export type RunResult = {
@@ -55,8 +57,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     // the whole process tree: grandchildren would otherwise keep the pipes (and the step) open
     const end = () => {
       if (child.pid === undefined || child.exitCode !== null) return;
-      const pids = killTree(child.pid, 'SIGTERM');
-      setTimeout(() => pids.forEach((p) => signalPid(p, 'SIGKILL')), 2000).unref();
+      void endTree(child.pid, opts.killGraceMs ?? 2000);
     };
     const timer = opts.timeoutMs
       ? setTimeout(() => {

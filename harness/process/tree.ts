@@ -43,9 +43,28 @@ export function signalPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Signal a process and every descendant (collected before anything is signalled); returns the pids. */
-export function killTree(pid: number, signal: NodeJS.Signals = 'SIGTERM'): number[] {
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * End a process tree the way a pod is stopped: SIGTERM to the descendants first, so the processes
+ * doing the work (a Vitest worker deleting what its run created, tsc under bun) clean up before
+ * their parent goes and takes their IPC channel with it; then SIGTERM to the root; SIGKILL to
+ * whatever is left when the grace period ends.
+ */
+export async function endTree(pid: number, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
   const pids = processTree(pid);
-  for (const p of pids) signalPid(p, signal);
-  return pids;
+  const descendants = pids.slice(1);
+  for (const p of descendants) signalPid(p, 'SIGTERM');
+  while (descendants.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  signalPid(pid, 'SIGTERM');
+  while (pids.some(alive) && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 50));
+  for (const p of pids) if (alive(p)) signalPid(p, 'SIGKILL');
 }
