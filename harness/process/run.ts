@@ -16,6 +16,13 @@ export type RunOptions = {
   tailLines?: number;
   /** After SIGTERM (timeout/abort), how long the tree may clean up before SIGKILL. Default 2 s. */
   killGraceMs?: number;
+  /**
+   * `tree` (default): SIGTERM to the whole tree at once, so a shell script does not go on to its
+   * next line. `descendants-first`: the workers first, their parent once they are gone — for a
+   * Vitest run, whose workers must finish deleting what they created before the main process
+   * exits and takes their IPC channel with it.
+   */
+  stopOrder?: 'tree' | 'descendants-first';
 };
 
 export type RunResult = {
@@ -57,7 +64,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     // the whole process tree: grandchildren would otherwise keep the pipes (and the step) open
     const end = () => {
       if (child.pid === undefined || child.exitCode !== null) return;
-      void endTree(child.pid, opts.killGraceMs ?? 2000);
+      void endTree(child.pid, opts.killGraceMs ?? 2000, opts.stopOrder ?? 'tree');
     };
     const timer = opts.timeoutMs
       ? setTimeout(() => {

@@ -53,18 +53,20 @@ function alive(pid: number): boolean {
 }
 
 /**
- * End a process tree the way a pod is stopped: SIGTERM to the descendants first, so the processes
- * doing the work (a Vitest worker deleting what its run created, tsc under bun) clean up before
- * their parent goes and takes their IPC channel with it; then SIGTERM to the root; SIGKILL to
- * whatever is left when the grace period ends.
+ * End a process tree: SIGTERM (to all at once, or to the descendants first and the root once they
+ * are gone), then SIGKILL to whatever is left when the grace period ends.
  */
-export async function endTree(pid: number, graceMs: number): Promise<void> {
+export async function endTree(pid: number, graceMs: number, order: 'tree' | 'descendants-first'): Promise<void> {
   const deadline = Date.now() + graceMs;
   const pids = processTree(pid);
   const descendants = pids.slice(1);
-  for (const p of descendants) signalPid(p, 'SIGTERM');
-  while (descendants.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  signalPid(pid, 'SIGTERM');
-  while (pids.some(alive) && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 50));
+  if (order === 'descendants-first') {
+    for (const p of descendants) signalPid(p, 'SIGTERM');
+    while (descendants.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    signalPid(pid, 'SIGTERM');
+  } else {
+    for (const p of pids) signalPid(p, 'SIGTERM');
+  }
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   for (const p of pids) if (alive(p)) signalPid(p, 'SIGKILL');
 }

@@ -87,8 +87,11 @@ export async function runGate(o: RunGateOptions): Promise<GateRun> {
   const junitPath = join(reportDir, 'junit', `${o.gate}.xml`);
   const env = childEnv({ ...o.env, UNIDESK_CI_REPORT_DIR: reportDir, UNIDESK_CI_GATE: o.gate, FORCE_COLOR: '0', NO_COLOR: '1' });
   const args = [VITEST_BIN, 'run', '--project', o.gate, '--reporter=default', '--reporter=junit', `--outputFile.junit=${junitPath}`];
-  // an interrupted gate gets a pod's default termination grace (30 s) to delete what it created
-  const r = await runCommand(process.execPath, args, { cwd: PROJECT_ROOT, env, signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine, tailLines: 100_000, killGraceMs: 30_000 });
+  // an interrupted gate's workers get a pod's default termination grace (30 s) to delete what they created
+  const r = await runCommand(process.execPath, args, {
+    cwd: PROJECT_ROOT, env, signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine, tailLines: 100_000,
+    killGraceMs: 30_000, stopOrder: 'descendants-first',
+  });
   let report: JUnitReport | undefined;
   // idempotent: the gate's global teardown normally did this already
   if (await stampJUnitFile(junitPath, { 'unidesk.gate': o.gate })) report = await readJUnit(junitPath);
