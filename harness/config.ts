@@ -148,7 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function describeExpected(name: VariableName, zodMessage: string): string {
   if (BOOLEAN_VARIABLES.has(name)) return 'one of 1, 0, true, false, yes, no';
   if (/^Invalid URL/i.test(zodMessage)) return 'a URL such as http://host:port/path';
-  return zodMessage.replace(/^Invalid (input|string): /i, '').replace(/^expected /i, '');
+  return zodMessage.replace(/^(Invalid (input|string)|Too (small|big)): /i, '').replace(/^expected /i, '');
 }
 
 /** A gate that needs a knob asks for it here; the error names the variable. */
