@@ -9,7 +9,8 @@ import * as k8s from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { startClusterDouble } from '../fixtures/lab/cluster/index.ts';
 import { installLabTekton } from '../fixtures/lab/tekton/index.ts';
-import { FIELD_MANAGER, applyObjects, connectKube, loadManifests, rawApply, summarize } from '../harness/kube/index.ts';
+import { FIELD_MANAGER, applyObjects, connectKube, loadManifests, summarize } from '../harness/kube/index.ts';
+import { rawApply } from '../harness/kube/raw.ts';
 import { REPO_ROOT } from '../harness/tekton/index.ts';
 
 const rounds = Number(process.argv[2] ?? 10);

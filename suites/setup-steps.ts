@@ -4,7 +4,7 @@
 // has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
 import { join } from 'node:path';
 import { loadConfig, type Gate } from '../harness/config.ts';
-import { applyManifests, createRunNamespace, deleteExpiredRunNamespaces, kubeForRun, runFailed, summarize } from '../harness/kube/index.ts';
+import { applyCiManifests, createRunNamespace, deleteExpiredRunNamespaces, kubeForRun, runFailed, summarize } from '../harness/kube/index.ts';
 import { REPO_ROOT } from '../harness/tekton/index.ts';
 
 export type SetupContext = {
@@ -31,7 +31,8 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
   const config = loadConfig(env);
   if (!config.applyManifests && !(config.lab && LAB_APPLY_GATES.includes(gate))) return;
   const t0 = performance.now();
-  const results = await applyManifests(kubeForRun(config, log), config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
+  // the policies run first: a violating copy is refused before any request (harness/kube/k3s-ci.ts)
+  const results = await applyCiManifests(kubeForRun(config, log), config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
   const s = summarize(results);
   log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);
 };

@@ -2,8 +2,8 @@
 // Allowed: namespace unidesk-ci and the namespaces this run created (unidesk-ci-e2e-<run-id>,
 // labelled unidesk.ai/ci-run=<run-id>). Cluster-scoped writes: only the run's own namespace
 // (create/delete), the janitor deleting an expired run namespace, and the two install-time
-// objects of k3s/ci (Namespace unidesk-ci; a binding of the standard Triggers ClusterRole to a
-// unidesk-ci service account). Everything else is refused with an `input` CiError naming the object.
+// objects of k3s/ci (Namespace unidesk-ci; the one ClusterRoleBinding k3s/ci ships, of the Triggers
+// cluster-wide ClusterRole to unidesk-ci service accounts). Everything else is refused with an `input` CiError naming the object.
 import { CI_NAMESPACE, E2E_NAMESPACE_PREFIX } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
@@ -11,6 +11,8 @@ import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
 export const RUN_LABEL = 'unidesk.ai/ci-run';
 export const EXPIRES_ANNOTATION = 'unidesk.ai/ci-expires-at';
 export const TRIGGERS_CLUSTER_ROLES = ['tekton-triggers-eventlistener-clusterroles', 'tekton-triggers-eventlistener-roles'];
+/** The only cluster-wide grant k3s/ci makes (triggers.rbac.yaml): name and ClusterRole are pinned. */
+export const TRIGGERS_CLUSTER_BINDING = { name: 'unidesk-ci-triggers-eventlistener-clusterroles', clusterRole: 'tekton-triggers-eventlistener-clusterroles' } as const;
 
 export type WriteVerb = 'create' | 'update' | 'patch' | 'apply' | 'delete';
 
@@ -78,13 +80,16 @@ function checkNamespaceWrite(intent: WriteIntent, scope: GuardScope): void {
 
 function checkTriggersBinding(intent: WriteIntent): void {
   const o = intent.object as (Manifest & { roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; namespace?: string }> }) | undefined;
+  const { name, clusterRole } = TRIGGERS_CLUSTER_BINDING;
   const ok =
     intent.verb === 'apply' &&
-    o?.roleRef?.kind === 'ClusterRole' &&
-    TRIGGERS_CLUSTER_ROLES.includes(o.roleRef.name ?? '') &&
+    intent.ref.name === name &&
+    o?.metadata.name === name &&
+    o.roleRef?.kind === 'ClusterRole' &&
+    o.roleRef.name === clusterRole &&
     (o.subjects ?? []).length > 0 &&
     (o.subjects ?? []).every((s) => s.kind === 'ServiceAccount' && s.namespace === CI_NAMESPACE);
   if (!ok) {
-    throw new WriteRefused(intent, `only applying a binding of a standard Tekton Triggers ClusterRole to ${CI_NAMESPACE} service accounts is allowed cluster-wide`);
+    throw new WriteRefused(intent, `the only cluster-wide write allowed is applying ClusterRoleBinding ${name} of ClusterRole ${clusterRole} to ${CI_NAMESPACE} service accounts`);
   }
 }

@@ -3,6 +3,7 @@
 //   connectKube({kubeconfig, context, runId}) / kubeForRun(config) → Kube   client, never via a proxy
 //   write(kube, {verb, ref, object}, send)      the one door for writes: the write guard runs first
 //   applyObjects / applyManifests(kube, path)   server-side apply (manager unidesk-ci) → created/changed/unchanged
+//   applyCiManifests(kube, dir)                 k3s/ci: policy check first (input error, nothing sent), then apply
 //   createRunNamespace(kube, {reportDir})       unidesk-ci-e2e-<run-id>, `await using`, teardown + signals + diagnostics
 //   deleteExpiredRunNamespaces(kube)            the janitor (global setup)
 //   waitForRollout(kube, ns, name, {timeoutMs}) kubectl's rollout rules on the main resource; fails fast on ProgressDeadlineExceeded
@@ -13,12 +14,12 @@
 //   accessMismatches(kube, queries, expected)   what the runner SA may/may not do (install gate)
 //   markRunFailed(reportDir, runId, reason)     from a failed step: teardown saves diagnostics first
 //   policyViolations(manifests)                 k3s/ci policies (pinned images, RBAC, namespace, listener, proxy)
-//   rawApply / rawRead                          unguarded raw-JSON SSA/read (lab fixtures; harness code uses write)
+//   rawRead                                     raw-JSON read (the unguarded rawApply is not exported: lab fixtures import raw.ts)
 //
 // Refused writes throw WriteRefused (a CiError of class `input`) naming kind, namespace and name.
 export { DirectKubeConfig, impersonating, loadKubeConfig, serviceAccountUser } from './client.ts';
 export { FIELD_MANAGER, ScopedObjectApi, connectKube, kubeForRun, kubeFromConfig, type Kube } from './kube.ts';
-export { EXPIRES_ANNOTATION, RUN_LABEL, TRIGGERS_CLUSTER_ROLES, WriteRefused, checkWrite, runNamespaceName, type WriteIntent, type WriteVerb } from './guard.ts';
+export { EXPIRES_ANNOTATION, RUN_LABEL, TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES, WriteRefused, checkWrite, runNamespaceName, type WriteIntent, type WriteVerb } from './guard.ts';
 export { guardWrite, write, type WriteRequest } from './write.ts';
 export { applyManifests, applyObject, applyObjects, summarize, type ApplyOutcome, type ApplyResult } from './apply.ts';
 export { loadManifests, parseManifestFile, parseManifestText, type SourcedManifest } from './manifests.ts';
@@ -36,4 +37,5 @@ export { markRunFailed, runFailed, runFailureMarker } from './run-failure.ts';
 export { FORBIDDEN_NAMESPACES, RUNNER_SERVICE_ACCOUNT, RUNNER_USER, accessMismatches, forbiddenOutside, forbiddenStatus, requiredGrants } from './runner-access.ts';
 export { EGRESS_PROXY, policyViolations, type Violation } from './policy.ts';
 export { parseImageRef, unpinnedReason } from './images.ts';
-export { rawApply, rawRead, type RawObject } from './raw.ts';
+export { rawRead, type RawObject } from './raw.ts';
+export { applyCiManifests, loadCheckedManifests, policyError } from './k3s-ci.ts';

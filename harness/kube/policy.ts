@@ -4,7 +4,7 @@
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
 // every step image in the prewarm list (prewarm-coverage.ts).
 import { CI_NAMESPACE } from '../config.ts';
-import { TRIGGERS_CLUSTER_ROLES } from './guard.ts';
+import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
 import { unprewarmedStepImages } from './prewarm-coverage.ts';
@@ -65,7 +65,8 @@ function rbacRule(o: Any, add: Add): void {
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
     const ref = o.roleRef ?? {};
     if (ref.kind === 'ClusterRole' && !TRIGGERS_CLUSTER_ROLES.includes(ref.name)) add('rbac', `binds ClusterRole ${ref.name}; only the standard Triggers ClusterRoles may be bound`);
-    if (o.kind === 'ClusterRoleBinding' && ref.name !== 'tekton-triggers-eventlistener-clusterroles') add('rbac', `ClusterRoleBinding to ${ref.name}; only tekton-triggers-eventlistener-clusterroles may be bound cluster-wide`);
+    if (o.kind === 'ClusterRoleBinding' && ref.name !== TRIGGERS_CLUSTER_BINDING.clusterRole) add('rbac', `ClusterRoleBinding to ${ref.name}; only ${TRIGGERS_CLUSTER_BINDING.clusterRole} may be bound cluster-wide`);
+    if (o.kind === 'ClusterRoleBinding' && o.metadata?.name !== TRIGGERS_CLUSTER_BINDING.name) add('rbac', `ClusterRoleBinding ${o.metadata?.name}; the only one allowed is ${TRIGGERS_CLUSTER_BINDING.name}`);
     for (const s of o.subjects ?? []) {
       if (s.kind !== 'ServiceAccount' || s.namespace !== CI_NAMESPACE) add('rbac', `subject ${s.kind} ${s.namespace ?? ''}/${s.name} is not a ${CI_NAMESPACE} service account`);
     }

@@ -17,6 +17,7 @@ import {
   kubeForRun,
   loadManifests,
   markRunFailed,
+  policyError,
   policyViolations,
   requiredGrants,
   type Manifest,
@@ -50,9 +51,7 @@ gate.step('k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP list
   manifests = (await loadManifests(manifestsDir)).map((m) => m.object);
   await property('manifests', manifests.length);
   const violations = policyViolations(manifests);
-  if (violations.length) {
-    throw new CiError('input', `k3s/ci violates ${violations.length} polic${violations.length === 1 ? 'y' : 'ies'}:\n  ${violations.map((v) => `${v.object}: ${v.rule}: ${v.message}`).join('\n  ')}`);
-  }
+  if (violations.length) throw policyError(violations, 'k3s/ci');
 });
 
 gate.step('every k3s/ci object is present and unchanged on re-apply', async ({ property }) => {

@@ -1,6 +1,7 @@
 // The install gate run as `unidesk-ci run --lab` runs it (a child Vitest that owns its lab: the
 // cluster double with the lab's Tekton stand-in and k3s/ci applied), judged by its JUnit: healthy,
-// then a wrong Tekton version, a missing CRD and an over-broad Role, each with the right message;
+// then a wrong Tekton version, a missing CRD and an over-broad Role (refused by global setup before
+// anything is applied), each with the right message;
 // the prewarm step imports the whole prewarm list, and a throttled mirror fails it as infra.network.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -109,14 +110,20 @@ describe('install gate against the lab', () => {
     expectStoppedAt(run, 2, 'infra.cluster', /Tekton CRDs: CRD pipelineruns\.tekton\.dev is missing/);
   });
 
-  test('an over-broad runner Role fails naming the rule', async () => {
+  test('an over-broad runner Role is refused by global setup before anything is applied, naming the rule', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'install-broad-role-'));
     cleanup.push(dir);
     await cp(join(REPO_ROOT, 'k3s/ci'), dir, { recursive: true });
     const rbac = join(dir, 'runner.rbac.yaml');
     const text = await readFile(rbac, 'utf8');
     await writeFile(rbac, text.replace('    verbs: [get, list, watch, create, update, patch, delete]', '    verbs: ["*"]').replace('    resources: [deployments]', '    resources: [deployments, deployments/status]'));
-    const run = await installGate({ UNIDESK_CI_MANIFESTS_DIR: dir });
-    expectStoppedAt(run, 3, 'input', /Role unidesk-ci\/unidesk-ci-runner: rbac: rules\[0\]\.verbs contains a wildcard[\s\S]*grants deployments\/status/);
+    // the policies run inside the apply of k3s/ci (global setup), so no step runs at all
+    const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_MANIFESTS_DIR: dir }, timeoutMs: 300_000 });
+    cleanup.push(run.reportDir);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.steps.filter((s) => s.status === 'passed')).toEqual([]);
+    expect(run.output).toMatch(/input: k3s\/ci \(.*\) violates \d+ policies:/);
+    expect(run.output).toMatch(/Role unidesk-ci\/unidesk-ci-runner: rbac: rules\[0\]\.verbs contains a wildcard[\s\S]*grants deployments\/status/);
+    expect(run.output).not.toMatch(/apply: \w+ unidesk-ci\/\S+ created/);
   });
 });

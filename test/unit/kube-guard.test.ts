@@ -58,17 +58,23 @@ describe('write guard', () => {
     expect(refused(ns('unidesk-dev', 'delete', { 'unidesk.ai/ci-run': 'old' }, past, { now }))).toMatch(/unidesk-dev/);
   });
 
-  test('cluster-scoped: only the Triggers ClusterRoleBinding to unidesk-ci service accounts', () => {
-    const crb = (roleName: string, subjects: unknown[], verb: WriteIntent['verb'] = 'apply'): WriteIntent => ({
+  test('cluster-scoped: only the pinned Triggers ClusterRoleBinding to unidesk-ci service accounts', () => {
+    const crb = (roleName: string, subjects: unknown[], verb: WriteIntent['verb'] = 'apply', name = 'unidesk-ci-triggers-eventlistener-clusterroles'): WriteIntent => ({
       verb,
       namespaced: false,
-      ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'b' },
-      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' }, roleRef: { kind: 'ClusterRole', name: roleName }, subjects } as never,
+      ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name },
+      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { kind: 'ClusterRole', name: roleName }, subjects } as never,
     });
-    const sa = [{ kind: 'ServiceAccount', name: 'x', namespace: 'unidesk-ci' }];
+    const sa = [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }];
+    const only = /the only cluster-wide write allowed is applying ClusterRoleBinding unidesk-ci-triggers-eventlistener-clusterroles of ClusterRole tekton-triggers-eventlistener-clusterroles/;
     expect(() => checkWrite(crb('tekton-triggers-eventlistener-clusterroles', sa), scope)).not.toThrow();
-    expect(refused(crb('cluster-admin', sa))).toMatch(/standard Tekton Triggers ClusterRole/);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'x', namespace: 'default' }]))).toMatch(/ClusterRoleBinding b/);
+    expect(refused(crb('cluster-admin', sa))).toMatch(only);
+    // the namespaced Triggers ClusterRole is bound by a RoleBinding in unidesk-ci, never cluster-wide
+    expect(refused(crb('tekton-triggers-eventlistener-roles', sa))).toMatch(only);
+    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', sa, 'apply', 'b'))).toMatch(/refused apply ClusterRoleBinding b:/);
+    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'x', namespace: 'default' }]))).toMatch(only);
+    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', [...sa, { kind: 'User', name: 'eve' }]))).toMatch(only);
+    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', []))).toMatch(only);
     expect(refused(crb('tekton-triggers-eventlistener-clusterroles', sa, 'delete'))).toMatch(/refused delete/);
     expect(refused({ verb: 'create', namespaced: false, ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'x' } })).toMatch(/cluster-scoped writes are not allowed/);
   });

@@ -31,6 +31,7 @@ describe('k3s/ci policies', () => {
     ['rbac', 'deployments/status', /grants deployments\/status/, (a) => void find(a, 'Role').rules[0].resources.push('deployments/status')],
     ['rbac', 'a ClusterRole', /no ClusterRole may be defined/, (a) => void a.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' }, rules: [] })],
     ['rbac', 'a binding to cluster-admin', /only the standard Triggers ClusterRoles/, (a) => void (find(a, 'ClusterRoleBinding').roleRef.name = 'cluster-admin')],
+    ['rbac', 'another ClusterRoleBinding name', /ClusterRoleBinding extra; the only one allowed is unidesk-ci-triggers-eventlistener-clusterroles/, (a) => void (find(a, 'ClusterRoleBinding').metadata.name = 'extra')],
     ['rbac', 'a user subject', /is not a unidesk-ci service account/, (a) => void find(a, 'RoleBinding').subjects.push({ kind: 'User', name: 'bob' })],
     ['namespace', 'an object in default', /must be in namespace unidesk-ci, found default/, (a) => void (find(a, 'ConfigMap').metadata.namespace = 'default')],
     ['namespace', 'an object in unidesk (production)', /found unidesk$/, (a) => void (find(a, 'Task').metadata.namespace = 'unidesk')],

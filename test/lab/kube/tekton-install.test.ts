@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startClusterDouble, type ClusterDouble } from '../../../fixtures/lab/cluster/index.ts';
 import { installLabTekton } from '../../../fixtures/lab/tekton/index.ts';
-import { connectKube, rawApply } from '../../../harness/kube/index.ts';
+import { connectKube } from '../../../harness/kube/index.ts';
+import { rawApply } from '../../../harness/kube/raw.ts';
 import { REQUIRED_CRDS, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../../harness/tekton/index.ts';
 
 let double: ClusterDouble;

@@ -1,0 +1,29 @@
+// Applying k3s/ci (or UNIDESK_CI_MANIFESTS_DIR): the policies run on the loaded manifests first, so
+// a `latest` image, a NodePort listener or a wildcard Role is refused before the first request to
+// the API server — not reported afterwards by the install gate.
+import { CiError } from '../failure.ts';
+import { applyObjects, type ApplyResult } from './apply.ts';
+import type { Kube } from './kube.ts';
+import { loadManifests } from './manifests.ts';
+import type { Manifest } from './objects.ts';
+import { policyViolations, type Violation } from './policy.ts';
+
+export function policyError(violations: readonly Violation[], source: string): CiError {
+  const n = violations.length;
+  return new CiError('input', `${source} violates ${n} polic${n === 1 ? 'y' : 'ies'}:\n  ${violations.map((v) => `${v.object}: ${v.rule}: ${v.message}`).join('\n  ')}`, {
+    hint: 'fix the manifests (docs/manifests.md lists the policies); nothing was applied',
+  });
+}
+
+/** The manifests of `dir`, refused with an `input` CiError if any policy is violated. */
+export async function loadCheckedManifests(dir: string): Promise<Manifest[]> {
+  const objects = (await loadManifests(dir)).map((m) => m.object);
+  const violations = policyViolations(objects);
+  if (violations.length) throw policyError(violations, `k3s/ci (${dir})`);
+  return objects;
+}
+
+/** Policy check, then server-side apply; a violation means no request at all. */
+export async function applyCiManifests(kube: Kube, dir: string): Promise<ApplyResult[]> {
+  return applyObjects(kube, await loadCheckedManifests(dir));
+}
