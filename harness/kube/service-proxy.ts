@@ -1,13 +1,16 @@
 // Requests to a Service through the API server's service proxy
 // (/api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH), with the kubeconfig's auth and the
 // client's direct dispatcher. `serviceProxyEndpoint` hands out url + dispatcher + headers so a
-// caller (the perf probe) can time undici `request` calls itself (TTFB, total).
+// caller (the perf probe) can time undici `request` calls itself (TTFB, total). Non-GET requests
+// are refused outside unidesk-ci and the run's own namespaces (the write guard's rule).
 import * as k8s from '@kubernetes/client-node';
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import { CI_NAMESPACE } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { kubeError } from './errors.ts';
 import type { Kube } from './kube.ts';
+import { learnRunNamespace } from './write.ts';
 
 export type ServiceTarget = { namespace: string; service: string; port?: string | number };
 
@@ -34,7 +37,19 @@ export async function serviceProxyEndpoint(kube: Kube, t: ServiceTarget): Promis
 export type ProxyRequest = { method?: 'GET' | 'POST'; path: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
 export type ProxyResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
 
+/**
+ * A POST through the proxy can change state in the backend: the write guard's namespace rule
+ * applies (unidesk-ci and this run's namespaces only), checked before anything is sent.
+ */
+async function guardProxyWrite(kube: Kube, t: ServiceTarget, method: string): Promise<void> {
+  if (method === 'GET') return;
+  await learnRunNamespace(kube, t.namespace);
+  if (t.namespace === CI_NAMESPACE || kube.runNamespaces.has(t.namespace)) return;
+  throw new CiError('input', `write guard: refused ${method} to service ${t.namespace}/${t.service} via the service proxy: namespace ${t.namespace} is neither ${CI_NAMESPACE} nor a namespace run ${kube.runId} created`);
+}
+
 export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: ProxyRequest): Promise<ProxyResponse> {
+  await guardProxyWrite(kube, t, r.method ?? 'GET');
   const ep = await serviceProxyEndpoint(kube, t);
   const path = r.path.startsWith('/') ? r.path : `/${r.path}`;
   const json = r.body === undefined ? undefined : JSON.stringify(r.body);

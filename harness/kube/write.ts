@@ -29,7 +29,7 @@ export async function guardWrite(kube: Kube, req: WriteRequest): Promise<WriteIn
  * Another process of this run (global setup) may have created the run namespace: accept it only
  * if the live namespace carries this run's label.
  */
-async function learnRunNamespace(kube: Kube, ns: string): Promise<void> {
+export async function learnRunNamespace(kube: Kube, ns: string): Promise<void> {
   if (kube.runNamespaces.has(ns) || ns !== `${E2E_NAMESPACE_PREFIX}${kube.runId}`) return;
   const live = await kube.core.readNamespace({ name: ns }).catch(() => undefined);
   if (live?.metadata?.labels?.[RUN_LABEL] === kube.runId && !live.metadata.deletionTimestamp) kube.runNamespaces.add(ns);

@@ -5,7 +5,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import { serviceProxyEndpoint, serviceProxyJson, serviceProxyRequest } from '../../../harness/kube/index.ts';
-import { namespace, startKubeLab, type KubeLab } from './support.ts';
+import { createRunNamespace } from '../../../harness/kube/index.ts';
+import { namespace, startKubeLab, touching, type KubeLab } from './support.ts';
 
 let lab: KubeLab & AsyncDisposable;
 const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'unidesk-ci' }, spec: { ports: [{ name: 'http', port: 8080 }] } }) as never;
@@ -61,4 +62,25 @@ test('no endpoints → infra.cluster; a non-2xx app answer → app; a missing Se
   });
   await expect(serviceProxyJson(kube, { namespace: 'unidesk-ci', service: 'echo' }, { path: '/x' }, z.object({ nope: z.string() }))).rejects.toMatchObject({ failureClass: 'app' });
   expect((await serviceProxyRequest(kube, { namespace: 'unidesk-ci', service: 'missing' }, { path: '/x' })).status).toBe(404);
+});
+
+test('a POST through the proxy is refused outside unidesk-ci and the run namespace; nothing is sent', async () => {
+  const kube = lab.kube('proxy4');
+  for (const ns of ['unidesk-dev', 'default', 'kube-system', 'unidesk-ci-e2e-someone-else']) {
+    await lab.adminApply(namespace(ns));
+    await lab.adminApply({ ...svc('echo'), metadata: { name: 'echo', namespace: ns } } as never);
+    const since = lab.double.requests().at(-1)?.seq ?? 0;
+    await expect(serviceProxyRequest(kube, { namespace: ns, service: 'echo' }, { method: 'POST', path: '/api/tasks', body: {} })).rejects.toMatchObject({
+      failureClass: 'input',
+      message: `write guard: refused POST to service ${ns}/echo via the service proxy: namespace ${ns} is neither unidesk-ci nor a namespace run proxy4 created`,
+    });
+    expect(lab.double.requests(since).filter((r) => r.path.includes('/proxy'))).toEqual([]);
+    expect(touching(lab.double, since, ns).filter((r) => r.method !== 'GET')).toEqual([]);
+  }
+  // reading stays possible (GET is not a write), and the run's own namespace may be POSTed to
+  expect((await serviceProxyRequest(kube, { namespace: 'unidesk-dev', service: 'echo' }, { path: '/x' })).status).not.toBe(0);
+  await using ns = await createRunNamespace(kube, { reportDir: lab.double.dir, handleSignals: false });
+  await lab.adminApply({ ...svc('echo'), metadata: { name: 'echo', namespace: ns.name } } as never);
+  lab.double.registerServiceHandler(ns.name, 'echo', (_req, res) => res.end('{}'));
+  expect((await serviceProxyRequest(kube, { namespace: ns.name, service: 'echo' }, { method: 'POST', path: '/api/tasks', body: {} })).status).toBe(200);
 });
