@@ -9,11 +9,12 @@ import { resolve } from 'node:path';
 import { stampJUnitFile } from '../harness/report/junit-properties.ts';
 
 /**
- * Gates whose steps never call the Kubernetes API (the seed's repo check). Their global setup does
- * not load the Kubernetes setup steps (harness/kube + client-node: ~0.8 s of every run) unless
+ * Gates whose steps never call the Kubernetes API: the seed's repo check, and the artifact
+ * publication (a CI producer: it must not touch the cluster at all). Their global setup does not
+ * load the Kubernetes setup steps (harness/kube + client-node: ~0.8 s of every run) unless
  * UNIDESK_CI_APPLY_MANIFESTS=1 asks for k3s/ci to be applied.
  */
-export const KUBERNETES_FREE_GATES: readonly Gate[] = ['commit'];
+export const KUBERNETES_FREE_GATES: readonly Gate[] = ['commit', 'artifact'];
 
 export async function setupStepsFor(gate: Gate, applyManifests: boolean): Promise<readonly SetupStep[]> {
   if (KUBERNETES_FREE_GATES.includes(gate) && !applyManifests) return [];
