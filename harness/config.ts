@@ -2,7 +2,8 @@
 // from UNIDESK_CI_* variables (CLI flags are mapped onto the same variable names first).
 import { z } from 'zod';
 import { CiError } from './failure.ts';
-import { registerBasicAuth, registerSecret } from './redact.ts';
+import { registerBasicAuth } from './redact.ts';
+import { maskUserinfo, registerUrlSecrets } from './url-secrets.ts';
 
 export const CI_NAMESPACE = 'unidesk-ci';
 export const E2E_NAMESPACE_PREFIX = 'unidesk-ci-e2e-';
@@ -112,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'UNIDESK_CI_GIT_PASSWORD' || name === 'UNIDESK_CI_METRICS_DATABASE_URL' ? '(secret)' : JSON.stringify(input[name]);
+      const shown = name === 'UNIDESK_CI_GIT_PASSWORD' || name === 'UNIDESK_CI_METRICS_DATABASE_URL' ? '(secret)' : JSON.stringify(input[name] === undefined ? undefined : maskUserinfo(input[name]));
       return `${name}=${shown}: expected ${describeExpected(name as VariableName, i.message)}`;
     });
     throw new CiError('input', `invalid run configuration:\n  ${lines.join('\n  ')}`);
@@ -122,7 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new CiError('input', 'UNIDESK_CI_REPO_URL must not carry credentials; set UNIDESK_CI_GIT_USERNAME/UNIDESK_CI_GIT_PASSWORD or UNIDESK_CI_GIT_CREDENTIALS_DIR');
   }
   registerBasicAuth(r.UNIDESK_CI_GIT_USERNAME, r.UNIDESK_CI_GIT_PASSWORD);
-  if (r.UNIDESK_CI_METRICS_DATABASE_URL) registerSecret(new URL(r.UNIDESK_CI_METRICS_DATABASE_URL).password || undefined);
+  // every URL-valued variable may carry a password (proxy, perf base URL, metrics database)
+  for (const v of [r.UNIDESK_CI_PROXY_URL, r.UNIDESK_CI_PERF_BASE_URL, r.UNIDESK_CI_METRICS_DATABASE_URL]) registerUrlSecrets(v);
   return {
     lab: r.UNIDESK_CI_LAB,
     labExternal: r.UNIDESK_CI_LAB_EXTERNAL,

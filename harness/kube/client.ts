@@ -2,7 +2,7 @@
 // in-cluster service account. It never goes through a proxy: HTTP(S)_PROXY/ALL_PROXY (and Node's
 // NODE_USE_ENV_PROXY global dispatcher) are bypassed by an explicit undici Agent on every request,
 // and a kubeconfig `proxy-url` is refused (seed: steps calling the API clear proxy variables).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { CiError } from '../failure.ts';
@@ -21,6 +21,9 @@ export class DirectKubeConfig extends k8s.KubeConfig {
       throw new CiError('input', `kubeconfig cluster ${cluster.name} sets proxy-url; the Kubernetes API must be reached directly, never through a proxy`);
     }
     await super.applySecurityAuthentication(context);
+    // whatever the source (token, tokenFile, rotated service-account token, exec plugin), the bearer sent is a secret
+    const auth = context.getHeaders().Authorization ?? context.getHeaders().authorization;
+    if (auth?.startsWith('Bearer ')) registerSecret(auth.slice('Bearer '.length));
     // client-node leaves the dispatcher unset when no TLS options apply; then the global (possibly env-proxy) one would be used
     if (context.getDispatcher() === undefined) {
       this.directAgent ??= new Agent();
@@ -32,7 +35,8 @@ export class DirectKubeConfig extends k8s.KubeConfig {
 
 export type KubeConfigSource = { kubeconfig?: string; context?: string };
 
-export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string | undefined> = process.env): DirectKubeConfig {
+/** `inClusterRoot` prefixes the service-account paths (tests); in a pod it is empty. */
+export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string | undefined> = process.env, inClusterRoot = ''): DirectKubeConfig {
   const kc = new DirectKubeConfig();
   if (src.kubeconfig) {
     if (!existsSync(src.kubeconfig)) {
@@ -43,8 +47,9 @@ export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string
     } catch (e) {
       throw new CiError('input', `kubeconfig ${src.kubeconfig} cannot be read: ${(e as Error).message}`);
     }
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
-    kc.loadFromCluster();
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(inClusterRoot + IN_CLUSTER_TOKEN)) {
+    kc.loadFromCluster(inClusterRoot);
+    registerSecret(readFileSync(inClusterRoot + IN_CLUSTER_TOKEN, 'utf8').trim());
   } else {
     throw new CiError('input', 'no Kubernetes credentials: set UNIDESK_CI_KUBECONFIG (or KUBECONFIG), or run in a pod with a service account');
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { required, type RunConfig } from '../../harness/config.ts';
 import { cloneAt, gitAccessFrom, resolveRevisionDetailed } from '../../harness/git/index.ts';
+import { redact } from '../../harness/redact.ts';
 
 export type Checkout = { dir: string; commit: string; ref?: string; [Symbol.asyncDispose]: () => Promise<void> };
 
@@ -13,7 +14,8 @@ export async function checkoutRevision(config: RunConfig, signal?: AbortSignal, 
   const remote = required(config.repoUrl, 'UNIDESK_CI_REPO_URL', 'the git remote of the UniDesk repository (http/https, no credentials in it)');
   const access = gitAccessFrom(config);
   const onLine = (l: string) => console.log(`[commit : clone] ${l}`);
-  console.log(`[commit : clone] resolving ${config.revision} on ${remote}${access.proxy.url ? ` via ${access.proxy.url}` : ''}`);
+  // the proxy URL may carry credentials
+  console.log(redact(`[commit : clone] resolving ${config.revision} on ${remote}${access.proxy.url ? ` via ${access.proxy.url}` : ''}`));
   const resolved = await resolveRevisionDetailed({ remote, revision: config.revision, ...access, signal });
   onResolved?.(resolved.commit);
   const root = await mkdtemp(join(tmpdir(), 'unidesk-ci-commit-'));

@@ -19,8 +19,8 @@ export function toolPath(base = process.env.PATH ?? ''): string {
 export function stepEnv(config: RunConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: toolPath(), CI: 'true', ...extra };
   for (const k of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) delete env[k];
-  // secrets of the run never reach repository code
-  for (const k of Object.keys(env)) if (/^UNIDESK_CI_(GIT_PASSWORD|GIT_USERNAME|METRICS_DATABASE_URL)$/.test(k)) delete env[k];
+  // secrets of the run never reach repository code, nor where the git credentials are mounted
+  for (const k of Object.keys(env)) if (/^UNIDESK_CI_(GIT_\w+|METRICS_DATABASE_URL)$/.test(k)) delete env[k];
   if (config.proxy.url) env.HTTP_PROXY = env.HTTPS_PROXY = env.http_proxy = env.https_proxy = config.proxy.url;
   if (config.proxy.noProxy) env.NO_PROXY = env.no_proxy = config.proxy.noProxy;
   return env;

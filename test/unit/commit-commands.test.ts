@@ -9,9 +9,14 @@ describe('stepEnv', () => {
   test('repository code gets the egress proxy and NO_PROXY but never the run secrets', () => {
     vi.stubEnv('UNIDESK_CI_GIT_PASSWORD', 'pw-never-in-repo-code');
     vi.stubEnv('HTTPS_PROXY', 'http://compose-default:3128');
+    vi.stubEnv('UNIDESK_CI_GIT_CREDENTIALS_DIR', '/var/run/secrets/unidesk-ci-git');
+    vi.stubEnv('UNIDESK_CI_GIT_USERNAME', 'bot');
     try {
       const env = stepEnv(config, { UNIDESK_D601_RUST_CHECK: '1' });
       expect(env.UNIDESK_CI_GIT_PASSWORD).toBeUndefined();
+      // repository code must not learn where the credentials are mounted
+      expect(Object.keys(env).filter((k) => k.startsWith('UNIDESK_CI_GIT_'))).toEqual([]);
+      expect(Object.values(env)).not.toContain('/var/run/secrets/unidesk-ci-git');
       expect(Object.values(env)).not.toContain('pw-never-in-repo-code');
       expect(env).toMatchObject({ HTTPS_PROXY: 'http://127.0.0.1:18789', http_proxy: 'http://127.0.0.1:18789', NO_PROXY: '.svc,.cluster.local', UNIDESK_D601_RUST_CHECK: '1', CI: 'true' });
     } finally {

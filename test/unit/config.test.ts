@@ -33,6 +33,33 @@ describe('loadConfig', () => {
     loadConfig({ UNIDESK_CI_GIT_USERNAME: 'bot', UNIDESK_CI_GIT_PASSWORD: 'p4ssw0rd-xyz' });
     expect(redact('token p4ssw0rd-xyz and ' + Buffer.from('bot:p4ssw0rd-xyz').toString('base64'))).toBe('token *** and ***');
   });
+  test('passwords in the proxy, perf base and metrics URLs are registered decoded, encoded and as Basic auth', () => {
+    loadConfig({
+      UNIDESK_CI_PROXY_URL: 'http://egress:pr%40xy-pass@127.0.0.1:18789',
+      UNIDESK_CI_PERF_BASE_URL: 'http://reader:perf-pass-42@127.0.0.1:8080/',
+      UNIDESK_CI_METRICS_DATABASE_URL: 'postgres://ci:db-pass-77@127.0.0.1:5432/metrics',
+    });
+    // bare values: the URL pattern of redact() does not see these, only the registration does
+    expect(redact('pr@xy-pass | pr%40xy-pass | perf-pass-42 | db-pass-77')).toBe('*** | *** | *** | ***');
+    expect(redact(`Proxy-Authorization: Basic ${Buffer.from('egress:pr@xy-pass').toString('base64')}`)).not.toContain(Buffer.from('egress:pr@xy-pass').toString('base64'));
+    expect(redact(Buffer.from('reader:perf-pass-42').toString('base64'))).toBe('***');
+  });
+  test('an invalid URL variable is shown with its userinfo masked', () => {
+    const attempt = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected an invalid configuration');
+    };
+    const proxy = attempt({ UNIDESK_CI_PROXY_URL: 'http//egress:s3cr3t-proxy@127.0.0.1:18789' });
+    expect(proxy).toContain('UNIDESK_CI_PROXY_URL="http//***@127.0.0.1:18789": expected a URL');
+    expect(proxy).not.toContain('s3cr3t');
+    const perf = attempt({ UNIDESK_CI_PERF_BASE_URL: 'http://reader:s3cr3t@127.0.0.1:99999' });
+    expect(perf).toContain('UNIDESK_CI_PERF_BASE_URL="http://***@127.0.0.1:99999"');
+    expect(perf).not.toContain('s3cr3t');
+  });
   test('required() names the variable', () => {
     expect(() => required(undefined, 'UNIDESK_CI_REPO_URL', 'the git remote')).toThrow(expect.objectContaining({ failureClass: 'input', message: 'UNIDESK_CI_REPO_URL is not set: the git remote' }));
     expect(required('x', 'UNIDESK_CI_REPO_URL', 'the git remote')).toBe('x');

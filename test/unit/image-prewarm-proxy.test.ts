@@ -1,7 +1,7 @@
 // Which prewarm pulls go through the egress proxy: everything but an image whose own registry is
 // on loopback (the harness's step image at 127.0.0.1:5000), unless a mirror stands in for it.
 import { describe, expect, test } from 'vitest';
-import { pullsThroughProxy } from '../../harness/image/prewarm/index.ts';
+import { pullingLine, pullsThroughProxy } from '../../harness/image/prewarm/index.ts';
 
 describe('pullsThroughProxy', () => {
   test.each([
@@ -17,4 +17,10 @@ describe('pullsThroughProxy', () => {
   ] as const)('%s (mirror %s) → %s', (registry, mirror, expected) => {
     expect(pullsThroughProxy(registry, mirror)).toBe(expected);
   });
+});
+
+test('the pull progress line never shows the proxy password', () => {
+  const line = pullingLine('oven/bun:1-debian', 'registry-1.docker.io', 'proxy', 'http://egress:pr0xy-line-pass@127.0.0.1:18789');
+  expect(line).toBe('prewarm: pulling oven/bun:1-debian from registry-1.docker.io through http://egress:***@127.0.0.1:18789');
+  expect(pullingLine('x:1', '127.0.0.1:5000', 'direct', 'http://egress:pr0xy-line-pass@127.0.0.1:18789')).toBe('prewarm: pulling x:1 from 127.0.0.1:5000 directly (loopback registry)');
 });

@@ -1,11 +1,12 @@
 // Loading the client: bad input is an `input` CiError naming what to fix; the dispatcher is
 // always an explicit direct one (never the global, possibly env-proxy, dispatcher).
 import * as k8s from '@kubernetes/client-node';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { impersonating, loadKubeConfig, serviceAccountUser } from '../../harness/kube/index.ts';
+import { redact } from '../../harness/redact.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'kube-client-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -52,5 +53,45 @@ describe('loadKubeConfig', () => {
     await as.applySecurityAuthentication(ctx2);
     expect(ctx2.getHeaders()['Impersonate-User']).toBe('system:serviceaccount:unidesk-ci:unidesk-ci-runner');
     expect(ctx2.getDispatcher()).toBeDefined();
+  });
+});
+
+describe('tokens are registered for redaction', () => {
+  test('the in-cluster service-account token (read from its file) is redacted', async () => {
+    const root = join(dir, 'pod');
+    const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    await mkdir(sa, { recursive: true });
+    const token = 'eyJhbGciOiJSUzI1NiJ9.in-cluster-sa-token-value.sig';
+    await writeFile(join(sa, 'token'), `${token}\n`);
+    await writeFile(join(sa, 'namespace'), 'unidesk-ci');
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    Object.assign(process.env, { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '8080' });
+    try {
+      expect(redact(`token ${token}`)).toBe(`token ${token}`);
+      loadKubeConfig({}, { KUBERNETES_SERVICE_HOST: '127.0.0.1' }, root);
+      expect(redact(`token ${token} or ${encodeURIComponent(token)}`)).toBe('token *** or ***');
+    } finally {
+      for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  test('a bearer token sent on a request (tokenFile user, e.g. rotated) is redacted', async () => {
+    const token = 'rotated-token-from-a-token-file-1234';
+    await writeFile(join(dir, 'tf'), token);
+    const file = join(dir, 'tokenfile.kubeconfig');
+    await writeFile(file, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: 'http://127.0.0.1:1', insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {auth-provider: {name: tokenFile, config: {tokenFile: ${JSON.stringify(join(dir, 'tf'))}}}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`);
+    const kc = loadKubeConfig({ kubeconfig: file });
+    expect(redact(token)).toBe(token);
+    await kc.applySecurityAuthentication(new k8s.RequestContext('http://127.0.0.1:1/api', k8s.HttpMethod.GET));
+    expect(redact(`Bearer ${token}`)).not.toContain(token);
   });
 });

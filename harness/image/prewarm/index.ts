@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyAgent } from 'undici';
 import { CiError } from '../../failure.ts';
+import { redact } from '../../redact.ts';
 import { runCommand } from '../../process/run.ts';
 import { createRegistryClient } from '../../registry/client.ts';
 import { manifestReference } from '../../registry/reference.ts';
@@ -42,6 +43,12 @@ export function pullsThroughProxy(registry: string, mirror: string | undefined):
   return mirror !== undefined || !LOOPBACK_REGISTRY.test(registry);
 }
 
+/** The progress line of a pull; the proxy URL may carry credentials, so it is redacted. */
+export function pullingLine(name: string, source: string, via: 'proxy' | 'direct' | 'none', proxyUrl?: string): string {
+  const how = via === 'proxy' ? ` through ${redact(proxyUrl ?? '')}` : via === 'direct' ? ' directly (loopback registry)' : '';
+  return `prewarm: pulling ${name} from ${source}${how}`;
+}
+
 export type PrewarmResult = { image: string; digest: string; action: 'present' | 'imported'; bytes?: number; bytesPerSec?: number };
 
 export async function prewarmImages(o: PrewarmOptions): Promise<PrewarmResult[]> {
@@ -72,7 +79,7 @@ async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: strin
   const client = createRegistryClient({ registry: source, dispatcher: proxied, transportFailure: 'infra.network', timeoutMs: 60_000 });
   const meter = throughputMeter(image.name, { minBytesPerSec: o.minBytesPerSec, windowMs: o.windowMs ?? 10_000 });
   const dir = join(work, String(Math.random()).slice(2));
-  o.log(`prewarm: pulling ${image.name} from ${source}${proxied ? ` through ${o.proxyUrl}` : o.proxyUrl ? ' directly (loopback registry)' : ''}`);
+  o.log(pullingLine(image.name, source, proxied ? 'proxy' : o.proxyUrl ? 'direct' : 'none', o.proxyUrl));
   const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal, onProgress: o.log, progressEveryMs: o.progressEveryMs });
   if (image.digest && pulled.digest !== image.digest) {
     throw new CiError('infra.registry', `${image.name}: ${source} served ${pulled.digest}, not the pinned digest`);

@@ -9,7 +9,7 @@ import { createRunNamespace } from '../../../harness/kube/index.ts';
 import { namespace, startKubeLab, touching, type KubeLab } from './support.ts';
 
 let lab: KubeLab & AsyncDisposable;
-const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'unidesk-ci' }, spec: { ports: [{ name: 'http', port: 8080 }] } }) as never;
+const svc = (name: string, ns = 'unidesk-ci') => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ name: 'http', port: 8080 }] } }) as never;
 beforeAll(async () => {
   lab = await startKubeLab();
   await lab.adminApply(namespace('unidesk-ci'));
@@ -68,7 +68,7 @@ test('a POST through the proxy is refused outside unidesk-ci and the run namespa
   const kube = lab.kube('proxy4');
   for (const ns of ['unidesk-dev', 'default', 'kube-system', 'unidesk-ci-e2e-someone-else']) {
     await lab.adminApply(namespace(ns));
-    await lab.adminApply({ ...svc('echo'), metadata: { name: 'echo', namespace: ns } } as never);
+    await lab.adminApply(svc('echo', ns));
     const since = lab.double.requests().at(-1)?.seq ?? 0;
     await expect(serviceProxyRequest(kube, { namespace: ns, service: 'echo' }, { method: 'POST', path: '/api/tasks', body: {} })).rejects.toMatchObject({
       failureClass: 'input',
@@ -80,7 +80,7 @@ test('a POST through the proxy is refused outside unidesk-ci and the run namespa
   // reading stays possible (GET is not a write), and the run's own namespace may be POSTed to
   expect((await serviceProxyRequest(kube, { namespace: 'unidesk-dev', service: 'echo' }, { path: '/x' })).status).not.toBe(0);
   await using ns = await createRunNamespace(kube, { reportDir: lab.double.dir, handleSignals: false });
-  await lab.adminApply({ ...svc('echo'), metadata: { name: 'echo', namespace: ns.name } } as never);
+  await lab.adminApply(svc('echo', ns.name));
   lab.double.registerServiceHandler(ns.name, 'echo', (_req, res) => res.end('{}'));
   expect((await serviceProxyRequest(kube, { namespace: ns.name, service: 'echo' }, { method: 'POST', path: '/api/tasks', body: {} })).status).toBe(200);
 });
