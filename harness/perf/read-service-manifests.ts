@@ -22,6 +22,15 @@ export function checkReadServiceImage(image: string, registry: string): void {
   if (m[2] === 'latest') throw new CiError('input', `UNIDESK_CI_PERF_IMAGE=${image}: the mutable "latest" tag is refused; pin a tag or digest`, { hint });
 }
 
+/**
+ * A registry-less name (the default `unidesk-code-queue:dev`) is imported into the node's
+ * containerd by prewarm, never pulled: `Never`, so a node without it fails with ErrImageNeverPull
+ * instead of pulling docker.io/library/unidesk-code-queue. Only the loopback registry may be pulled.
+ */
+export function readServicePullPolicy(image: string, registry: string): 'Never' | 'IfNotPresent' {
+  return image.startsWith(`${registry}/`) ? 'IfNotPresent' : 'Never';
+}
+
 export function readServiceEnv(spec: ReadServiceSpec): Array<Record<string, unknown>> {
   const proxy = spec.proxyUrl ?? DEFAULT_EGRESS_PROXY;
   const noProxy = [TCP_EGRESS_GATEWAY, READ_SERVICE, `${READ_SERVICE}.${CI_NAMESPACE}`, `${READ_SERVICE}.${CI_NAMESPACE}.svc`, `${READ_SERVICE}.${CI_NAMESPACE}.svc.cluster.local`];
@@ -59,7 +68,7 @@ export function readServiceManifests(spec: ReadServiceSpec): [Manifest, Manifest
           containers: [{
             name: 'code-queue',
             image: spec.image,
-            imagePullPolicy: 'IfNotPresent',
+            imagePullPolicy: readServicePullPolicy(spec.image, spec.registry),
             ports: [{ name: 'http', containerPort: READ_SERVICE_PORT }],
             env: readServiceEnv(spec),
             readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2 },

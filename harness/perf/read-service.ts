@@ -1,41 +1,49 @@
-// The cluster transport's lifetime: apply the temporary read Deployment + Service, wait with the
-// rollout poll, hand out the service-proxy transport, and delete both (waiting until gone) on
-// dispose — also when applying or the rollout fails. (SIGINT/SIGTERM: see run-transport.ts.)
+// The cluster transport's lifetime: the temporary read Deployment + Service. `readService` only
+// prepares; its disposal (registered before anything is created) deletes whichever of the two this
+// run created — at any point, also while `deploy` is still applying or waiting for the rollout
+// (the caller aborts that wait first). Objects of another run with the same name are neither taken
+// over nor deleted (harness/kube/owned.ts).
 import { CI_NAMESPACE } from '../config.ts';
-import { applyObjects } from '../kube/apply.ts';
-import { deleteAndWait } from '../kube/delete.ts';
 import type { Kube } from '../kube/kube.ts';
 import { refOf } from '../kube/objects.ts';
+import { claimObject, deleteOwned } from '../kube/owned.ts';
 import { waitForRollout } from '../kube/rollout.ts';
 import { serviceProxyEndpoint } from '../kube/service-proxy.ts';
 import { READ_SERVICE, readServiceManifests, type ReadServiceSpec } from './read-service-manifests.ts';
 import type { Transport } from './transport.ts';
 
-export type ReadService = AsyncDisposable & { transport: Transport; deleted: () => boolean };
+export const BUSY = 'another perf run is in progress';
 
-export async function deployReadService(kube: Kube, spec: ReadServiceSpec, o: { timeoutMs: number; signal?: AbortSignal }): Promise<ReadService> {
+export type ReadService = AsyncDisposable & {
+  deploy: (o: { timeoutMs: number; signal?: AbortSignal }) => Promise<Transport>;
+  deleted: () => boolean;
+};
+
+export function readService(kube: Kube, spec: ReadServiceSpec): ReadService {
   const objects = readServiceManifests(spec);
-  let deleted = false;
+  let removal: Promise<void> | undefined;
   const remove = async () => {
-    if (deleted) return;
-    deleted = true;
     const errors: string[] = [];
     for (const obj of [...objects].reverse()) {
-      await deleteAndWait(kube, refOf(obj), { timeoutMs: 120_000 }).catch((e: Error) => errors.push(e.message));
+      await deleteOwned(kube, refOf(obj), { timeoutMs: 120_000 }).catch((e: Error) => errors.push(e.message));
     }
     if (errors.length) throw new Error(`cleanup of ${READ_SERVICE}: ${errors.join('; ')}`);
-    kube.log(`perf: deleted Deployment and Service ${CI_NAMESPACE}/${READ_SERVICE}`);
+    kube.log(`perf: cleaned up Deployment and Service ${CI_NAMESPACE}/${READ_SERVICE}`);
   };
-  try {
-    await applyObjects(kube, objects);
-    kube.log(`perf: waiting for Deployment ${CI_NAMESPACE}/${READ_SERVICE} (${spec.image}) to roll out`);
-    await waitForRollout(kube, CI_NAMESPACE, READ_SERVICE, { timeoutMs: o.timeoutMs, signal: o.signal });
-  } catch (e) {
-    await remove().catch(() => undefined);
-    throw e;
-  }
-  const transport = await clusterTransport(kube);
-  return { transport, deleted: () => deleted, [Symbol.asyncDispose]: remove };
+  return {
+    async deploy(o) {
+      for (const obj of objects) {
+        o.signal?.throwIfAborted();
+        await claimObject(kube, obj, BUSY);
+      }
+      kube.log(`perf: waiting for Deployment ${CI_NAMESPACE}/${READ_SERVICE} (${spec.image}) to roll out`);
+      await waitForRollout(kube, CI_NAMESPACE, READ_SERVICE, { timeoutMs: o.timeoutMs, signal: o.signal });
+      return clusterTransport(kube);
+    },
+    deleted: () => removal !== undefined,
+    // one removal however often it is asked for (failure path and signal handler may both ask)
+    [Symbol.asyncDispose]: () => (removal ??= remove()),
+  };
 }
 
 /** The read service through the API server's service proxy, with the kubeconfig's TLS and auth. */

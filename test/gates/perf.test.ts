@@ -220,6 +220,74 @@ describe('perf gate interrupted', () => {
   });
 });
 
+describe('perf gate interrupted during the rollout wait', () => {
+  test('SIGTERM while the Deployment is not yet ready → Deployment, Service and Secret are deleted, well within the grace', async () => {
+    const admin = await labClusterAdminFromKubeconfig(lab.env.UNIDESK_CI_KUBECONFIG);
+    await admin.settings({ readinessDelayMs: 3_600_000 }); // the pod never becomes ready: the gate sits in the rollout wait
+    const ac = new AbortController();
+    const reportDir = await mkdtemp(join(tmpdir(), 'perf-interrupt-rollout-'));
+    let waiting!: () => void;
+    const inRolloutWait = new Promise<void>((r) => (waiting = r));
+    const gate = runGate({
+      gate: 'perf', reportDir, signal: ac.signal,
+      env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' },
+      onLine: (l) => void (/rollout Deployment unidesk-ci\/code-queue-ci-read: .*available/.test(l) && waiting()),
+    }).catch((e: Error) => e);
+    try {
+      await Promise.race([inRolloutWait, gate.then(() => Promise.reject(new Error('the gate ended before the rollout wait')))]);
+      for (const read of [
+        () => kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
+        () => kube.core.readNamespacedService({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
+        () => kube.core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' }),
+      ]) await read(); // all three exist while the rollout waits
+      const stoppedAt = Date.now();
+      ac.abort(); // runCommand sends SIGTERM to the gate's processes (descendants first, 30 s grace)
+      expect(await gate).toBeInstanceOf(Error);
+      // aborted rollout wait, not the grace's SIGKILL, ended the gate
+      expect(Date.now() - stoppedAt).toBeLessThan(25_000);
+      await expectReadServiceGone();
+    } finally {
+      ac.abort();
+      await admin.settings({ readinessDelayMs: 0 });
+      await rm(reportDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('perf gate and another run', () => {
+  test("another run's code-queue-ci-read is neither taken over nor deleted: infra.cluster naming that run", async () => {
+    const foreign = {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: 'code-queue-ci-read', namespace: 'unidesk-ci', labels: { 'unidesk.ai/ci-run': 'other-perf-run' } },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'c', image: 'unidesk-code-queue:dev' }] } } },
+    };
+    // (unidesk-ci exists once any gate ran k3s/ci; this test may be the first)
+    await kube.core.createNamespace({ body: { metadata: { name: 'unidesk-ci' } } }).catch(() => undefined);
+    const created = await kube.apps.createNamespacedDeployment({ namespace: 'unidesk-ci', body: foreign });
+    try {
+      const run = await perfGate();
+      const s = step(run, 'start the temporary');
+      expect(s, run.output).toMatchObject({ status: 'failed', failureClass: 'infra.cluster' });
+      expect(s.message).toMatch(/Deployment unidesk-ci\/code-queue-ci-read belongs to run other-perf-run, not this run \S+: another perf run is in progress/);
+      const live = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' });
+      expect(live.metadata?.uid).toBe(created.metadata?.uid);
+      // (the double's controller writes status; spec and labels are untouched)
+      expect(live.metadata?.generation).toBe(created.metadata?.generation);
+      expect(live.metadata?.labels).toEqual({ 'unidesk.ai/ci-run': 'other-perf-run' });
+      expect(live.metadata?.managedFields?.map((f) => f.manager)).not.toContain('unidesk-ci');
+      expect(live.spec?.template.spec?.containers[0].name).toBe('c');
+      // what this run did create (the lab Secret) is gone; its Service was never created
+      for (const read of [
+        () => kube.core.readNamespacedService({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
+        () => kube.core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' }),
+      ]) expect(isNotFound(await read().then(() => undefined, (e) => e))).toBe(true);
+    } finally {
+      await kube.apps.deleteNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).catch(() => undefined);
+    }
+    await expectReadServiceGone();
+  });
+});
+
 describe('perf gate, direct transport (laptops)', () => {
   test('measures a Code Queue at a base URL with a budgets file; history is recorded and says it is too short', async () => {
     const { startCodeQueue } = await import('../../fixtures/code-queue/server.ts');

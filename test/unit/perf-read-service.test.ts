@@ -2,7 +2,7 @@
 // DATABASE_URL from a Secret, ClusterIP, unidesk-ci only, and no unpinned or foreign image.
 import { describe, expect, test } from 'vitest';
 import * as models from 'kubernetes-models';
-import { checkReadServiceImage, readServiceManifests } from '../../harness/perf/read-service-manifests.ts';
+import { checkReadServiceImage, readServiceManifests, readServicePullPolicy } from '../../harness/perf/read-service-manifests.ts';
 
 const spec = { runId: 'r1', image: 'unidesk-code-queue:dev', databaseSecret: 'code-queue-ci-read-database', registry: '127.0.0.1:5000' };
 
@@ -57,5 +57,23 @@ describe('code-queue-ci-read manifests', () => {
     }
     expect(() => checkReadServiceImage('127.0.0.1:5000/unidesk-code-queue:abc123', '127.0.0.1:5000')).not.toThrow();
     expect(() => checkReadServiceImage(`unidesk-code-queue@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000')).not.toThrow();
+  });
+});
+
+describe('code-queue-ci-read image pull policy', () => {
+  const policy = (image: string) => (readServiceManifests({ ...spec, image }) as [any, any])[0].spec.template.spec.containers[0].imagePullPolicy;
+  test('a registry-less image is node-local only (Never): it is imported by prewarm, never pulled from Docker Hub', () => {
+    expect(policy('unidesk-code-queue:dev')).toBe('Never');
+    expect(policy(`unidesk-code-queue@sha256:${'b'.repeat(64)}`)).toBe('Never');
+    expect(readServicePullPolicy('unidesk-code-queue:dev', '127.0.0.1:5000')).toBe('Never');
+  });
+  test('only an image from the configured loopback registry may be pulled (IfNotPresent)', () => {
+    expect(policy('127.0.0.1:5000/unidesk-code-queue:abc123')).toBe('IfNotPresent');
+    // anything else never reaches the manifests: refused before a pull policy is chosen
+    for (const image of ['127.0.0.1:5001/unidesk-code-queue:abc', 'docker.io/unidesk-code-queue:dev', 'library/unidesk-code-queue:dev', 'docker.io/library/unidesk-code-queue:dev']) {
+      expect(() => policy(image), image).toThrow(/not the configured loopback registry|expected unidesk-code-queue/);
+    }
+    // and the policy itself never lets a foreign-registry name pull
+    expect(readServicePullPolicy('docker.io/library/unidesk-code-queue:dev', '127.0.0.1:5000')).toBe('Never');
   });
 });
