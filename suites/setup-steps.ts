@@ -1,10 +1,10 @@
 // Ordered global-setup steps after the lab is up. Each may add variables to ciEnv for the
-// workers and return its teardown. The Kubernetes layer adds: janitor of expired namespaces,
-// apply k3s/ci (when UNIDESK_CI_APPLY_MANIFESTS=1, and always in the lab for the gates whose lab
+// workers and return its teardown. The Kubernetes layer adds, in order: the janitor (expired run
+// namespaces and expired run objects in unidesk-ci, before anything else), apply k3s/ci (when UNIDESK_CI_APPLY_MANIFESTS=1, and always in the lab for the gates whose lab
 // has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
 import { join } from 'node:path';
 import { loadConfig, type Gate } from '../harness/config.ts';
-import { applyCiManifests, createRunNamespace, deleteExpiredRunNamespaces, kubeForRun, runFailed, summarize } from '../harness/kube/index.ts';
+import { applyCiManifests, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
 import { REPO_ROOT } from '../harness/tekton/index.ts';
 
 export type SetupContext = {
@@ -37,12 +37,27 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
   log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);
 };
 
+/** Leftovers of killed runs: expired run namespaces, then expired run objects in unidesk-ci. */
+export const janitor: SetupStep = async ({ gate, env }) => {
+  const config = loadConfig(env);
+  const kube = kubeForRun(config, log);
+  const namespaces = await deleteExpiredRunNamespaces(kube).catch((e: unknown) => {
+    // a gate that creates no run namespace may run without cluster-wide list rights (perf on D601)
+    if (!RUN_NAMESPACE_GATES.includes(gate) && statusOf((e as Error).cause).code === 403) {
+      log('setup: janitor: no right to list namespaces; run namespaces not swept');
+      return { deleted: [] as string[] };
+    }
+    throw e;
+  });
+  if (namespaces.deleted.length) log(`setup: janitor deleted ${namespaces.deleted.join(', ')}`);
+  const objects = await deleteExpiredCiObjects(kube, { timeoutMs: config.waitMs });
+  if (objects.deleted.length) log(`setup: janitor deleted ${objects.deleted.join(', ')}`);
+};
+
 export const runNamespace: SetupStep = async (ctx) => {
   if (!RUN_NAMESPACE_GATES.includes(ctx.gate)) return;
   const config = loadConfig(ctx.env);
   const kube = kubeForRun(config, log);
-  const janitor = await deleteExpiredRunNamespaces(kube);
-  if (janitor.deleted.length) log(`setup: janitor deleted ${janitor.deleted.join(', ')}`);
   const ns = await createRunNamespace(kube, { reportDir: config.reportDir, waitMs: config.waitMs });
   ctx.ciEnv.UNIDESK_CI_E2E_NAMESPACE = ns.name;
   return async () => {
@@ -51,4 +66,4 @@ export const runNamespace: SetupStep = async (ctx) => {
   };
 };
 
-export const setupSteps: SetupStep[] = [applyK3sCi, runNamespace];
+export const setupSteps: SetupStep[] = [janitor, applyK3sCi, runNamespace];

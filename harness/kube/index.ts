@@ -6,6 +6,7 @@
 //   applyCiManifests(kube, dir)                 k3s/ci: policy check first (input error, nothing sent), then apply
 //   createRunNamespace(kube, {reportDir})       unidesk-ci-e2e-<run-id>, `await using`, teardown + signals + diagnostics
 //   deleteExpiredRunNamespaces(kube)            the janitor (global setup)
+//   deleteExpiredCiObjects(kube)                the janitor of expired run objects in unidesk-ci
 //   waitForRollout(kube, ns, name, {timeoutMs}) kubectl's rollout rules on the main resource; fails fast on ProgressDeadlineExceeded
 //   serviceProxyEndpoint(kube, target)          {baseUrl, dispatcher, headers} for timing undici `request` yourself
 //   serviceProxyRequest / serviceProxyJson      GET/POST through the API server's service proxy
@@ -26,6 +27,8 @@ export { loadManifests, parseManifestFile, parseManifestText, type SourcedManife
 export { asHeader, describeRef, manifestSchema, refOf, type Manifest, type ObjectRef } from './objects.ts';
 export { createRunNamespace, type RunNamespace, type RunNamespaceOptions } from './namespace.ts';
 export { deleteExpiredRunNamespaces, type JanitorResult } from './janitor.ts';
+export { CI_RUN_OBJECT_KINDS, deleteExpiredCiObjects, type CiObjectJanitorResult } from './janitor-ci-objects.ts';
+export { expiresAt, expiryAnnotation, runTtlMs } from './expiry.ts';
 export { saveDiagnostics } from './diagnostics.ts';
 export { deleteAndWait, waitGone, type DeleteOptions } from './delete.ts';
 export { rolloutState, waitForRollout, type RolloutOptions, type RolloutState } from './rollout.ts';

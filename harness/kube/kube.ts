@@ -3,6 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { RunConfig } from '../config.ts';
 import { loadKubeConfig, type DirectKubeConfig } from './client.ts';
+import { runTtlMs } from './expiry.ts';
 
 export const FIELD_MANAGER = 'unidesk-ci';
 
@@ -33,11 +34,13 @@ export type Kube = {
   /** Namespaces this run created (or verified to carry its ci-run label): the guard's allow-list. */
   runNamespaces: Set<string>;
   log: (line: string) => void;
+  /** Expiry bound stamped on what this run creates (run namespace, owned objects): harness/kube/expiry.ts. */
+  ttlMs: number;
 };
 
-export type ConnectOptions = { kubeconfig?: string; context?: string; runId: string; log?: (line: string) => void };
+export type ConnectOptions = { kubeconfig?: string; context?: string; runId: string; log?: (line: string) => void; ttlMs?: number };
 
-export function kubeFromConfig(kc: DirectKubeConfig, runId: string, log: (line: string) => void = (l) => console.log(l)): Kube {
+export function kubeFromConfig(kc: DirectKubeConfig, runId: string, log: (line: string) => void = (l) => console.log(l), ttlMs = runTtlMs()): Kube {
   return {
     kc,
     objects: ScopedObjectApi.forConfig(kc),
@@ -46,14 +49,15 @@ export function kubeFromConfig(kc: DirectKubeConfig, runId: string, log: (line: 
     runId,
     runNamespaces: new Set(),
     log,
+    ttlMs,
   };
 }
 
 export function connectKube(o: ConnectOptions): Kube {
-  return kubeFromConfig(loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context }), o.runId, o.log);
+  return kubeFromConfig(loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context }), o.runId, o.log, o.ttlMs);
 }
 
 /** The client for a gate: kubeconfig/context and run id from the run configuration. */
 export function kubeForRun(config: RunConfig, log?: (line: string) => void): Kube {
-  return connectKube({ kubeconfig: config.kube.kubeconfig, context: config.kube.context, runId: config.runId, log });
+  return connectKube({ kubeconfig: config.kube.kubeconfig, context: config.kube.context, runId: config.runId, log, ttlMs: runTtlMs(config.waitMs) });
 }

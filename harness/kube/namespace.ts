@@ -10,6 +10,7 @@ import { EXPIRES_ANNOTATION, RUN_LABEL, runNamespaceName } from './guard.ts';
 import type { Kube } from './kube.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
 import { write } from './write.ts';
+import { expiresAt as expiresAtFor } from './expiry.ts';
 
 export type RunNamespaceOptions = {
   /** How long the janitor leaves it alone if teardown never runs. */
@@ -31,7 +32,7 @@ export type RunNamespace = AsyncDisposable & {
 
 export async function createRunNamespace(kube: Kube, o: RunNamespaceOptions): Promise<RunNamespace> {
   const name = runNamespaceName(kube.runId);
-  const expiresAt = new Date(Date.now() + (o.ttlMs ?? 2 * 3600_000)).toISOString();
+  const expiresAt = expiresAtFor(o.ttlMs ?? kube.ttlMs);
   const body: Manifest = {
     apiVersion: 'v1',
     kind: 'Namespace',

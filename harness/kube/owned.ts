@@ -1,16 +1,18 @@
 // Fixed-name objects in unidesk-ci that one run at a time owns (label unidesk.ai/ci-run=<run-id>),
 // like the perf gate's code-queue-ci-read. Claimed by create (atomic: 409 when present), re-applied
 // only when the live object is this run's, deleted only when it is this run's — with a uid
-// precondition, so an object another run created in between is never deleted.
+// precondition, so an object another run created in between is never deleted. Each carries an
+// expiry annotation, so the janitor (janitor-ci-objects.ts) removes it if its run died.
 import { CiError } from '../failure.ts';
 import { applyObject } from './apply.ts';
 import { isNotFound, kubeError, statusOf } from './errors.ts';
-import { RUN_LABEL } from './guard.ts';
+import { EXPIRES_ANNOTATION, RUN_LABEL } from './guard.ts';
 import { FIELD_MANAGER, type Kube } from './kube.ts';
 import { asHeader, describeRef, refOf, type Manifest, type ObjectRef } from './objects.ts';
 import { rawRead, type RawObject } from './raw.ts';
 import { poll } from './wait.ts';
 import { write } from './write.ts';
+import { expiryAnnotation } from './expiry.ts';
 
 async function readLive(kube: Kube, ref: ObjectRef): Promise<RawObject | undefined> {
   return rawRead(kube, asHeader(ref) as Manifest).catch((e) => {
@@ -24,13 +26,16 @@ function ownerOf(o: RawObject): string | undefined {
 }
 
 /** `busy` says what a foreign owner means, e.g. "another perf run is in progress". */
-export async function claimObject(kube: Kube, object: Manifest, busy: string): Promise<'created' | 'applied'> {
-  const ref = refOf(object);
+export async function claimObject(kube: Kube, given: Manifest, busy: string): Promise<'created' | 'applied'> {
+  const ref = refOf(given);
+  // the expiry lets the janitor remove it if this run dies before deleting it (harness/kube/expiry.ts)
+  const object = structuredClone(given);
+  object.metadata.annotations = { ...object.metadata.annotations, ...expiryAnnotation(kube.ttlMs) };
   const refuse = (live: RawObject) => {
     const owner = ownerOf(live);
     const who = owner ? `run ${owner}` : `no CI run (no ${RUN_LABEL} label)`;
     return new CiError('infra.cluster', `${describeRef(ref)} belongs to ${who}, not this run ${kube.runId}: ${busy}; not taking it over`, {
-      hint: `it is deleted when its run ends; if that run is dead, delete ${describeRef(ref)} by hand and retry`,
+      hint: `it is deleted when its run ends; if that run died, the janitor deletes it once its ${EXPIRES_ANNOTATION} has passed (without one, delete it by hand and retry)`,
     });
   };
   const live = await readLive(kube, ref);

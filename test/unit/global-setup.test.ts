@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { setupStepsFor } from '../../suites/global-setup.ts';
+import { janitor } from '../../suites/setup-steps.ts';
 
 describe('global setup steps per gate', () => {
   test('the commit and artifact gates skip the Kubernetes setup steps unless manifests are to be applied', async () => {
@@ -10,5 +11,9 @@ describe('global setup steps per gate', () => {
   });
   test('gates that use the cluster get them', async () => {
     for (const gate of ['install', 'perf', 'dev-e2e'] as const) expect((await setupStepsFor(gate, false)).length).toBeGreaterThan(0);
+  });
+  test('the janitor runs first for every gate that loads them (perf too: its leftovers block later perf runs)', async () => {
+    for (const gate of ['install', 'perf', 'dev-e2e'] as const) expect((await setupStepsFor(gate, false))[0]).toBe(janitor);
+    expect((await setupStepsFor('artifact', true))[0]).toBe(janitor);
   });
 });
