@@ -40,6 +40,8 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
 /** Leftovers of killed runs: expired run namespaces, then expired run objects in unidesk-ci. */
 export const janitor: SetupStep = async ({ gate, env }) => {
   const config = loadConfig(env);
+  // perf over a base URL creates nothing in a cluster, and a laptop running it may have none
+  if (gate === 'perf' && config.perf.transport === 'direct' && !config.lab && !config.applyManifests) return log('setup: janitor skipped (perf direct transport)');
   const kube = kubeForRun(config, log);
   const namespaces = await deleteExpiredRunNamespaces(kube).catch((e: unknown) => {
     // a gate that creates no run namespace may run without cluster-wide list rights (perf on D601)

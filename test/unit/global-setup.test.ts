@@ -16,4 +16,9 @@ describe('global setup steps per gate', () => {
     for (const gate of ['install', 'perf', 'dev-e2e'] as const) expect((await setupStepsFor(gate, false))[0]).toBe(janitor);
     expect((await setupStepsFor('artifact', true))[0]).toBe(janitor);
   });
+  test('the janitor needs no cluster for perf over a base URL, and does reach for one otherwise', async () => {
+    const env = { UNIDESK_CI_KUBECONFIG: '/nonexistent/kubeconfig', UNIDESK_CI_RUN_ID: 'jan-unit', UNIDESK_CI_PERF_BASE_URL: 'http://127.0.0.1:9' };
+    await expect(janitor({ gate: 'perf', env: { ...env, UNIDESK_CI_PERF_TRANSPORT: 'direct' }, ciEnv: {} })).resolves.toBeUndefined();
+    await expect(janitor({ gate: 'perf', env: { ...env, UNIDESK_CI_PERF_TRANSPORT: 'cluster' }, ciEnv: {} })).rejects.toThrow(/kubeconfig/i);
+  });
 });
