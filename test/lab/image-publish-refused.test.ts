@@ -5,8 +5,8 @@ import { appendFile, mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useLab } from '../support/lab.ts';
 import { freePort } from '../../fixtures/lab/daemon.ts';
 import { git } from '../../harness/git/exec.ts';
 import { gitAccessFrom } from '../../harness/git/access.ts';
@@ -14,16 +14,12 @@ import { loadConfig } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import { buildahSpy, labCommits, publishWith, registryTags, type BuildahSpy } from './image-publish.support.ts';
 
-let lab: Lab;
+const lab = useLab(['proxy', 'git', 'registry']);
 let spy: BuildahSpy;
 let reportDir: string;
 beforeAll(async () => {
-  lab = await startLab({ services: ['proxy', 'git', 'registry'], log: () => undefined });
   spy = await buildahSpy(lab.dir);
   reportDir = await mkdtemp(join(lab.dir, 'reports-'));
-}, 180_000);
-afterAll(async () => {
-  await lab?.stop();
 });
 
 async function refused(overrides: Record<string, string | undefined>, failureClass: string, message: RegExp): Promise<void> {

@@ -3,21 +3,17 @@
 // a republish reuses the digest and builds nothing.
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useLab } from '../support/lab.ts';
 import { runCommand } from '../../harness/process/run.ts';
 import { buildahSpy, labCommits, publishWith, registryTags, type BuildahSpy } from './image-publish.support.ts';
 
-let lab: Lab;
+const lab = useLab(['proxy', 'git', 'registry']);
 let spy: BuildahSpy;
 let reportDir: string;
 beforeAll(async () => {
-  lab = await startLab({ services: ['proxy', 'git', 'registry'], log: () => undefined });
   spy = await buildahSpy(lab.dir);
   reportDir = await mkdtemp(join(lab.dir, 'reports-'));
-}, 180_000);
-afterAll(async () => {
-  await lab?.stop();
 });
 
 describe('backend-core publication', () => {

@@ -1,21 +1,15 @@
 // Upstream images are multi-platform indexes: prewarm pulls the host platform's manifest and
 // blobs only, and containerd records the index digest — the digest the list may pin.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { expect, test } from 'vitest';
+import { prewarmListYaml, useLab } from '../support/lab.ts';
 import { pushMultiPlatform } from '../../fixtures/lab/registry/multi-platform.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
 import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 import { runCommand } from '../../harness/process/run.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ services: ['proxy', 'registry'], log: () => undefined });
-}, 180_000);
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = useLab(['proxy', 'registry']);
 
-const listOf = (image: string) => parsePrewarmList(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unidesk-ci-prewarm-images}\ndata:\n  images: |\n    ${image}\n`);
+const listOf = (image: string) => parsePrewarmList(prewarmListYaml(image));
 const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
 
 test('a multi-platform index pinned by digest is imported with that digest, host platform only', async () => {

@@ -2,21 +2,15 @@
 // pulls it directly, not through the egress proxy (which runs elsewhere and would reach its own
 // loopback). Under the lab's mirror the same image does go through the proxy, as the public ones do.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { describe, expect, test } from 'vitest';
+import { prewarmListYaml, useLab } from '../support/lab.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
 import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ services: ['proxy', 'registry'], log: () => undefined });
-}, 180_000);
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = useLab(['proxy', 'registry']);
 
 const HARNESS_IMAGE = '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0';
-const listOf = (image: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unidesk-ci-prewarm-images}\ndata:\n  images: |\n    ${image}\n`;
+const listOf = prewarmListYaml;
 const proxyLog = async () => readFile(lab.env.LAB_PROXY_LOG, 'utf8');
 const prewarm = (image: string, mirror?: string, log: string[] = []) =>
   prewarmImages({ images: parsePrewarmList(listOf(image)), containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, proxyUrl: lab.env.UNIDESK_CI_PROXY_URL, mirror, minBytesPerSec: 1_000_000, log: (l) => log.push(l) });

@@ -2,8 +2,8 @@
 // registry, pulled through tinyproxy and imported into a real containerd with identical digests;
 // a pull throttled below 1 MB/s is reported as the network/proxy degradation class.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { describe, expect, test } from 'vitest';
+import { prewarmListYaml, useLab } from '../support/lab.ts';
 import { startThrottle } from '../../fixtures/lab/registry/throttle.ts';
 import { seedPrewarmMirror } from '../../fixtures/lab/registry/prewarm-mirror.ts';
 import { loadConfig } from '../../harness/config.ts';
@@ -13,13 +13,7 @@ import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
 import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ services: ['proxy', 'registry'], log: () => undefined });
-}, 180_000);
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = useLab(['proxy', 'registry']);
 
 async function ctrImages(): Promise<Map<string, string>> {
   const r = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
@@ -27,9 +21,7 @@ async function ctrImages(): Promise<Map<string, string>> {
   return new Map(r.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.trim().split(/\s+/)).map(([name, , digest]) => [name, digest]));
 }
 
-function listOf(...images: string[]): string {
-  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unidesk-ci-prewarm-images}\ndata:\n  images: |\n${images.map((i) => `    ${i}`).join('\n')}\n`;
-}
+const listOf = prewarmListYaml;
 
 describe('prewarm', () => {
   test('imports every listed image through the proxy with its digest preserved', async () => {
