@@ -4,11 +4,9 @@
 // runs — and prints the image ref and digest CD consumes. It never deploys or restarts anything.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../config.ts';
-import { CiError, exitCodeFor, UNCLASSIFIED_EXIT_CODE } from '../failure.ts';
-import { runGate } from '../report/junit-gate-run.ts';
+import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
-import { formatSummary, verdictOf } from './summary.ts';
+import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
 const USAGE = 'unidesk-ci publish-backend-core --commit <rev> [--worktree <dir>] [--lab] [--report-dir <dir>] [--wait-ms <ms>]';
 
@@ -42,14 +40,11 @@ export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv
     env.UNIDESK_CI_LAB = '1';
     delete env.UNIDESK_CI_LAB_EXTERNAL;
   }
-  const config = loadConfig(env);
-  const reportDir = resolve(config.reportDir);
-  Object.assign(env, { UNIDESK_CI_RUN_ID: config.runId, UNIDESK_CI_REPORT_DIR: reportDir });
+  const run = prepareRun(env);
+  const { config, reportDir } = run;
   console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>`);
-  const run = await runGate({ gate: 'artifact', env, reportDir, timeoutMs: config.waitMs, onLine: (l) => console.log(`[artifact] ${l}`) });
-  console.log(formatSummary([run]));
-  const v = verdictOf(run);
-  if (!v.passed) return v.failureClass ? exitCodeFor(v.failureClass) : UNCLASSIFIED_EXIT_CODE;
+  const code = exitCodeOf(await runGates(['artifact'], run, config.waitMs));
+  if (code !== 0) return code;
   const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results');
   console.log(`IMAGE_URL=${await readFile(join(resultsDir, 'IMAGE_URL'), 'utf8')}`);
   console.log(`IMAGE_DIGEST=${await readFile(join(resultsDir, 'IMAGE_DIGEST'), 'utf8')}`);
