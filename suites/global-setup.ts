@@ -7,6 +7,7 @@ import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import type { SetupStep } from './setup-steps.ts';
 import { resolve } from 'node:path';
 import { stampJUnitFile } from '../harness/report/junit-properties.ts';
+import { recordAfterGate } from '../harness/report/store/after-gate.ts';
 
 /**
  * Gates whose steps never call the Kubernetes API: the seed's repo check, and the artifact
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const gate = project.name as Gate;
   if (!(GATES as readonly string[]).includes(gate)) throw new Error(`global setup: unknown gate project ${project.name}`);
   const base = loadConfig(process.env);
+  const startedAt = new Date();
   const ciEnv: Record<string, string> = { UNIDESK_CI_RUN_ID: base.runId, UNIDESK_CI_GATE: gate };
   const teardowns: Array<() => Promise<void>> = [];
 
@@ -63,6 +65,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // run-level facts at testsuite level (architecture.md, Reports)
     const junit = junitOutput(project);
     if (junit) await stampJUnitFile(junit).catch((e: Error) => console.error(`global teardown: JUnit properties: ${e.message}`));
+    // the recording step (docs/results.md): the verdict is in the file before the store is touched
+    if (junit) await recordAfterGate({ junitPath: junit, gate, config: base, startedAt });
   };
   return teardown;
 }

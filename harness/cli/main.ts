@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   install: async () => (await import('./install.ts')).installCommandSpec,
   'publish-backend-core': async () => (await import('./publish-backend-core.ts')).publishBackendCoreCommand,
   config: async () => (await import('./config.ts')).configCommandSpec,
+  report: async () => (await import('./report.ts')).reportCommandSpec,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 // unidesk-ci run [--lab] [--gate <name>]... [--revision <rev>] [--report-dir <dir>]
 // Runs each selected gate as its own Vitest invocation (JUnit to <report-dir>/junit/<gate>.xml),
-// prints the per-gate, per-step summary, and exits with the worst failure class's exit code.
+// prints the per-gate, per-step summary, writes <report-dir>/index.html (unidesk-ci report), and
+// exits with the worst failure class's exit code.
 // In --lab mode each gate's global setup starts the lab services that gate needs.
 import { parseFlags, type Command } from './command.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
@@ -29,6 +30,9 @@ export const runCommandSpec: Command = {
     const { config } = run;
     if (config.lab) delete run.env.UNIDESK_CI_LAB_EXTERNAL;
     console.log(`unidesk-ci run ${config.runId}: gates ${gates.join(', ')}${config.lab ? ' against the embedded lab' : ''}; revision ${config.revision}; reports in ${run.reportDir}`);
-    return exitCodeOf(await runGates(gates, run));
+    const runs = await runGates(gates, run);
+    // the HTML report (docs/results.md); loaded lazily: vega is only needed here
+    await (await import('./report.ts')).writeRunReport(run, runs);
+    return exitCodeOf(runs);
   },
 };

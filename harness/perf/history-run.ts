@@ -9,6 +9,6 @@ export type HistoryResult = { method: string; comparisons: HistoryComparison[] }
 export async function compareAndRecord(store: HistoryStore, key: RunKey, verdicts: readonly Verdict[], k: number, o: HistoryOptions = HISTORY_DEFAULTS): Promise<HistoryResult> {
   const baseline = await store.baseline(key, k);
   const comparisons = compareWithHistory(runValues(verdicts), baseline, { ...o, minRuns: Math.min(o.minRuns, k) });
-  await store.record(key, verdicts);
+  await store.record(key, verdicts, comparisons);
   return { method: describeMethod(o, k), comparisons };
 }

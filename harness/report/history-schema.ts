@@ -1,7 +1,8 @@
-// The perf history's own schema `unidesk_ci` (never Code Queue's tables), migrated by the harness:
+// The CI's own schema `unidesk_ci` (perf history and results store) (never Code Queue's tables), migrated by the harness:
 // numbered, idempotent steps recorded in unidesk_ci.schema_migrations, applied under an advisory
 // lock so two gates starting at once do not race.
 import type pg from 'pg';
+import { RESULTS_MIGRATIONS } from './store/migrations.ts';
 
 export const HISTORY_SCHEMA = 'unidesk_ci';
 
@@ -28,6 +29,8 @@ export const MIGRATIONS: readonly string[] = [
      cold boolean NOT NULL,
      PRIMARY KEY (run_id, budget, idx)
    );`,
+  // 2..: the results store (gate runs, testcases, JUnit documents, budget results, views)
+  ...RESULTS_MIGRATIONS,
 ];
 
 export async function migrateHistory(target: pg.Pool | pg.Client): Promise<number> {

@@ -1,6 +1,8 @@
 // The perf history store: one row per run (commit, environment fingerprint, budgets hash,
-// whether the run was good) and one row per sample of each budget's population.
+// whether the run was good), one per budget (tier, budget, value, verdict, history verdict) and
+// one per sample of each budget's population.
 import pg from 'pg';
+import type { HistoryComparison } from '../budgets/history-compare.ts';
 import type { Verdict } from '../budgets/verdict.ts';
 import { CiError } from '../failure.ts';
 import { redact } from '../redact.ts';
@@ -11,7 +13,8 @@ export type RunKey = { runId: string; commit?: string; fingerprint: string; budg
 export type RunValues = Map<string, number[]>;
 
 export type HistoryStore = {
-  record: (key: RunKey, verdicts: readonly Verdict[]) => Promise<void>;
+  /** The run's samples and, per budget, its result and (when compared) its history verdict. */
+  record: (key: RunKey, verdicts: readonly Verdict[], comparisons?: readonly HistoryComparison[]) => Promise<void>;
   /** The last `k` good runs before `beforeRunId` with the same fingerprint and budgets hash, newest first. */
   baseline: (key: RunKey, k: number) => Promise<Array<{ runId: string; values: RunValues }>>;
   close: () => Promise<void>;
@@ -29,7 +32,7 @@ export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
     const failureClass = code === '28P01' || code === '28000' ? 'infra.auth' : 'infra.network';
     throw new CiError(failureClass, `perf history: cannot open schema ${HISTORY_SCHEMA} at UNIDESK_CI_METRICS_DATABASE_URL: ${redact((e as Error).message)}`);
   }
-  const record: HistoryStore['record'] = async (key, verdicts) => {
+  const record: HistoryStore['record'] = async (key, verdicts, comparisons = []) => {
     const good = verdicts.every((v) => v.verdict !== 'error' && v.verdict !== 'over budget');
     const c = await db.connect();
     try {
@@ -39,10 +42,16 @@ export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
         [key.runId, key.commit ?? null, key.fingerprint, key.budgetsHash, key.transport, good],
       );
       for (const v of verdicts) {
+        const h = comparisons.find((c) => c.budget === v.budget.name);
+        await c.query(
+          `INSERT INTO ${HISTORY_SCHEMA}.perf_budget_rows (run_id, budget, endpoint, statistic, tier, budget_ms, value_ms, n, verdict, history_verdict, history_centre_ms, history_threshold_ms)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+          [key.runId, v.budget.name, v.budget.endpoint, v.budget.statistic, v.budget.tier, v.budget.budgetMs, Number.isFinite(v.valueMs) ? v.valueMs : null, v.n, v.verdict, h?.verdict ?? null, h?.centreMs ?? null, h?.thresholdMs ?? null],
+        );
         for (const [i, value] of v.values.entries()) {
           const s = v.samples[i];
           await c.query(
-            `INSERT INTO ${HISTORY_SCHEMA}.perf_samples (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+            `INSERT INTO ${HISTORY_SCHEMA}.perf_sample_rows (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
             [key.runId, v.budget.name, v.budget.endpoint, v.budget.statistic, i, Number.isFinite(value) ? value : null, s?.ttfbMs ?? null, s?.status ?? null, s?.cold ?? false],
           );
         }
@@ -63,7 +72,7 @@ export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
     );
     const ids = runs.rows.map((r) => r.run_id);
     const rows = await db.query<{ run_id: string; budget: string; value_ms: number | null }>(
-      `SELECT run_id, budget, value_ms FROM ${HISTORY_SCHEMA}.perf_samples WHERE run_id = ANY($1) ORDER BY run_id, budget, idx`,
+      `SELECT run_id, budget, value_ms FROM ${HISTORY_SCHEMA}.perf_sample_rows WHERE run_id = ANY($1) ORDER BY run_id, budget, idx`,
       [ids],
     );
     const byRun = new Map<string, RunValues>(ids.map((id) => [id, new Map()]));

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { CiError } from '../failure.ts';
+import { decodeFacts } from './junit-facts.ts';
 
 export type JUnitCase = {
   name: string;
@@ -40,10 +41,13 @@ export function parseJUnit(xml: string): JUnitReport {
   let suite: JUnitSuite | undefined;
   let tc: JUnitCase | undefined;
   let inFailure = false;
+  // the strict flavour carries a testcase's facts as `unidesk.x=value` lines in <system-out>
+  let systemOut: string | undefined;
   for (const m of xml.matchAll(TOKEN)) {
     const [, cdata, close, tag, rawAttrs, selfClose, text] = m;
     if (text !== undefined || cdata !== undefined) {
       if (inFailure && tc?.failure) tc.failure.body += cdata ?? unescapeXml(text ?? '');
+      if (systemOut !== undefined) systemOut += cdata ?? unescapeXml(text ?? '');
       continue;
     }
     if (!tag) continue;
@@ -51,6 +55,10 @@ export function parseJUnit(xml: string): JUnitReport {
       if (tag === 'testcase') tc = undefined;
       else if (tag === 'testsuite') suite = undefined;
       else if (tag === 'failure' || tag === 'error') inFailure = false;
+      else if (tag === 'system-out' && systemOut !== undefined) {
+        if (tc) tc.properties = { ...decodeFacts(systemOut), ...tc.properties };
+        systemOut = undefined;
+      }
       continue;
     }
     const a = attrs(rawAttrs ?? '');
@@ -72,6 +80,8 @@ export function parseJUnit(xml: string): JUnitReport {
       tc.status = 'failed';
       tc.failure = { type: a.type, message: a.message, body: '' };
       inFailure = !selfClose;
+    } else if (tag === 'system-out' && tc && !selfClose) {
+      systemOut = '';
     } else if (tag === 'skipped' && tc) {
       tc.status = 'skipped';
       tc.skippedMessage = a.message;

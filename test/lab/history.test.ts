@@ -19,7 +19,7 @@ import { createProbe } from '../../harness/perf/probe.ts';
 import { directTransport } from '../../harness/perf/transport.ts';
 import { compareAndRecord, type HistoryResult } from '../../harness/perf/history-run.ts';
 import { openHistory } from '../../harness/report/history.ts';
-import { migrateHistory } from '../../harness/report/history-schema.ts';
+import { MIGRATIONS, migrateHistory } from '../../harness/report/history-schema.ts';
 import { CiError } from '../../harness/failure.ts';
 
 const BUDGETS = join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml');
@@ -73,13 +73,17 @@ describe('perf history', () => {
     const c = new pg.Client({ connectionString: lab.env.LAB_CODE_QUEUE_DATABASE_URL });
     await c.connect();
     try {
-      expect(await migrateHistory(c)).toBe(1);
+      expect(await migrateHistory(c)).toBe(MIGRATIONS.length);
       expect(await migrateHistory(c)).toBe(0);
     } finally {
       await c.end();
     }
     const after = await tables(lab.env.LAB_CODE_QUEUE_DATABASE_URL);
-    expect(after.filter((t) => !before.includes(t))).toEqual(['unidesk_ci.perf_runs', 'unidesk_ci.perf_samples', 'unidesk_ci.schema_migrations']);
+    // tables and the results store's views (docs/results.md)
+    expect(after.filter((t) => !before.includes(t))).toEqual([
+      'unidesk_ci.gate_run_rows', 'unidesk_ci.gate_runs', 'unidesk_ci.junit', 'unidesk_ci.junit_documents', 'unidesk_ci.perf_budget_rows', 'unidesk_ci.perf_budgets',
+      'unidesk_ci.perf_runs', 'unidesk_ci.perf_sample_rows', 'unidesk_ci.perf_samples', 'unidesk_ci.schema_migrations', 'unidesk_ci.testcase_rows', 'unidesk_ci.testcases',
+    ]);
     expect(before.every((t) => after.includes(t))).toBe(true);
   });
 
