@@ -8,6 +8,7 @@ import type { SetupStep } from './setup-steps.ts';
 import { resolve } from 'node:path';
 import { stampJUnitFile } from '../harness/report/junit-properties.ts';
 import { recordAfterGate } from '../harness/report/store/after-gate.ts';
+import { failureClassOf } from '../harness/failure.ts';
 
 /**
  * Gates whose steps never call the Kubernetes API: the seed's repo check, and the artifact
@@ -66,7 +67,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const junit = junitOutput(project);
     if (junit) await stampJUnitFile(junit).catch((e: Error) => console.error(`global teardown: JUnit properties: ${e.message}`));
     // the recording step (docs/results.md): the verdict is in the file before the store is touched
-    if (junit) await recordAfterGate({ junitPath: junit, gate, config: base, startedAt });
+    // a failure is one classified line and a failed exit, not a stack trace from Vitest's close
+    if (junit) {
+      await recordAfterGate({ junitPath: junit, gate, config: base, startedAt }).catch((e: Error) => {
+        console.error(`global teardown: [${failureClassOf(e) ?? 'infra.network'}] ${e.message}`);
+        process.exitCode = 1;
+      });
+    }
   };
   return teardown;
 }
