@@ -39,7 +39,7 @@ describe('report page', () => {
     runs: [
       { runId: 'r2', gate: 'commit', verdict: 'failed', failureClass: 'infra.auth', startedAt: at(2), durationMs: 1500, pipelineRun: 'unidesk-ci-commit-x', taskRun: 'unidesk-ci-commit-x-repo-check',
         steps: [{ name: 'clone <repo>', status: 'failed', failureClass: 'infra.auth', message: 'git: Authentication failed\nmore' }, { name: 'install', status: 'skipped', skippedReason: 'not run' }], junitXml: '<testsuites/>' },
-      { runId: 'r1', gate: 'commit', verdict: 'passed', startedAt: at(1), durationMs: 900, steps: [{ name: 'clone <repo>', status: 'passed' }] },
+      { runId: 'r1', gate: 'commit', revision: 'release-7', verdict: 'passed', startedAt: at(1), durationMs: 900, steps: [{ name: 'clone <repo>', status: 'passed' }] },
     ],
     trends: [trend],
   };
@@ -56,5 +56,6 @@ describe('report page', () => {
     expect(html).toContain('data-budget="trace-summary" data-tier="blocking"');
     expect(html).toContain('1 regression flagged');
     expect(html).toContain('∞ (failed request)');
+    expect(html).toContain('<span class="skipped" title="requested revision">release-7</span>'); // no resolved commit
   });
 });

@@ -8,6 +8,8 @@ export type ReportRun = {
   pipelineRun?: string;
   taskRun?: string;
   commit?: string;
+  /** The revision the run was asked for, shown when no commit was resolved (e.g. perf). */
+  revision?: string;
   verdict: 'passed' | 'failed';
   failureClass?: string;
   startedAt: Date;

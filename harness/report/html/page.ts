@@ -28,7 +28,7 @@ function stepsTable(r: ReportRun): string {
 function runRow(r: ReportRun, junitHref?: string): string {
   const tekton = r.pipelineRun || r.taskRun ? `${esc(r.pipelineRun ?? '—')} / ${esc(r.taskRun ?? '—')}` : 'local';
   return `<tr class="run" data-run="${esc(r.runId)}" data-verdict="${r.verdict}" data-failure-class="${esc(r.failureClass ?? '')}">
-<td class="mono">${esc(r.runId)}</td><td>${tekton}</td><td class="mono" title="${esc(r.commit ?? '')}">${short(r.commit)}</td>
+<td class="mono">${esc(r.runId)}</td><td>${tekton}</td><td class="mono" title="${esc(r.commit ?? '')}">${r.commit || !r.revision ? short(r.commit) : `<span class="skipped" title="requested revision">${esc(short(r.revision))}</span>`}</td>
 <td class="${r.verdict}">${r.verdict}</td><td>${r.failureClass ? `<span class="cls">${esc(r.failureClass)}</span>` : ''}</td>
 <td>${esc(r.startedAt.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${secs(r.durationMs)}</td>
 <td>${junitHref ? `<a href="${esc(junitHref)}">JUnit</a>` : '—'}</td></tr>
