@@ -108,25 +108,46 @@ describe('k3s/ci manifests', () => {
     expect(missing(objects, short)).toEqual(stepImages(objects));
   });
 
-  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST into /tekton/results; the publish Pipeline exposes them', async () => {
+  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST (+ commit, failure-class) in its results directory; the publish Pipeline exposes them', async () => {
     const validators = await tektonValidators();
     const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-backend-core-artifact-publish')!;
     const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);
     const task = byKind('Task').find((t) => taskNames.includes(t.metadata.name))!;
     const pipelineTask = pipeline.spec.tasks.find((t: any) => t.taskRef.name === task.metadata.name).name;
-    expect(task.spec.results).toEqual([expect.objectContaining({ name: 'IMAGE_URL', type: 'string' }), expect.objectContaining({ name: 'IMAGE_DIGEST', type: 'string' })]);
+    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([['IMAGE_URL', 'string'], ['IMAGE_DIGEST', 'string'], ['commit', 'string'], ['failure-class', 'string']]);
     const gateSteps = stepsOf(task).filter((s) => gateOfStep(s.step) === 'artifact');
     expect(gateSteps).toHaveLength(1);
     expect(gateSteps[0]!.step.script).toMatch(/vitest run .*suites\/artifact$/m);
-    expect(gateSteps[0]!.step.env).toContainEqual({ name: 'UNIDESK_CI_RESULTS_DIR', value: '/tekton/results' });
+    // Tekton's results directory, from a declared result's path (no literal /tekton/results)
+    expect(gateSteps[0]!.step.script).toMatch(/^UNIDESK_CI_RESULTS_DIR="\$\(dirname "\$\(results\.IMAGE_URL\.path\)"\)"$/m);
+    expect(gateSteps[0]!.step.env.map((e: any) => e.name)).not.toContain('UNIDESK_CI_RESULTS_DIR');
     expect(pipeline.spec.results).toEqual([
       expect.objectContaining({ name: 'IMAGE_URL', value: `$(tasks.${pipelineTask}.results.IMAGE_URL)` }),
       expect.objectContaining({ name: 'IMAGE_DIGEST', value: `$(tasks.${pipelineTask}.results.IMAGE_DIGEST)` }),
+      expect.objectContaining({ name: 'commit', value: `$(tasks.${pipelineTask}.results.commit)` }),
     ]);
     for (const o of [task, pipeline]) expect(validateTekton(validators, o)).toEqual([]);
     // the upstream schema rejects a result without a name, so the check above reads what Tekton reads
     const broken = structuredClone(pipeline);
     broken.spec.results[0] = { value: broken.spec.results[0].value };
     expect(validateTekton(validators, broken).join()).toMatch(/name/);
+  });
+
+  test('the commit Pipeline resolves the revision once: later tasks get repo-check\'s commit result, never the revision', () => {
+    const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-ci-commit')!;
+    const [first, ...later] = pipeline.spec.tasks as any[];
+    expect(first.name).toBe('repo-check');
+    expect(first.params).toContainEqual({ name: 'revision', value: '$(params.revision)' });
+    const repoCheck = byKind('Task').find((t) => t.metadata.name === first.taskRef.name)!;
+    expect(repoCheck.spec.results.map((r: any) => r.name)).toEqual(['commit', 'failure-class']);
+    for (const t of later) {
+      expect(JSON.stringify(t.params), t.name).not.toContain('$(params.revision)');
+      expect(t.params, t.name).toContainEqual({ name: 'revision', value: '$(tasks.repo-check.results.commit)' });
+    }
+    expect(pipeline.spec.results).toContainEqual(expect.objectContaining({ name: 'commit', value: '$(tasks.repo-check.results.commit)' }));
+    // every gate Task reports its failure class as a result
+    for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {
+      expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toContain('failure-class');
+    }
   });
 });
