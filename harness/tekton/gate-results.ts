@@ -12,7 +12,15 @@ import { writeTektonResults } from '../image/results.ts';
 export const UNCLASSIFIED_RESULT = 'unclassified';
 export const PASSED_RESULT = 'none';
 
-export type GateResults = { 'failure-class': FailureClass | typeof UNCLASSIFIED_RESULT | typeof PASSED_RESULT; commit?: string };
+/** Results of one TaskRun share 4096 bytes (the termination message): the line is capped well below. */
+export const FAILURE_MESSAGE_MAX = 300;
+
+export type GateResults = {
+  'failure-class': FailureClass | typeof UNCLASSIFIED_RESULT | typeof PASSED_RESULT;
+  /** The first line of the first failed step's message (already redacted in the JUnit); empty when passed. */
+  'failure-message': string;
+  commit?: string;
+};
 
 /** Pure: the results of a gate from its JUnit report (undefined: the gate wrote no report). */
 export function gateResults(report: JUnitReport | undefined): GateResults {
@@ -21,7 +29,9 @@ export function gateResults(report: JUnitReport | undefined): GateResults {
   const commit = report?.suites.map((s) => s.properties['unidesk.commit']).find((c) => c && /^[0-9a-f]{40}$/.test(c)) ?? steps.map((s) => s.commit).find((c) => c && /^[0-9a-f]{40}$/.test(c));
   const noReport = !report || steps.length === 0;
   const cls = noReport ? UNCLASSIFIED_RESULT : failed.length ? (worstFailureClass(failed.map((s) => s.failureClass)) ?? UNCLASSIFIED_RESULT) : PASSED_RESULT;
-  return commit ? { 'failure-class': cls, commit } : { 'failure-class': cls };
+  const first = failed[0] ? `${failed[0].name}: ${(failed[0].message ?? '').split('\n')[0]}` : noReport ? 'the gate wrote no JUnit report (it crashed before its reporter ran)' : '';
+  const message = first.length > FAILURE_MESSAGE_MAX ? `${first.slice(0, FAILURE_MESSAGE_MAX - 1)}…` : first;
+  return commit ? { 'failure-class': cls, 'failure-message': message, commit } : { 'failure-class': cls, 'failure-message': message };
 }
 
 export async function writeGateResults(dir: string, report: JUnitReport | undefined): Promise<GateResults> {

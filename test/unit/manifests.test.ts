@@ -114,7 +114,7 @@ describe('k3s/ci manifests', () => {
     const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);
     const task = byKind('Task').find((t) => taskNames.includes(t.metadata.name))!;
     const pipelineTask = pipeline.spec.tasks.find((t: any) => t.taskRef.name === task.metadata.name).name;
-    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([['IMAGE_URL', 'string'], ['IMAGE_DIGEST', 'string'], ['commit', 'string'], ['failure-class', 'string']]);
+    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([['IMAGE_URL', 'string'], ['IMAGE_DIGEST', 'string'], ['commit', 'string'], ['failure-class', 'string'], ['failure-message', 'string']]);
     const gateSteps = stepsOf(task).filter((s) => gateOfStep(s.step) === 'artifact');
     expect(gateSteps).toHaveLength(1);
     expect(gateSteps[0]!.step.script).toMatch(/vitest run .*suites\/artifact$/m);
@@ -139,7 +139,7 @@ describe('k3s/ci manifests', () => {
     expect(first.name).toBe('repo-check');
     expect(first.params).toContainEqual({ name: 'revision', value: '$(params.revision)' });
     const repoCheck = byKind('Task').find((t) => t.metadata.name === first.taskRef.name)!;
-    expect(repoCheck.spec.results.map((r: any) => r.name)).toEqual(['commit', 'failure-class']);
+    expect(repoCheck.spec.results.map((r: any) => r.name)).toEqual(['commit', 'failure-class', 'failure-message']);
     for (const t of later) {
       expect(JSON.stringify(t.params), t.name).not.toContain('$(params.revision)');
       expect(t.params, t.name).toContainEqual({ name: 'revision', value: '$(tasks.repo-check.results.commit)' });
@@ -147,7 +147,7 @@ describe('k3s/ci manifests', () => {
     expect(pipeline.spec.results).toContainEqual(expect.objectContaining({ name: 'commit', value: '$(tasks.repo-check.results.commit)' }));
     // every gate Task reports its failure class as a result
     for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {
-      expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toContain('failure-class');
+      expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toEqual(expect.arrayContaining(['failure-class', 'failure-message']));
     }
   });
 });

@@ -16,13 +16,13 @@ const skipped = (name: string) => `<testcase name="${name}" classname="c"><skipp
 
 describe('gateResults', () => {
   test.each([
-    ['every step passed', junit(ok('clone') + ok('check')), { 'failure-class': 'none', commit: SHA }],
-    ['an app failure', junit(ok('clone') + failed('check', 'app') + skipped('after')), { 'failure-class': 'app', commit: SHA }],
-    ['the worst of two classes wins', junit(failed('a', 'app') + failed('b', 'infra.cluster')), { 'failure-class': 'infra.cluster', commit: SHA }],
-    ['a failure without a class is not a pass', junit(ok('clone') + failed('check')), { 'failure-class': 'unclassified', commit: SHA }],
-    ['no commit resolved (clone failed)', junit(failed('clone', 'infra.auth'), ''), { 'failure-class': 'infra.auth' }],
-    ['a commit that is not 40 hex is not reported', junit(ok('clone'), '<property name="unidesk.commit" value="master"/>'), { 'failure-class': 'none' }],
-    ['no report at all', undefined, { 'failure-class': 'unclassified' }],
+    ['every step passed', junit(ok('clone') + ok('check')), { 'failure-class': 'none', 'failure-message': '', commit: SHA }],
+    ['an app failure', junit(ok('clone') + failed('check', 'app') + skipped('after')), { 'failure-class': 'app', 'failure-message': 'check: boom', commit: SHA }],
+    ['the worst of two classes wins; the first failed step speaks', junit(failed('a', 'app') + failed('b', 'infra.cluster')), { 'failure-class': 'infra.cluster', 'failure-message': 'a: boom', commit: SHA }],
+    ['a failure without a class is not a pass', junit(ok('clone') + failed('check')), { 'failure-class': 'unclassified', 'failure-message': 'check: boom', commit: SHA }],
+    ['no commit resolved (clone failed)', junit(failed('clone', 'infra.auth'), ''), { 'failure-class': 'infra.auth', 'failure-message': 'clone: boom' }],
+    ['a commit that is not 40 hex is not reported', junit(ok('clone'), '<property name="unidesk.commit" value="master"/>'), { 'failure-class': 'none', 'failure-message': '' }],
+    ['no report at all', undefined, { 'failure-class': 'unclassified', 'failure-message': 'the gate wrote no JUnit report (it crashed before its reporter ran)' }],
   ])('%s', (_name, report, expected) => {
     expect(gateResults(report)).toEqual(expected);
   });
@@ -32,10 +32,17 @@ test('writeGateResults writes one file per result, without a trailing newline', 
   const dir = await mkdtemp(join(tmpdir(), 'gate-results-'));
   try {
     await writeGateResults(dir, junit(failed('check', 'app')));
-    expect((await readdir(dir)).sort()).toEqual(['commit', 'failure-class']);
+    expect((await readdir(dir)).sort()).toEqual(['commit', 'failure-class', 'failure-message']);
     expect(await readFile(join(dir, 'failure-class'), 'utf8')).toBe('app');
     expect(await readFile(join(dir, 'commit'), 'utf8')).toBe(SHA);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a long failure line is capped (all results of a TaskRun share 4096 bytes)', () => {
+  const long = 'x'.repeat(5000);
+  const r = gateResults(junit(`<testcase name="check" classname="c"><failure message="${long}" type="app">${long}</failure></testcase>`));
+  expect(r['failure-message'].length).toBe(300);
+  expect(r['failure-message'].endsWith('…')).toBe(true);
 });
