@@ -1,0 +1,90 @@
+// Shared by the Tekton controller's lab tests: an in-process double with the upstream v1.12.0
+// Tekton CRDs applied, a step runner for the test-only image `lab.test/sh:1` (scripts run with
+// /bin/sh through runLocalStep, exactly as a lab image runner would), and helpers to create runs
+// and wait for their Succeeded condition.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { runLocalStep } from '../../../fixtures/lab/cluster/controllers/tekton/local-step.ts';
+import type { StepRunner } from '../../../fixtures/lab/cluster/controllers/tekton/step-runner.ts';
+import { loadCrds, tektonCrdsDir, typed } from '../cluster/crd-sources.ts';
+import { clientsFor, kubeconfigFor, until, type Clients } from '../cluster/support.ts';
+import { startClusterDouble } from '../../../fixtures/lab/cluster/index.ts';
+
+export const SH = 'lab.test/sh:1';
+export const shRunner: StepRunner = { image: /^lab\.test\/sh:/, run: (step, ctx) => runLocalStep(step, ctx) };
+
+/** The upstream CRDs; the shared folder may lack 300-taskrun.yaml, then its v1 schema node (json-schema/) is served as the TaskRun CRD. */
+export function upstreamTektonCrds(): k8s.KubernetesObject[] | undefined {
+  const dir = tektonCrdsDir();
+  if (!dir) return undefined;
+  const crds = loadCrds(dir);
+  if (!crds.some((c) => c.metadata?.name === 'taskruns.tekton.dev')) {
+    const schema = join(dir, '..', 'json-schema', 'pipeline-v1.12.0-v1-TaskRun.openapiv3.json');
+    if (!existsSync(schema)) return undefined;
+    crds.push(
+      typed({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'taskruns.tekton.dev' },
+        spec: {
+          group: 'tekton.dev',
+          scope: 'Namespaced',
+          names: { kind: 'TaskRun', plural: 'taskruns', singular: 'taskrun', shortNames: ['tr'], categories: ['tekton', 'tekton-pipelines'] },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: JSON.parse(readFileSync(schema, 'utf8')) }, subresources: { status: {} } }],
+        },
+      }),
+    );
+  }
+  return crds;
+}
+
+export type Lab = Clients & { ns: string; logLines: string[] };
+
+export async function startTektonLab(ns: string): Promise<Lab> {
+  const crds = upstreamTektonCrds();
+  if (!crds) throw new Error('the upstream Tekton v1.12.0 CRDs are required (UNIDESK_CI_TEKTON_CRDS_DIR or ../shared/tekton)');
+  const logLines: string[] = [];
+  const double = await startClusterDouble({ stepRunners: [shRunner], log: (l) => logLines.push(l) });
+  const c = clientsFor(double, kubeconfigFor(double));
+  for (const crd of crds) await c.objects.create(crd);
+  await c.core.createNamespace({ body: { metadata: { name: ns } } });
+  return { ...c, ns, logLines };
+}
+
+export const haveCrds = () => upstreamTektonCrds() !== undefined;
+
+type Obj = { metadata: { name: string; uid?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, any> };
+
+export async function create(c: Lab, plural: 'tasks' | 'pipelines' | 'pipelineruns' | 'taskruns', body: Record<string, unknown>): Promise<Obj> {
+  const kind = { tasks: 'Task', pipelines: 'Pipeline', pipelineruns: 'PipelineRun', taskruns: 'TaskRun' }[plural];
+  return (await c.custom.createNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: c.ns, plural, body: { apiVersion: 'tekton.dev/v1', kind, ...body } })) as Obj;
+}
+
+export async function get(c: Lab, plural: string, name: string): Promise<Obj> {
+  return (await c.custom.getNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: c.ns, plural, name })) as Obj;
+}
+
+export const succeeded = (o: Obj) => (o.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Succeeded') as { status: string; reason: string; message: string } | undefined;
+
+/** Waits for the run's Succeeded condition to be True or False. */
+export async function finished(c: Lab, plural: 'pipelineruns' | 'taskruns', name: string, timeoutMs = 30_000): Promise<Obj> {
+  return until(async () => {
+    const o = await get(c, plural, name);
+    const s = succeeded(o)?.status;
+    return (s === 'True' || s === 'False') && o;
+  }, `${plural} ${name} to finish`, timeoutMs);
+}
+
+export const task = (name: string, spec: Record<string, unknown>) => ({ metadata: { name }, spec });
+export const script = (name: string, body: string, extra: Record<string, unknown> = {}) => ({ name, image: SH, script: body, ...extra });
+
+/** true while a process with this PID exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
