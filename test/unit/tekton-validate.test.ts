@@ -28,7 +28,7 @@ describe('params', () => {
 });
 
 describe('workspaces', () => {
-  test.each<[string, { name: string; emptyDir?: object }[], string | undefined]>([
+  test.each<[string, { name: string; emptyDir?: Record<string, unknown> }[], string | undefined]>([
     ['required bound, optional not', [{ name: 'src', emptyDir: {} }], undefined],
     ['required missing', [{ name: 'creds', emptyDir: {} }], "PipelineRun ns/pr doesn't bind Pipeline ns/p's Workspaces correctly: [User error] pipeline requires workspace with name \"src\" be provided by pipelinerun"],
     ['unknown binding', [{ name: 'src', emptyDir: {} }, { name: 'extra', emptyDir: {} }], "PipelineRun ns/pr doesn't bind Pipeline ns/p's Workspaces correctly: [User error] workspace binding \"extra\" does not match any declared workspace"],

@@ -1,42 +1,22 @@
 // Shared by the Tekton controller's lab tests: an in-process double with the upstream v1.12.0
 // Tekton CRDs applied, a step runner for the test-only image `lab.test/sh:1` (scripts run with
 // /bin/sh through runLocalStep, exactly as a lab image runner would), and helpers to create runs
-// and wait for their Succeeded condition.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// and wait for their Succeeded condition. Without the upstream CRDs the suites are skipped, except
+// in CI, where they are required.
 import * as k8s from '@kubernetes/client-node';
 import { runLocalStep } from '../../../fixtures/lab/cluster/controllers/tekton/local-step.ts';
 import type { StepRunner } from '../../../fixtures/lab/cluster/controllers/tekton/step-runner.ts';
-import { loadCrds, tektonCrdsDir, typed } from '../cluster/crd-sources.ts';
+import { loadCrds, tektonCrdsDir } from '../cluster/crd-sources.ts';
 import { clientsFor, kubeconfigFor, until, type Clients } from '../cluster/support.ts';
 import { startClusterDouble } from '../../../fixtures/lab/cluster/index.ts';
 
 export const SH = 'lab.test/sh:1';
 export const shRunner: StepRunner = { image: /^lab\.test\/sh:/, run: (step, ctx) => runLocalStep(step, ctx) };
 
-/** The upstream CRDs; the shared folder may lack 300-taskrun.yaml, then its v1 schema node (json-schema/) is served as the TaskRun CRD. */
+/** The upstream Pipelines v1.12.0 CRDs (UNIDESK_CI_TEKTON_CRDS_DIR or ../shared/tekton), or undefined. */
 export function upstreamTektonCrds(): k8s.KubernetesObject[] | undefined {
   const dir = tektonCrdsDir();
-  if (!dir) return undefined;
-  const crds = loadCrds(dir);
-  if (!crds.some((c) => c.metadata?.name === 'taskruns.tekton.dev')) {
-    const schema = join(dir, '..', 'json-schema', 'pipeline-v1.12.0-v1-TaskRun.openapiv3.json');
-    if (!existsSync(schema)) return undefined;
-    crds.push(
-      typed({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'taskruns.tekton.dev' },
-        spec: {
-          group: 'tekton.dev',
-          scope: 'Namespaced',
-          names: { kind: 'TaskRun', plural: 'taskruns', singular: 'taskrun', shortNames: ['tr'], categories: ['tekton', 'tekton-pipelines'] },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: JSON.parse(readFileSync(schema, 'utf8')) }, subresources: { status: {} } }],
-        },
-      }),
-    );
-  }
-  return crds;
+  return dir ? loadCrds(dir) : undefined;
 }
 
 export type Lab = Clients & { ns: string; logLines: string[] };
@@ -52,7 +32,10 @@ export async function startTektonLab(ns: string): Promise<Lab> {
   return { ...c, ns, logLines };
 }
 
-export const haveCrds = () => upstreamTektonCrds() !== undefined;
+export const haveCrds = () => {
+  if (process.env.CI && !tektonCrdsDir()) throw new Error('CI must provide the upstream Tekton CRDs (set UNIDESK_CI_TEKTON_CRDS_DIR)');
+  return tektonCrdsDir() !== undefined;
+};
 
 type Obj = { metadata: { name: string; uid?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, any> };
 
