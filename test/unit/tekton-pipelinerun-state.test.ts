@@ -22,7 +22,7 @@ const pipeline: PipelineSpec = {
   results: [{ name: 'commit', value: '$(tasks.a.results.commit)' }],
 };
 
-function plan(children: Child[], o: { spec?: PipelineSpec; specStatus?: string; elapsedMs?: number; publish?: string } = {}) {
+function plan(children: Child[], o: { spec?: PipelineSpec; specStatus?: string; elapsedMs?: number; publish?: string; finallyElapsedMs?: number } = {}) {
   const spec = o.spec ?? pipeline;
   const dag = buildDag(spec.tasks ?? []);
   if (!('dag' in dag)) throw new Error(dag.error);
@@ -38,7 +38,8 @@ function plan(children: Child[], o: { spec?: PipelineSpec; specStatus?: string; 
     specStatus: o.specStatus,
     children,
     elapsedMs: o.elapsedMs ?? 1000,
-    timeouts: { pipeline: 3_600_000, pipelineText: '1h0m0s' },
+    timeouts: { pipeline: 3_600_000, pipelineText: '1h0m0s', tasks: 1_800_000, tasksText: '30m0s', finally: 60_000 },
+    finallyElapsedMs: o.finallyElapsedMs,
   });
 }
 
@@ -87,6 +88,9 @@ describe('planPipelineRun', () => {
     ['CancelledRunFinally, a cancelled: finally starts', [cancelled('a')], { start: ['f'], status: 'Unknown', reason: 'CancelledRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 1), Incomplete: 1, Skipped: 2' }, { specStatus: 'CancelledRunFinally' }],
     ['CancelledRunFinally, all done', [cancelled('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'CancelledRunFinally' }],
     ['past the pipeline timeout', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed to finish within "1h0m0s"' }, { elapsedMs: 3_600_000 }],
+    ['past timeouts.tasks', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed due to tasks failed to finish within "30m0s"' }, { elapsedMs: 1_800_000 }],
+    ['past timeouts.finally: the running finally task counts as failed once cancelled', [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), cancelled('f', CANCELLED_BY_TIMEOUT)], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 3 (Failed: 1, Cancelled 0), Skipped: 1' }, { finallyElapsedMs: 60_000 }],
+    ['past timeouts.finally before a finally task started: skipped, Failed', [failed('a')], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 3', skipped: [['b', 'PipelineRun was stopping'], ['c', 'PipelineRun was stopping'], ['f', 'PipelineRun Finally timeout has been reached']] }, { finallyElapsedMs: 60_000 }],
     ['pending', [], { start: [], status: 'Unknown', reason: 'PipelineRunPending', message: 'PipelineRun "run" is pending' }, { specStatus: 'PipelineRunPending' }],
   ])('%s', (_, children, want, o) => {
     const p = plan(children, o);
@@ -100,6 +104,7 @@ describe('planPipelineRun', () => {
     expect(plan([running('a')], { specStatus: 'CancelledRunFinally' }).cancel).toEqual([{ name: 'run-a', message: CANCELLED_BY_PIPELINE }]);
     expect(plan([failed('a'), running('f')], { specStatus: 'CancelledRunFinally' }).cancel).toEqual([]);
     expect(plan([running('a')], { elapsedMs: 4_000_000 }).cancel).toEqual([{ name: 'run-a', message: CANCELLED_BY_TIMEOUT }]);
+    expect(plan([ok('a'), ok('b'), running('f')], { finallyElapsedMs: 60_000 }).cancel).toEqual([{ name: 'run-f', message: CANCELLED_BY_TIMEOUT }]);
   });
 
   test('vars for a started task: params, context, results; finally sees $(tasks.status) and $(tasks.<t>.status)', () => {

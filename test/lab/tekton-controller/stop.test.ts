@@ -77,6 +77,17 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
     await until(() => pids.every((p) => !alive(p)), 'the step\'s process tree to end');
   });
 
+  test('past timeouts.finally: the running finally task is cancelled as timed out and the run fails', async () => {
+    await create(c, 'pipelineruns', {
+      metadata: { name: 'slow-finally' },
+      spec: { timeouts: { pipeline: '1m', finally: '1s' }, pipelineSpec: { tasks: [{ name: 'quick', taskSpec: { steps: [script('q', 'true')] } }], finally: [{ name: 'slow', taskSpec: { steps: [script('s', 'sleep 300')] } }] } },
+    });
+    const pr = await finished(c, 'pipelineruns', 'slow-finally');
+    expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0' });
+    expect(succeeded(await get(c, 'taskruns', 'slow-finally-slow'))).toMatchObject({ reason: 'TaskRunCancelled', message: 'TaskRun "slow-finally-slow" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has timed out.' });
+    expect(pr.status!.finallyStartTime).toBeTruthy();
+  });
+
   test('a TaskRun past its own timeout ends TaskRunTimeout', async () => {
     await create(c, 'taskruns', { metadata: { name: 'tr-late' }, spec: { timeout: '1s', taskSpec: { steps: [script('sleep', 'sleep 300')] } } });
     const tr = await finished(c, 'taskruns', 'tr-late');
