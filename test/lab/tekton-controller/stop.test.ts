@@ -15,14 +15,12 @@ const SLEEPER = script('sleep', 'sleep 300 & echo "$$ $!" > "$(workspaces.out.pa
 const sleeperTask = { name: 'slow', workspaces: [{ name: 'out', workspace: 'out' }], taskSpec: { workspaces: [{ name: 'out' }], steps: [SLEEPER] } };
 const claim = { name: 'out', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } };
 
-async function pidsOf(pr: string): Promise<number[]> {
-  const claims = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.filter((x) => x.metadata!.ownerReferences?.[0]?.name === pr);
+async function pidsOf(pr: string, lab: Lab = c): Promise<number[]> {
   return until(async () => {
-    const fresh = await c.core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: claims[0].metadata!.name! });
-    if (!fresh.spec?.volumeName) return undefined;
-    const pv = await c.core.readPersistentVolume({ name: fresh.spec.volumeName });
-    const text = readFileSync(join(pv.spec!.hostPath!.path, 'pids'), 'utf8').trim();
-    return text.split(' ').map(Number);
+    const claim = (await lab.core.listNamespacedPersistentVolumeClaim({ namespace: lab.ns })).items.find((x) => x.metadata!.ownerReferences?.[0]?.name === pr);
+    if (!claim?.spec?.volumeName) return undefined;
+    const pv = await lab.core.readPersistentVolume({ name: claim.spec.volumeName });
+    return readFileSync(join(pv.spec!.hostPath!.path, 'pids'), 'utf8').trim().split(' ').map(Number);
   }, `the step of ${pr} to start`);
 }
 
@@ -94,5 +92,18 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
     expect(succeeded(tr)).toMatchObject({ status: 'False', reason: 'TaskRunTimeout', message: 'TaskRun "tr-late" failed to finish within "1s"' });
     expect(tr.status!.steps[0]).toMatchObject({ terminated: { exitCode: 1, reason: 'TaskRunTimeout' }, terminationReason: 'TaskRunTimeout' });
     expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'tr-late-pod' }))).code).toBe(404);
+  });
+
+  test('stopping the double ends every step it runs', async () => {
+    const other = await startTektonLab('tekton-stop-double');
+    try {
+      await create(other, 'pipelineruns', { metadata: { name: 'orphan' }, spec: { workspaces: [claim], pipelineSpec: { workspaces: [{ name: 'out' }], tasks: [sleeperTask] } } });
+      const pids = await pidsOf('orphan', other);
+      expect(pids.every(alive)).toBe(true);
+      await other.double.stop();
+      await until(() => pids.every((p) => !alive(p)), 'the step\'s processes to end with the double');
+    } finally {
+      await other.double.stop();
+    }
   });
 });
