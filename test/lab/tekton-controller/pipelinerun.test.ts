@@ -110,6 +110,8 @@ describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', 
     expect(claims[0].status!.phase).toBe('Bound');
     for (const t of ['produce', 'consume', 'report']) await c.custom.deleteNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'taskruns', name: `ci-run-1-${t}` });
     await until(async () => (await c.core.listNamespacedPod({ namespace: ns })).items.length === 0, 'pods to go with their TaskRuns');
+    // the TaskRuns' own directories (emptyDir workspaces, results, kubeconfig) go with them
+    await until(() => !existsSync(join(c.double.dir, 'tekton', ns, 'ci-run-1-produce')), 'the TaskRun directory to go');
     const pv = await c.core.readPersistentVolume({ name: claims[0].spec!.volumeName! });
     const dir = pv.spec!.hostPath!.path;
     expect(pv.spec!.claimRef).toMatchObject({ name: claims[0].metadata!.name, namespace: ns });
