@@ -77,5 +77,8 @@ describe('refused fields', () => {
     ['step timeout', { taskSpec: { steps: [{ name: 's', timeout: '1m' }] } }, 'spec.taskSpec.steps[0].timeout'],
     ['retries', { taskRef: { name: 't' }, retries: 1 }, 'spec.retries'],
     ['stepSpecs', { taskRef: { name: 't' }, stepSpecs: [{ name: 's' }] }, 'spec.stepSpecs'],
+    ['emptyDir volumes and mounts', { taskSpec: { volumes: [{ name: 'v', emptyDir: {} }], steps: [{ name: 's', volumeMounts: [{ name: 'v', mountPath: '/v' }] }] } }, undefined],
+    ['a hostPath volume', { taskSpec: { volumes: [{ name: 'v', hostPath: { path: '/' } }] } }, 'spec.taskSpec.volumes[0].hostPath'],
+    ['mountPropagation', { taskSpec: { steps: [{ name: 's', volumeMounts: [{ name: 'v', mountPath: '/v', mountPropagation: 'Bidirectional' }] }] } }, 'spec.taskSpec.steps[0].volumeMounts[0].mountPropagation'],
   ])('TaskRun: %s', (_, runSpec, field) => expect(unsupportedField(runSpec, TASKRUN_SPEC, 'spec')).toBe(field));
 });

@@ -2,8 +2,11 @@
 // GET and follow, ending when the step ends), an environment with nothing of the lab process in
 // it, secret/configMap workspaces and valueFrom env, and Kubernetes calls made with its
 // KUBECONFIG passing the double's RBAC as the TaskRun's ServiceAccount.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { TektonStep } from '../../../fixtures/lab/cluster/controllers/tekton/step-runner.ts';
 import { raw, until } from '../cluster/support.ts';
 import { create, finished, get, haveCrds, script, startTektonLab, succeeded, type Lab } from './support.ts';
 
@@ -64,6 +67,34 @@ describe.skipIf(!haveCrds())('steps', () => {
     const [names, user, mode, last] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
     expect(names.trim().split(' ').filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n))).toEqual(['HOME', 'KUBECONFIG', 'MODE', 'PATH']);
     expect([user, mode, last]).toEqual(['ci', 'lab', 'lab false []']);
+  });
+
+  test('a runner gets the step as substituted, its volumeMounts mapped to lab directories; the pod shows them', async () => {
+    const seen: TektonStep[] = [];
+    c.runners.unshift({ image: /^lab\.test\/capture:/, run: async (step) => (seen.push(step), { exitCode: 0 }) });
+    await create(c, 'taskruns', {
+      metadata: { name: 'mounts' },
+      spec: {
+        serviceAccountName: 'runner',
+        params: [{ name: 'flags', value: ['-a', '-b'] }],
+        taskSpec: {
+          params: [{ name: 'flags', type: 'array' }],
+          volumes: [{ name: 'cache', emptyDir: {} }],
+          stepTemplate: { env: [{ name: 'FROM_TEMPLATE', value: '$(context.taskRun.name)' }] },
+          steps: [{ name: 'build', image: 'lab.test/capture:1', command: ['build'], args: ['$(params.flags[*])', 'end'], workingDir: '/src', volumeMounts: [{ name: 'cache', mountPath: '/var/lib/containers', subPath: 'storage' }] }],
+        },
+      },
+    });
+    expect(succeeded(await finished(c, 'taskruns', 'mounts'))).toMatchObject({ status: 'True' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ namespace: ns, taskRun: 'mounts', pod: 'mounts-pod', container: 'step-build', name: 'build', image: 'lab.test/capture:1', command: ['build'], args: ['-a', '-b', 'end'], workingDir: '/src', serviceAccount: { namespace: ns, name: 'runner' } });
+    expect(Object.keys(seen[0].env).sort()).toEqual(['FROM_TEMPLATE', 'KUBECONFIG']);
+    expect(seen[0].env.FROM_TEMPLATE).toBe('mounts');
+    expect(seen[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/var/lib/containers', path: join(c.double.dir, 'tekton', ns, 'mounts', 'volumes', 'cache', 'storage') }]);
+    expect(existsSync(seen[0].volumeMounts![0].path)).toBe(true);
+    const pod = await c.core.readNamespacedPod({ namespace: ns, name: 'mounts-pod' });
+    expect(pod.spec!.volumes).toEqual([{ name: 'cache', emptyDir: {} }]);
+    expect(pod.spec!.containers[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/var/lib/containers', subPath: 'storage' }]);
   });
 
   test('a step\'s Kubernetes calls are made as the TaskRun\'s ServiceAccount and pass RBAC', async () => {

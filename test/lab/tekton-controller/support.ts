@@ -19,17 +19,19 @@ export function upstreamTektonCrds(): k8s.KubernetesObject[] | undefined {
   return dir ? loadCrds(dir) : undefined;
 }
 
-export type Lab = Clients & { ns: string; logLines: string[] };
+/** `runners`: the double's step runners (tests may unshift their own). */
+export type Lab = Clients & { ns: string; logLines: string[]; runners: StepRunner[] };
 
 export async function startTektonLab(ns: string): Promise<Lab> {
   const crds = upstreamTektonCrds();
   if (!crds) throw new Error('the upstream Tekton v1.12.0 CRDs are required (UNIDESK_CI_TEKTON_CRDS_DIR or ../shared/tekton)');
   const logLines: string[] = [];
-  const double = await startClusterDouble({ stepRunners: [shRunner], log: (l) => logLines.push(l) });
+  const runners = [shRunner];
+  const double = await startClusterDouble({ stepRunners: runners, log: (l) => logLines.push(l) });
   const c = clientsFor(double, kubeconfigFor(double));
   for (const crd of crds) await c.objects.create(crd);
   await c.core.createNamespace({ body: { metadata: { name: ns } } });
-  return { ...c, ns, logLines };
+  return { ...c, ns, logLines, runners };
 }
 
 export const haveCrds = () => {
