@@ -44,5 +44,5 @@ test.each([
   ['the worst class wins over Cancelled', pr('False', 'Cancelled'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { 'failure-class': 'infra.auth' })], 30],
   ['a class result that is not a class is ignored', pr('False', 'Failed'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { 'failure-class': 'unclassified' })], 33],
 ] as const)('%s → exit %i', (_n, run, trs, code) => {
-  expect(pipelineRunVerdict(run, trs as TaskRun[]).exitCode).toBe(code);
+  expect(pipelineRunVerdict(run, trs as readonly TaskRun[]).exitCode).toBe(code);
 });
