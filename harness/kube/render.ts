@@ -4,6 +4,7 @@
 // fields k3s/ci/kustomizeconfig.yaml names for `kubectl kustomize`. The step image's mapping gets
 // this checkout's tag, so the Tasks run exactly the image built from the same files; its reference
 // is added to the prewarm ConfigMap, which then lists everything a step runs.
+import { loopbackRegistry } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { PREWARM_CONFIGMAP_NAME } from './prewarm-coverage.ts';
 import { stepsOf } from './policy.ts';
@@ -37,7 +38,11 @@ export function mapImage(ref: string, mappings: readonly ImageMapping[]): string
 
 /** The step image mapping with this checkout's tag (refused when the kustomization lacks one). */
 export function withStepImageTag(mappings: readonly ImageMapping[], tag: string): ImageMapping[] {
-  if (!mappings.some((m) => m.name === STEP_IMAGE_NAME)) throw new CiError('input', `k3s/ci/kustomization.yaml: images has no entry for ${STEP_IMAGE_NAME} (the step image every Task names)`);
+  const step = mappings.find((m) => m.name === STEP_IMAGE_NAME);
+  if (!step) throw new CiError('input', `k3s/ci/kustomization.yaml: images has no entry for ${STEP_IMAGE_NAME} (the step image every Task names)`);
+  // the step image is pushed to and pulled from the node's loopback registry only
+  const registry = (step.newName ?? '').split('/')[0]!;
+  if (!loopbackRegistry.safeParse(registry).success) throw new CiError('input', `k3s/ci/kustomization.yaml: ${STEP_IMAGE_NAME} maps to ${step.newName ?? '(no newName)'}, which is not on a loopback registry (127.0.0.1:<port>)`);
   return mappings.map((m) => (m.name === STEP_IMAGE_NAME ? { ...m, newTag: tag } : m));
 }
 

@@ -51,7 +51,9 @@ describe('rendering the step image', () => {
     expect(mapImage('127.0.0.1:5000/x:1', [{ name: '127.0.0.1:5000/x', newTag: '3' }])).toBe('127.0.0.1:5000/x:3');
   });
 
-  test('a kustomization without the step image mapping is an input error', () => {
+  test('a kustomization without the step image mapping, or mapping it to a foreign registry, is an input error', () => {
     expect(() => withStepImageTag([], TAG)).toThrow(/images has no entry for unidesk-ci-step/);
+    expect(() => withStepImageTag([{ name: STEP_IMAGE_NAME, newName: 'docker.io/unidesk/unidesk-ci' }], TAG)).toThrow(/maps to docker\.io\/unidesk\/unidesk-ci, which is not on a loopback registry/);
+    expect(() => withStepImageTag([{ name: STEP_IMAGE_NAME }], TAG)).toThrow(/not on a loopback registry/);
   });
 });

@@ -1,8 +1,9 @@
 // The build context of k3s/image/Containerfile, staged in a temporary directory from what is
 // already on disk (nothing is downloaded): `node` (the npm `node` package's binary, checked to be
 // Node 24), `node_modules` pruned to production by package-lock.json's own `dev` marks, and
-// `project` (the files the tag hashes, plus FILE_LIST). Hard links where the filesystem allows,
-// copies otherwise; the staged files are only read.
+// `project` (the files the tag hashes, plus FILE_LIST). node and node_modules are hard-linked where
+// the filesystem allows (nobody edits them mid-build); the project files are copied, so an edit
+// during the build cannot reach the image behind the tag's back (ensure re-hashes the copy).
 import { existsSync } from 'node:fs';
 import { copyFile, cp, link, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -65,7 +66,7 @@ async function stageNodeModules(root: string, out: string): Promise<number> {
   return tops.length;
 }
 
-export type StagedContext = { dir: string; containerfile: string; nodeVersion: string; packages: number; close: () => Promise<void> };
+export type StagedContext = { dir: string; project: string; containerfile: string; nodeVersion: string; packages: number; close: () => Promise<void> };
 
 export async function stageContext(root: string, files: readonly string[], parent: string): Promise<StagedContext> {
   await mkdir(parent, { recursive: true });
@@ -76,10 +77,12 @@ export async function stageContext(root: string, files: readonly string[], paren
     const packages = await stageNodeModules(root, dir);
     for (const f of files) {
       const from = join(root, f);
-      if ((await stat(from)).isFile()) await place(from, join(dir, 'project', f));
+      if (!(await stat(from)).isFile()) continue;
+      await mkdir(dirname(join(dir, 'project', f)), { recursive: true });
+      await copyFile(from, join(dir, 'project', f));
     }
     await writeFile(join(dir, 'project', FILE_LIST), `${files.join('\n')}\n`);
-    return { dir, containerfile: join(root, CONTAINERFILE), nodeVersion: node.version, packages, close: () => rm(dir, { recursive: true, force: true }) };
+    return { dir, project: join(dir, 'project'), containerfile: join(dir, 'project', CONTAINERFILE), nodeVersion: node.version, packages, close: () => rm(dir, { recursive: true, force: true }) };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;

@@ -14,7 +14,7 @@ import { stageContext } from './context.ts';
 import { STEP_IMAGE_REPOSITORY, stepImageLabels, stepImageRefFor } from './reference.ts';
 import { reuseDecision, servedStepImage } from './served.ts';
 import { buildCacheDir, stepImageBuildEnv } from './storage.ts';
-import { stepImageTag } from './tag.ts';
+import { computeStepImageTag, stepImageTag } from './tag.ts';
 
 export type EnsureOptions = {
   /** host:port of the loopback registry to push to (UNIDESK_CI_REGISTRY). */
@@ -57,6 +57,9 @@ export async function ensureStepImage(o: EnsureOptions): Promise<EnsuredStepImag
   const labels = stepImageLabels({ contentHash, baseImage, commit: await sourceCommit(root) });
   const localName = `localhost/${STEP_IMAGE_REPOSITORY}:${tag}`;
   try {
+    // the copy is what gets built: it must be the files the tag was computed from
+    const staged = await computeStepImageTag(context.project);
+    if (staged.tag !== tag) throw new CiError('input', `the checkout changed while the step image was being staged (tag ${tag}, staged files hash to ${staged.tag}); run install again`);
     o.log(`step image: context staged (${files.length} project files, ${context.packages} production packages, node ${context.nodeVersion})`);
     await buildStepImage({ contextDir: context.dir, containerfile: context.containerfile, baseImage, localName, labels, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs });
   } finally {
