@@ -28,6 +28,9 @@ const gate = (name: string) => ({
     // steps of a gate are ordered and share state: one file at a time, in order
     fileParallelism: false,
     sequence: { concurrent: false },
+    // the harness's own `[gate : step] ...` lines reach the console and the Tekton step log as
+    // they are, one clean line each (no `stdout | file > test` header per line)
+    disableConsoleIntercept: true,
     testTimeout: 600_000,
     hookTimeout: 600_000,
   },

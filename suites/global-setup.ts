@@ -5,10 +5,12 @@ import type { TestProject } from 'vitest/node';
 import { GATES, loadConfig, type Gate } from '../harness/config.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import type { SetupStep } from './setup-steps.ts';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stampJUnitFile } from '../harness/report/junit-properties.ts';
 import { recordAfterGate } from '../harness/report/store/after-gate.ts';
 import { failureClassOf } from '../harness/failure.ts';
+import { readJUnit } from '../harness/report/junit-read.ts';
+import { writeGateResults } from '../harness/tekton/gate-results.ts';
 
 /**
  * Gates whose steps never call the Kubernetes API: the seed's repo check, and the artifact
@@ -74,6 +76,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
         process.exitCode = 1;
       });
     }
+    // the Task results (`commit`, `failure-class`) a PipelineRun's consumers read instead of JUnit
+    const resultsDir = base.raw.UNIDESK_CI_RESULTS_DIR ?? join(base.reportDir, 'results');
+    const report = junit ? await readJUnit(junit).catch(() => undefined) : undefined;
+    // (after recording: a store that was down is the TaskRun's failure-class when the gate passed)
+    await writeGateResults(resultsDir, report).catch((e: Error) => console.error(`global teardown: Task results: ${e.message}`));
   };
   return teardown;
 }

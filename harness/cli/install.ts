@@ -1,7 +1,9 @@
 // unidesk-ci install [--lab] [--report-dir <dir>]
 // "Install or refresh CI" (seed): apply k3s/ci by server-side apply (field manager unidesk-ci),
-// prewarm the images PipelineRun pods need, and verify the result — which is exactly the install
-// gate with UNIDESK_CI_APPLY_MANIFESTS=1, so the command and the gate can never disagree.
+// rendered for this checkout's step image; build and push that image when the registry lacks it
+// (reused when it is served with the same content hash), prewarm the images PipelineRun pods need,
+// and verify the result — which is exactly the install gate with UNIDESK_CI_APPLY_MANIFESTS=1, so
+// the command and the gate can never disagree.
 import { parseFlags, type Command } from './command.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
@@ -9,7 +11,7 @@ const USAGE = 'unidesk-ci install [--lab] [--report-dir <dir>]';
 
 export const installCommandSpec: Command = {
   name: 'install',
-  summary: 'apply k3s/ci, prewarm the CI images and verify the installation (the install gate)',
+  summary: 'build/push the step image if missing, apply k3s/ci, prewarm the CI images and verify the installation (the install gate)',
   usage: USAGE,
   run: (argv) => install(argv),
 };
@@ -20,6 +22,6 @@ export async function install(argv: string[], base: NodeJS.ProcessEnv = process.
   if (flags.lab) env.UNIDESK_CI_LAB = '1';
   if (flags['report-dir'] !== undefined) env.UNIDESK_CI_REPORT_DIR = flags['report-dir'];
   const run = prepareRun(env);
-  console.log(`unidesk-ci install ${run.config.runId}: apply k3s/ci, prewarm, verify${run.config.lab ? ' (embedded lab)' : ''}`);
+  console.log(`unidesk-ci install ${run.config.runId}: apply k3s/ci, step image (build and push when missing), prewarm, verify${run.config.lab ? ' (embedded lab)' : ''}`);
   return exitCodeOf(await runGates(['install'], run));
 }

@@ -4,13 +4,14 @@ import { CiError, exitCodeFor, failureClassOf } from '../failure.ts';
 import { redact } from '../redact.ts';
 import { usage, type Command } from './command.ts';
 
-/** Commands load lazily so each can bring its own dependencies. Later: status, logs, run-dev-e2e. */
+/** Commands load lazily so each can bring its own dependencies. */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).runCommandSpec,
   install: async () => (await import('./install.ts')).installCommandSpec,
   'publish-backend-core': async () => (await import('./publish-backend-core.ts')).publishBackendCoreCommand,
   config: async () => (await import('./config.ts')).configCommandSpec,
   report: async () => (await import('./report.ts')).reportCommandSpec,
+  logs: async () => (await import('./logs.ts')).logsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

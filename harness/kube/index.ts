@@ -41,4 +41,6 @@ export { FORBIDDEN_NAMESPACES, RUNNER_SERVICE_ACCOUNT, RUNNER_USER, accessMismat
 export { EGRESS_PROXY, policyViolations, type Violation } from './policy.ts';
 export { parseImageRef, unpinnedReason } from './images.ts';
 export { rawRead, type RawObject } from './raw.ts';
-export { applyCiManifests, loadCheckedManifests, policyError } from './k3s-ci.ts';
+export { kustomizationImages } from './manifests.ts';
+export { applyCiManifests, loadCheckedManifests, loadRenderedManifests, policyError } from './k3s-ci.ts';
+export { STEP_IMAGE_NAME, mapImage, renderImages, withStepImageTag, type ImageMapping } from './render.ts';

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { CiError } from '../failure.ts';
 import { manifestSchema, type Manifest } from './objects.ts';
 
-const kustomizationSchema = z.looseObject({ resources: z.array(z.string().min(1)).min(1) });
+const imageMapping = z.strictObject({ name: z.string().min(1), newName: z.string().min(1).optional(), newTag: z.string().min(1).optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional() });
+const kustomizationSchema = z.looseObject({ resources: z.array(z.string().min(1)).min(1), images: z.array(imageMapping).optional() });
 
 export type SourcedManifest = { object: Manifest; file: string; index: number };
 
@@ -32,6 +33,16 @@ async function manifestFiles(dir: string): Promise<string[]> {
   const parsed = kustomizationSchema.safeParse(parseAllDocuments(text)[0]?.toJS());
   if (!parsed.success) throw new CiError('input', `${kustomization}: expected a non-empty resources list (${parsed.error.issues[0]?.message})`);
   return parsed.data.resources.map((r) => join(dir, r));
+}
+
+/** The kustomization's `images:` (empty for a plain directory or a single file). */
+export async function kustomizationImages(path: string): Promise<Array<z.infer<typeof imageMapping>>> {
+  const kustomization = join(path, 'kustomization.yaml');
+  const text = await readFile(kustomization, 'utf8').catch(() => undefined);
+  if (text === undefined) return [];
+  const parsed = kustomizationSchema.safeParse(parseAllDocuments(text)[0]?.toJS());
+  if (!parsed.success) throw new CiError('input', `${kustomization}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data.images ?? [];
 }
 
 export async function parseManifestFile(file: string): Promise<SourcedManifest[]> {

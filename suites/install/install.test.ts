@@ -2,7 +2,9 @@
 // v1.12.0 and Triggers v0.34.0 are installed and Available, the Tekton CRDs are served, every
 // k3s/ci object is present and unchanged on re-apply, the EventListener stays ClusterIP, and the
 // runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere.
-// Last, the CI images are prewarmed into the node's containerd (k3s/ci/prewarm-images.yaml).
+// The registry serves the step image of this checkout (built and pushed by install when missing),
+// and k3s/ci is checked as rendered for it. Last, the CI images are prewarmed into the node's
+// containerd: the list file's, the Tekton controller's helpers and the step image.
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
@@ -15,7 +17,7 @@ import {
   forbiddenOutside,
   forbiddenStatus,
   kubeForRun,
-  loadManifests,
+  loadRenderedManifests,
   markRunFailed,
   policyError,
   policyViolations,
@@ -26,6 +28,7 @@ import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, che
 import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkListenerService, checkRunNamespace, missingObjects } from './checks.ts';
 import { prewarmStep } from './prewarm.ts';
+import { stepImageStep } from './step-image.ts';
 
 const gate = defineGate('install');
 // a failed step makes global teardown keep the evidence of the run namespace before deleting it
@@ -35,6 +38,7 @@ afterEach(async (ctx) => {
 const kube = () => kubeForRun(gate.config);
 const manifestsDir = gate.config.raw.UNIDESK_CI_MANIFESTS_DIR ?? join(REPO_ROOT, 'k3s/ci');
 let manifests: Manifest[] = [];
+let stepImage: string | undefined;
 
 for (const component of [TEKTON_PIPELINES, TEKTON_TRIGGERS]) {
   gate.step(`${component.title} ${component.version} is installed and Available`, async ({ property }) => {
@@ -47,8 +51,12 @@ gate.step('the Tekton CRDs are served', async ({ property }) => {
   await property('crds', (await checkTektonCrds(kube())).length);
 });
 
+gate.step('the registry serves the step image of this checkout, verified by digest', async ({ property, signal }) => {
+  stepImage = await stepImageStep(gate.config, manifestsDir, property, signal);
+});
+
 gate.step('k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP listener, proxy rules)', async ({ property }) => {
-  manifests = (await loadManifests(manifestsDir)).map((m) => m.object);
+  manifests = await loadRenderedManifests(manifestsDir);
   await property('manifests', manifests.length);
   const violations = policyViolations(manifests);
   if (violations.length) throw policyError(violations, 'k3s/ci');
@@ -91,5 +99,5 @@ gate.step("the run's namespace is labelled with the run id and expires", async (
 });
 
 gate.step('the CI images are prewarmed in the node containerd with their digests', async ({ property, signal }) => {
-  await prewarmStep(gate.config, property, signal);
+  await prewarmStep(gate.config, kube(), stepImage, property, signal);
 });

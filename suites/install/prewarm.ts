@@ -2,15 +2,26 @@
 // runtime ..."): every image of the prewarm list ends up in the node's containerd with its digest;
 // JUnit gets ref, digest and pull throughput per image. A sustained pull below the floor fails as
 // infra.network (provider/main-server network or proxy degradation) inside prewarmImages.
+// The list: the file's third-party images, the helper images the installed Tekton controller
+// injects (its Deployment's -*-image args) and the step image of this checkout.
 import type { RunConfig } from '../../harness/config.ts';
+import { CiError } from '../../harness/failure.ts';
+import { composePrewarmList } from '../../harness/image/prewarm/compose.ts';
 import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
+import { readPrewarmList } from '../../harness/image/prewarm/list.ts';
+import { readTektonHelperImages } from '../../harness/image/prewarm/tekton-helpers.ts';
+import type { Kube } from '../../harness/kube/index.ts';
 import { formatRate } from '../../harness/image/prewarm/throughput.ts';
 
 export type Property = (name: string, value: string | number) => Promise<void>;
 
-export async function prewarmStep(config: RunConfig, property: Property, signal: AbortSignal): Promise<void> {
+export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: Property, signal: AbortSignal): Promise<void> {
+  if (!stepImage) throw new CiError('infra.registry', 'the step image step did not establish the step image; nothing to prewarm it from');
   await property('prewarm-list', config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE);
-  const results = await prewarmFromConfig(config, (line) => console.log(line), signal);
+  const helpers = await readTektonHelperImages(kube);
+  await property('prewarm-tekton-helpers', helpers.map((h) => `-${h.flag}`).join(' '));
+  const images = composePrewarmList(await readPrewarmList(config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE), helpers, stepImage);
+  const results = await prewarmFromConfig(config, (line) => console.log(line), signal, images);
   await property('prewarm-images', results.length);
   for (const [i, r] of results.entries()) {
     const n = `prewarm-${i + 1}`;

@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readPrewarmList } from '../../harness/image/prewarm/list.ts';
+import { composePrewarmList } from '../../harness/image/prewarm/compose.ts';
+import { helperImagesFromArgs } from '../../harness/image/prewarm/tekton-helpers.ts';
+import { stepImageTag } from '../../harness/image/step-image/index.ts';
+import { pipelinesControllerArgs } from '../../fixtures/lab/tekton/components.ts';
 import { verdictOf } from '../../harness/cli/summary.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 import { REPO_ROOT } from '../../harness/tekton/index.ts';
@@ -17,6 +21,7 @@ const STEPS = [
   'Tekton Pipelines v1.12.0 is installed and Available',
   'Tekton Triggers v0.34.0 is installed and Available',
   'the Tekton CRDs are served',
+  'the registry serves the step image of this checkout, verified by digest',
   'k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP listener, proxy rules)',
   'every k3s/ci object is present and unchanged on re-apply',
   'the EventListener Service is ClusterIP',
@@ -27,6 +32,7 @@ const STEPS = [
   'the CI images are prewarmed in the node containerd with their digests',
 ];
 const PREWARM = STEPS.length - 1;
+const STEP_IMAGE = 3;
 
 const cleanup: string[] = [];
 afterAll(async () => {
@@ -69,8 +75,12 @@ describe('install gate against the lab', () => {
     const run = await healthyRun();
     const p = run.steps[PREWARM]!.properties;
     expect(run.steps[PREWARM]!.status, `${run.steps[PREWARM]!.message}\n${run.output}`).toBe('passed');
-    const listed = (await readPrewarmList(join(REPO_ROOT, 'k3s/ci/prewarm-images.yaml'))).map((i) => i.name);
-    expect(listed).toContain('127.0.0.1:5000/unidesk/unidesk-ci:0.1.0');
+    // the list file's images, the helpers the lab's controller Deployment carries, the step image of this checkout
+    const stepImage = `127.0.0.1:5000/unidesk/unidesk-ci:${(await stepImageTag(REPO_ROOT)).tag}`;
+    const listed = composePrewarmList(await readPrewarmList(join(REPO_ROOT, 'k3s/ci/prewarm-images.yaml')), helperImagesFromArgs(pipelinesControllerArgs('v1.12.0')), stepImage).map((i) => i.name);
+    expect(listed).toContain(stepImage);
+    expect(listed.filter((n) => n.startsWith('ghcr.io/tektoncd/pipeline/'))).toHaveLength(4);
+    expect(p['unidesk.prewarm-tekton-helpers']).toBe('-entrypoint-image -nop-image -sidecarlogresults-image -workingdirinit-image -shell-image');
     expect(p['unidesk.prewarm-images']).toBe(String(listed.length));
     const refs = listed.map((_, i) => p[`unidesk.prewarm-${i + 1}-ref`]);
     expect(refs).toEqual(listed);
@@ -85,6 +95,17 @@ describe('install gate against the lab', () => {
       expect(run.output).toContain(`prewarm: ${name} imported into containerd with digest ${digests[i]}`);
       expect(run.output).toMatch(new RegExp(`prewarm: pulling ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from 127\\.0\\.0\\.1:\\d+ through http://127\\.0\\.0\\.1:\\d+`));
     });
+  });
+
+  test('the step image step built (or reused) the image of this checkout and recorded its digest', async () => {
+    const run = await healthyRun();
+    const p = run.steps[STEP_IMAGE]!.properties;
+    const { tag } = await stepImageTag(REPO_ROOT);
+    expect(p['unidesk.step-image']).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`);
+    expect(p['unidesk.step-image-digest']).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(['built', 'reused']).toContain(p['unidesk.step-image-action']);
+    // the prewarm imported exactly that digest under the name the Tasks use
+    expect(run.output).toContain(`prewarm: 127.0.0.1:5000/unidesk/unidesk-ci:${tag} imported into containerd with digest ${p['unidesk.step-image-digest']}`);
   });
 
   test('a prewarm pull sustained below 1 MB/s fails the step as infra.network with the seed wording', async () => {

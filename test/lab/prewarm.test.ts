@@ -1,4 +1,5 @@
-// Prewarm against the lab: the images of k3s/ci/prewarm-images.yaml, mirrored in the lab
+// Prewarm against the lab: the images of k3s/ci/prewarm-images.yaml and the stand-in Tekton
+// controller's helper images (digest-pinned upstream: the mirror serves declared stand-ins), mirrored in the lab
 // registry, pulled through tinyproxy and imported into a real containerd with identical digests;
 // a pull throttled below 1 MB/s is reported as the network/proxy degradation class.
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import { runCommand } from '../../harness/process/run.ts';
 import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
+import { mirroredImages } from '../../fixtures/lab/registry/service.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
 import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 
@@ -26,9 +28,12 @@ const listOf = prewarmListYaml;
 describe('prewarm', () => {
   test('imports every listed image through the proxy with its digest preserved', async () => {
     const config = loadConfig({ ...process.env, ...lab.env });
-    const results = await prewarmFromConfig(config, () => undefined);
+    const results = await prewarmFromConfig(config, () => undefined, undefined, await mirroredImages());
     const expected = JSON.parse(lab.env.LAB_PREWARM_DIGESTS) as Record<string, string>;
     expect(Object.keys(expected)).toContain('docker.io/oven/bun:1-debian');
+    expect(Object.keys(expected).filter((n) => n.startsWith('ghcr.io/tektoncd/pipeline/entrypoint-'))).toHaveLength(1);
+    // the step image is not mirrored: install builds and pushes the real one
+    expect(Object.keys(expected).filter((n) => n.includes('unidesk/unidesk-ci'))).toEqual([]);
     expect(results.map((r) => [r.image, r.digest, r.action])).toEqual(Object.entries(expected).map(([n, d]) => [n, d, 'imported']));
     // containerd itself, asked independently, holds the same digests
     const stored = await ctrImages();
@@ -41,7 +46,7 @@ describe('prewarm', () => {
 
   test('a second prewarm finds everything present and pulls nothing', async () => {
     const before = (await readFile(lab.env.LAB_PROXY_LOG, 'utf8')).length;
-    const results = await prewarmFromConfig(loadConfig({ ...process.env, ...lab.env }), () => undefined);
+    const results = await prewarmFromConfig(loadConfig({ ...process.env, ...lab.env }), () => undefined, undefined, await mirroredImages());
     expect(results.every((r) => r.action === 'present')).toBe(true);
     expect((await readFile(lab.env.LAB_PROXY_LOG, 'utf8')).slice(before)).not.toMatch(/GET http:\/\/.*\/v2\//);
   });

@@ -114,5 +114,7 @@ describe('results store (schema unidesk_ci)', () => {
     expect(run.exitCode).not.toBe(0);
     expect(verdictOf(run)).toMatchObject({ passed: false, failureClass: 'infra.network' });
     expect(await query(`SELECT 1 FROM unidesk_ci.gate_runs WHERE run_id = 'store-down-1'`)).toEqual([]);
+    // the Task result a PipelineRun consumer reads says why the TaskRun failed
+    expect(await readFile(join(run.reportDir, 'results', 'failure-class'), 'utf8')).toBe('infra.network');
   }, 240_000);
 });

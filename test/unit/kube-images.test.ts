@@ -3,7 +3,7 @@ import { parseImageRef, unpinnedReason } from '../../harness/kube/images.ts';
 
 describe('image pinning', () => {
   test.each([
-    ['127.0.0.1:5000/unidesk/unidesk-ci:0.1.0', undefined],
+    ['127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-0123456789ab', undefined],
     ['oven/bun:1-debian', undefined],
     [`127.0.0.1:5000/unidesk/backend-core@sha256:${'a'.repeat(64)}`, undefined],
     ['127.0.0.1:5000/unidesk/backend-core', /no tag or digest/],

@@ -2,13 +2,14 @@
 // (kubernetes-models) and Tekton kinds (upstream v1.12.0/v0.34.0 CRD schemas).
 import * as models from 'kubernetes-models';
 import { join } from 'node:path';
-import { loadManifests, type Manifest } from '../../harness/kube/index.ts';
+import { loadRenderedManifests, type Manifest } from '../../harness/kube/index.ts';
 import { REPO_ROOT, crdValidators, loadUpstreamCrds, upstreamCrdsDir, type TektonValidator } from '../../harness/tekton/index.ts';
 
 export const K3S_CI = join(REPO_ROOT, 'k3s/ci');
 
+/** k3s/ci as install applies it: rendered for this checkout's step image tag. */
 export async function k3sCiObjects(): Promise<Manifest[]> {
-  return (await loadManifests(K3S_CI)).map((m) => m.object);
+  return loadRenderedManifests(K3S_CI);
 }
 
 /** Upstream CRDs are required: CI has them; elsewhere point UNIDESK_CI_TEKTON_CRDS_DIR at a copy. */

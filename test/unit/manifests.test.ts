@@ -8,6 +8,8 @@ import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 import { type Manifest } from '../../harness/kube/index.ts';
 import { gateOfStep, stepsOf } from '../../harness/kube/policy.ts';
 import { formatImageRef, parseImageRef } from '../../harness/registry/reference.ts';
+import { stepImageTag } from '../../harness/image/step-image/index.ts';
+import { REPO_ROOT } from '../../harness/tekton/index.ts';
 import { isTekton, K3S_CI, k3sCiObjects, tektonValidators, validateCore, validateTekton } from './manifests-support.ts';
 
 const objects = await k3sCiObjects();
@@ -15,8 +17,9 @@ const byKind = (kind: string) => objects.filter((o) => o.kind === kind) as Array
 
 describe('k3s/ci manifests', () => {
   test('kustomization.yaml lists every manifest file exactly once', async () => {
-    const files = (await readdir(K3S_CI)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
-    const { resources } = parse(await readFile(`${K3S_CI}/kustomization.yaml`, 'utf8')) as { resources: string[] };
+    const { resources, configurations = [] } = parse(await readFile(`${K3S_CI}/kustomization.yaml`, 'utf8')) as { resources: string[]; configurations?: string[] };
+    // kustomize configurations (where Tekton keeps images) are not resources
+    const files = (await readdir(K3S_CI)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !configurations.includes(f)).sort();
     expect([...resources].sort()).toEqual(files);
     expect(new Set(resources).size).toBe(resources.length);
   });
@@ -75,11 +78,12 @@ describe('k3s/ci manifests', () => {
     expect(sas.has(el.spec.serviceAccountName)).toBe(true);
   });
 
-  test('steps run `vitest run suites/<gate>` on the pinned harness image of this package version', async () => {
-    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+  test('steps run `vitest run suites/<gate>` on the harness step image of this checkout (version + content hash)', async () => {
+    const { tag } = await stepImageTag(REPO_ROOT);
     const steps = byKind('Task').flatMap((t) => t.spec.steps as Array<Record<string, any>>);
     expect(steps.map((s) => /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1]).sort()).toEqual(['artifact', 'commit', 'dev-e2e', 'perf']);
-    for (const s of steps) expect(s.image).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${version}`);
+    expect(tag).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+    for (const s of steps) expect(s.image).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`);
   });
 
   test('budgets ConfigMap keeps the agreed keys; prewarm list holds the seed images', () => {
@@ -90,17 +94,18 @@ describe('k3s/ci manifests', () => {
     const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
     const images = (prewarm.data.images as string).split('\n').filter(Boolean);
     expect(images).toEqual(expect.arrayContaining(['oven/bun:1-debian', 'alpine/git:2.45.2', 'unidesk-code-queue:dev']));
-    expect(images.filter((i) => /tektoncd\/pipeline\/cmd\/(entrypoint|workingdirinit):v1\.12\.0$/.test(i))).toHaveLength(2);
+    // the Tekton helpers are read from the installed controller at install time, never listed here
+    expect(images.filter((i) => /tektoncd/.test(i))).toEqual([]);
   });
 
   test('every step image of every Task (and Pipeline taskSpec) is in the prewarm list, read as prewarm reads it', async () => {
-    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const { tag } = await stepImageTag(REPO_ROOT);
     const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
     const listed = (list: Manifest) => new Set(parsePrewarmList(stringify(list)).map((i) => i.name));
     const stepImages = (all: readonly Manifest[]) => all.flatMap((o) => stepsOf(o)).filter((s) => s.step.image).map((s) => formatImageRef(parseImageRef(s.step.image)));
     const missing = (all: readonly Manifest[], list: Manifest) => stepImages(all).filter((i) => !listed(list).has(i));
     expect(stepImages(objects).length).toBeGreaterThanOrEqual(4);
-    expect(listed(prewarm).has(`127.0.0.1:5000/unidesk/unidesk-ci:${version}`)).toBe(true);
+    expect(listed(prewarm).has(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`)).toBe(true);
     expect(missing(objects, prewarm)).toEqual([]);
     // the check can fail: a list without the harness image misses every step
     const short = structuredClone(prewarm) as Manifest & Record<string, any>;
@@ -108,25 +113,46 @@ describe('k3s/ci manifests', () => {
     expect(missing(objects, short)).toEqual(stepImages(objects));
   });
 
-  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST into /tekton/results; the publish Pipeline exposes them', async () => {
+  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST (+ commit, failure-class) in its results directory; the publish Pipeline exposes them', async () => {
     const validators = await tektonValidators();
     const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-backend-core-artifact-publish')!;
     const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);
     const task = byKind('Task').find((t) => taskNames.includes(t.metadata.name))!;
     const pipelineTask = pipeline.spec.tasks.find((t: any) => t.taskRef.name === task.metadata.name).name;
-    expect(task.spec.results).toEqual([expect.objectContaining({ name: 'IMAGE_URL', type: 'string' }), expect.objectContaining({ name: 'IMAGE_DIGEST', type: 'string' })]);
+    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([['IMAGE_URL', 'string'], ['IMAGE_DIGEST', 'string'], ['commit', 'string'], ['failure-class', 'string'], ['failure-message', 'string']]);
     const gateSteps = stepsOf(task).filter((s) => gateOfStep(s.step) === 'artifact');
     expect(gateSteps).toHaveLength(1);
     expect(gateSteps[0]!.step.script).toMatch(/vitest run .*suites\/artifact$/m);
-    expect(gateSteps[0]!.step.env).toContainEqual({ name: 'UNIDESK_CI_RESULTS_DIR', value: '/tekton/results' });
+    // Tekton's results directory, from a declared result's path (no literal /tekton/results)
+    expect(gateSteps[0]!.step.script).toMatch(/^UNIDESK_CI_RESULTS_DIR="\$\(dirname "\$\(results\.IMAGE_URL\.path\)"\)"$/m);
+    expect(gateSteps[0]!.step.env.map((e: any) => e.name)).not.toContain('UNIDESK_CI_RESULTS_DIR');
     expect(pipeline.spec.results).toEqual([
       expect.objectContaining({ name: 'IMAGE_URL', value: `$(tasks.${pipelineTask}.results.IMAGE_URL)` }),
       expect.objectContaining({ name: 'IMAGE_DIGEST', value: `$(tasks.${pipelineTask}.results.IMAGE_DIGEST)` }),
+      expect.objectContaining({ name: 'commit', value: `$(tasks.${pipelineTask}.results.commit)` }),
     ]);
     for (const o of [task, pipeline]) expect(validateTekton(validators, o)).toEqual([]);
     // the upstream schema rejects a result without a name, so the check above reads what Tekton reads
     const broken = structuredClone(pipeline);
     broken.spec.results[0] = { value: broken.spec.results[0].value };
     expect(validateTekton(validators, broken).join()).toMatch(/name/);
+  });
+
+  test('the commit Pipeline resolves the revision once: later tasks get repo-check\'s commit result, never the revision', () => {
+    const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-ci-commit')!;
+    const [first, ...later] = pipeline.spec.tasks as any[];
+    expect(first.name).toBe('repo-check');
+    expect(first.params).toContainEqual({ name: 'revision', value: '$(params.revision)' });
+    const repoCheck = byKind('Task').find((t) => t.metadata.name === first.taskRef.name)!;
+    expect(repoCheck.spec.results.map((r: any) => r.name)).toEqual(['commit', 'failure-class', 'failure-message']);
+    for (const t of later) {
+      expect(JSON.stringify(t.params), t.name).not.toContain('$(params.revision)');
+      expect(t.params, t.name).toContainEqual({ name: 'revision', value: '$(tasks.repo-check.results.commit)' });
+    }
+    expect(pipeline.spec.results).toContainEqual(expect.objectContaining({ name: 'commit', value: '$(tasks.repo-check.results.commit)' }));
+    // every gate Task reports its failure class as a result
+    for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {
+      expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toEqual(expect.arrayContaining(['failure-class', 'failure-message']));
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The prewarm list: ConfigMap unidesk-ci-prewarm-images, data key `images`, one image per line,
 // each pinned by tag or digest. `latest` (written or implied) is refused before anything is pulled.
+// The file holds the third-party images; install adds the Tekton helpers (read from the
+// controller Deployment) and the step image (computed): see compose.ts.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -31,12 +33,15 @@ export function parsePrewarmList(yamlText: string, source = 'prewarm list'): Pre
   }
   const lines = cm.data.data.images.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   if (!lines.length) throw new CiError('input', `${source}: data.images lists no image`);
-  return lines.map((line) => {
-    const ref = parseImageRef(line);
-    if (!ref.tag && !ref.digest) throw new CiError('input', `${source}: ${line} is not pinned (an untagged image means latest); pin it by tag or digest`);
-    if (ref.tag === 'latest' && !ref.digest) throw new CiError('input', `${source}: ${line} uses the mutable tag latest; pin it by a version tag or digest`);
-    return { ...ref, line, name: formatImageRef(ref) };
-  });
+  return lines.map((line) => pinnedImage(line, source));
+}
+
+/** One prewarm entry: pinned by tag or digest, never `latest` (written or implied). */
+export function pinnedImage(line: string, source: string): PrewarmImage {
+  const ref = parseImageRef(line);
+  if (!ref.tag && !ref.digest) throw new CiError('input', `${source}: ${line} is not pinned (an untagged image means latest); pin it by tag or digest`);
+  if (ref.tag === 'latest' && !ref.digest) throw new CiError('input', `${source}: ${line} uses the mutable tag latest; pin it by a version tag or digest`);
+  return { ...ref, line, name: formatImageRef(ref) };
 }
 
 export async function readPrewarmList(file: string): Promise<PrewarmImage[]> {

@@ -36,7 +36,7 @@ async function edit(file: string, from: string, to: string): Promise<void> {
 }
 
 test('a manifests copy violating the policies is refused before anything reaches the API server', async () => {
-  await edit('repo-check.task.yaml', 'image: 127.0.0.1:5000/unidesk/unidesk-ci:0.1.0', 'image: 127.0.0.1:5000/unidesk/unidesk-ci:latest');
+  await edit('repo-check.task.yaml', 'image: unidesk-ci-step', 'image: 127.0.0.1:5000/unidesk/unidesk-ci:latest');
   await edit('unidesk-ci.triggers.yaml', 'serviceType: ClusterIP', 'serviceType: NodePort');
   const since = lab.double.requests().at(-1)?.seq ?? 0;
   const err = await applyK3sCi({ gate: 'install', env: setupEnv(dir), ciEnv: {} }).then(() => undefined, (e: unknown) => e);
@@ -61,4 +61,20 @@ test('control: the committed k3s/ci passes the policies and is applied', async (
   }
   expect(lines.join('\n')).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
   expect(lab.double.objects().some((o) => o.kind === 'Task' && o.metadata.name === 'unidesk-ci-repo-check')).toBe(true);
+});
+
+test('a copy whose kustomization lost the step image tag rendering is refused: the Tasks would run an untagged image', async () => {
+  const bare = await mkdtemp(join(tmpdir(), 'k3s-ci-unrendered-'));
+  try {
+    await cp(join(REPO_ROOT, 'k3s/ci'), bare, { recursive: true });
+    const k = join(bare, 'kustomization.yaml');
+    await writeFile(k, (await readFile(k, 'utf8')).replace(/\nimages:[\s\S]*?(?=\n[a-z#])/, '\n'));
+    const since = lab.double.requests().at(-1)?.seq ?? 0;
+    const err = await applyK3sCi({ gate: 'install', env: { ...setupEnv(bare), UNIDESK_CI_RUN_ID: 'policy2' }, ciEnv: {} }).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ failureClass: 'input' });
+    expect((err as Error).message).toMatch(/Task unidesk-ci\/unidesk-ci-repo-check: pinned-images: step unidesk-ci-repo-check\/\S+: unidesk-ci-step has no tag or digest \(implies latest\)/);
+    expect(lab.double.requests(since)).toEqual([]);
+  } finally {
+    await rm(bare, { recursive: true, force: true });
+  }
 });

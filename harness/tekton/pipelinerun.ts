@@ -1,0 +1,71 @@
+// Creating and cancelling PipelineRuns in unidesk-ci, through the write guard like every write.
+// The shape is the one the CLI and the trigger template both create: generateName, params,
+// workspaces, the runner ServiceAccount in taskRunTemplate.
+import * as k8s from '@kubernetes/client-node';
+import { CI_NAMESPACE } from '../config.ts';
+import { RUN_LABEL } from '../kube/guard.ts';
+import { FIELD_MANAGER, type Kube } from '../kube/kube.ts';
+import { RUNNER_SERVICE_ACCOUNT } from '../kube/runner-access.ts';
+import { write } from '../kube/write.ts';
+import { TEKTON_API, type PipelineRun } from './run-objects.ts';
+
+export type WorkspaceBinding = { name: string } & Record<string, unknown>;
+
+export type PipelineRunRequest = {
+  pipeline: string;
+  params: Record<string, string>;
+  workspaces?: WorkspaceBinding[];
+  generateName?: string;
+  serviceAccountName?: string;
+  labels?: Record<string, string>;
+  timeouts?: { pipeline?: string; tasks?: string; finally?: string };
+};
+
+/** A fresh volume per run for the gates' JUnit, kept after the pods are gone (k3s local-path). */
+export function reportsWorkspace(storage = '1Gi'): WorkspaceBinding {
+  return { name: 'reports', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } } };
+}
+
+export function secretWorkspace(name: string, secretName: string): WorkspaceBinding {
+  return { name, secret: { secretName } };
+}
+
+/** Pure: the PipelineRun object for a request made by run `runId`. */
+export function pipelineRunManifest(req: PipelineRunRequest, runId: string): PipelineRun {
+  return {
+    apiVersion: TEKTON_API,
+    kind: 'PipelineRun',
+    // name is the server's to generate
+    metadata: {
+      generateName: req.generateName ?? `${req.pipeline}-`,
+      namespace: CI_NAMESPACE,
+      labels: { 'app.kubernetes.io/part-of': 'unidesk-ci', [RUN_LABEL]: runId, ...req.labels },
+    } as unknown as PipelineRun['metadata'],
+    spec: {
+      pipelineRef: { name: req.pipeline },
+      params: Object.entries(req.params).map(([name, value]) => ({ name, value })),
+      workspaces: req.workspaces ?? [],
+      taskRunTemplate: { serviceAccountName: req.serviceAccountName ?? RUNNER_SERVICE_ACCOUNT },
+      ...(req.timeouts ? { timeouts: req.timeouts } : {}),
+    },
+  };
+}
+
+export async function createPipelineRun(kube: Kube, req: PipelineRunRequest): Promise<PipelineRun> {
+  const body = pipelineRunManifest(req, kube.runId);
+  const ref = { apiVersion: TEKTON_API, kind: 'PipelineRun', namespace: CI_NAMESPACE, name: `${body.metadata.generateName}<generated>` };
+  return write(kube, { verb: 'create', ref, object: body as never }, async () => (await kube.objects.create(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER)) as unknown as PipelineRun);
+}
+
+export type CancelMode = 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally';
+
+/** What `tkn pr cancel` does: set spec.status; the controller stops the TaskRuns. */
+export async function cancelPipelineRun(kube: Kube, name: string, mode: CancelMode = 'Cancelled'): Promise<void> {
+  const ref = { apiVersion: TEKTON_API, kind: 'PipelineRun', namespace: CI_NAMESPACE, name };
+  const patch = { apiVersion: TEKTON_API, kind: 'PipelineRun', metadata: { name, namespace: CI_NAMESPACE }, spec: { status: mode } };
+  await write(kube, { verb: 'patch', ref }, () => kube.objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch));
+}
+
+export async function readPipelineRun(kube: Kube, name: string): Promise<PipelineRun> {
+  return (await kube.objects.read({ apiVersion: TEKTON_API, kind: 'PipelineRun', metadata: { name, namespace: CI_NAMESPACE } })) as unknown as PipelineRun;
+}
