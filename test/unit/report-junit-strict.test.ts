@@ -42,7 +42,7 @@ describe('JUnit flavours against junit-10.xsd (xmllint --schema)', () => {
     expect(files.some((f) => f.includes('-failed'))).toBe(true);
   });
 
-  test.each(['artifact.xml', 'commit.xml', 'commit-failed.xml', 'install.xml', 'perf.xml', 'perf-failed.xml'])('%s: default fails the strict schema, strict passes and reads back the same', async (f) => {
+  test.each(['artifact.xml', 'commit.xml', 'commit-failed.xml', 'install.xml', 'install-failed.xml', 'perf.xml', 'perf-failed.xml'])('%s: default fails the strict schema, strict passes and reads back the same', async (f) => {
     const xml = await readFile(join(DATA, 'junit', f), 'utf8');
     const plain = await xmllint(xml, `default-${f}`);
     expect(plain.ok).toBe(false);
