@@ -51,11 +51,11 @@ describe.skipIf(!haveCrds())('steps', () => {
     await create(c, 'taskruns', {
       metadata: { name: 'env' },
       spec: {
-        workspaces: [{ name: 'creds', secret: { secretName: 'token' } }, { name: 'conf', configMap: { name: 'settings', items: [{ key: 'mode', path: 'sub/mode' }] } }, { name: 'scratch', emptyDir: {} }],
+        workspaces: [{ name: 'creds', secret: { secretName: 'token' } }, { name: 'conf', configMap: { name: 'settings', items: [{ key: 'mode', path: 'sub/mode' }] } }, { name: 'scratch', emptyDir: {}, subPath: 'deep/er' }],
         taskSpec: {
           workspaces: [{ name: 'creds' }, { name: 'conf' }, { name: 'scratch' }, { name: 'absent', optional: true }],
           steps: [
-            script('show', 'env | cut -d= -f1 | sort | tr "\\n" " "; echo; cat "$(workspaces.creds.path)/username"; echo; cat "$(workspaces.conf.path)/sub/mode"; echo; echo "$MODE $(workspaces.absent.bound) [$(workspaces.absent.path)]"', {
+            script('show', 'env | cut -d= -f1 | sort | tr "\\n" " "; echo; cat "$(workspaces.creds.path)/username"; echo; cat "$(workspaces.conf.path)/sub/mode"; echo; echo "$MODE $(workspaces.absent.bound) [$(workspaces.absent.path)]"; echo "$(workspaces.scratch.path)"; test -d "$(workspaces.scratch.path)"', {
               env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }],
             }),
           ],
@@ -64,7 +64,8 @@ describe.skipIf(!haveCrds())('steps', () => {
     });
     const tr = await finished(c, 'taskruns', 'env');
     expect(succeeded(tr)).toMatchObject({ status: 'True' });
-    const [names, user, mode, last] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
+    const [names, user, mode, last, scratch] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
+    expect(scratch).toBe(join(c.double.dir, 'tekton', ns, 'env', 'workspaces', 'scratch', 'deep', 'er'));
     expect(names.trim().split(' ').filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n))).toEqual(['HOME', 'KUBECONFIG', 'MODE', 'PATH']);
     expect([user, mode, last]).toEqual(['ci', 'lab', 'lab false []']);
   });
