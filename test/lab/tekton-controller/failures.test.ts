@@ -40,6 +40,14 @@ describe.skipIf(!haveCrds())('failing runs', () => {
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'fails-build-pod', container: 'step-fail' })).toBe('failing\n');
   });
 
+  test('onError: continue records the real exit code as Continued and goes on', async () => {
+    const pr = await run('continues', { tasks: [{ name: 'lint', taskSpec: { steps: [script('lint', 'exit 5', { onError: 'continue' }), script('next', 'echo next ran')] } }] });
+    expect(succeeded(pr)).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0' });
+    const tr = await get(c, 'taskruns', 'continues-lint');
+    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([[5, 'Continued'], [0, 'Completed']]);
+    expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'continues-lint-pod', container: 'step-next' })).toBe('next ran\n');
+  });
+
   test('params: defaults apply, a missing one is ParameterMissing', async () => {
     const spec = { params: [{ name: 'word' }], tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'word', value: '$(params.word)' }] }], results: [{ name: 'said', value: '$(tasks.say.results.said)' }] };
     const ok = await run('params-ok', spec, { params: [{ name: 'word', value: 'lab' }] });

@@ -94,6 +94,16 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
     expect(pr.status!.finallyStartTime).toBeTruthy();
   });
 
+  test('a TaskRun cancelled directly (spec.status TaskRunCancelled) ends its step and pod', async () => {
+    await create(c, 'taskruns', { metadata: { name: 'tr-cancel' }, spec: { taskSpec: { steps: [script('sleep', 'sleep 300')] } } });
+    await until(async () => (await get(c, 'taskruns', 'tr-cancel')).status?.steps?.[0]?.running, 'the step to run');
+    await c.custom.patchNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'taskruns', name: 'tr-cancel', body: { spec: { status: 'TaskRunCancelled', statusMessage: 'by the test' } } }, mergePatch);
+    const tr = await finished(c, 'taskruns', 'tr-cancel');
+    expect(succeeded(tr)).toMatchObject({ status: 'False', reason: 'TaskRunCancelled', message: 'TaskRun "tr-cancel" was cancelled. by the test' });
+    expect(tr.status!.steps[0]).toMatchObject({ terminated: { exitCode: 1, reason: 'TaskRunCancelled' }, terminationReason: 'TaskRunCancelled' });
+    expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'tr-cancel-pod' }))).code).toBe(404);
+  });
+
   test('a TaskRun past its own timeout ends TaskRunTimeout', async () => {
     await create(c, 'taskruns', { metadata: { name: 'tr-late' }, spec: { timeout: '1s', taskSpec: { steps: [script('sleep', 'sleep 300')] } } });
     const tr = await finished(c, 'taskruns', 'tr-late');
