@@ -42,7 +42,7 @@ describe('unidesk-ci install --lab', () => {
     expect(await readFile(join(r.reportDir, 'junit', 'install.xml'), 'utf8')).toContain('name="unidesk.gate" value="install"');
   });
 
-  test('a second install against the same registry with nothing changed reuses the step image: no build, seconds', async () => {
+  test('a second install against the same registry with nothing changed reuses the step image: no build, seconds', { timeout: 900_000 }, async () => {
     await using lab = await startLab({ services: GATE_SERVICES.install, log: () => undefined });
     const stepImageCase = async (r: { reportDir: string }) => testcases(await readJUnit(join(r.reportDir, 'junit', 'install.xml'))).find((c) => /step image/.test(c.name))!;
     const first = await cli([], lab.env);
