@@ -45,7 +45,7 @@ async function raw(env: Env, s: Source): Promise<void> {
   const e = { ...process.env, ...env };
   const labels = Object.entries(backendCoreLabels({ commit: s.commit, sourceRepo: s.repoUrl, created: new Date().toISOString() })).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   const image = `localhost/unidesk/backend-core:${s.commit}`;
-  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=never', '--layers', '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
+  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
   const dir = await mkdtemp(join(tmpdir(), 'bench-push-'));
   await exec('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'd'), image, `docker://${env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${s.commit}`], { env: e });
   await rm(dir, { recursive: true, force: true });

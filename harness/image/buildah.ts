@@ -1,5 +1,6 @@
-// buildah without a Docker engine: `--isolation chroot` (crun refuses hybrid cgroups), never
-// pull (the base image is local or already in the build cache), push with --digestfile.
+// buildah without a Docker engine: `--isolation chroot` (crun refuses hybrid cgroups), the base
+// pulled only when missing from the build storage (through the egress proxy on D601; from the lab
+// registry by the lab's registries.conf), push with --digestfile.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ export type BuildSpec = { contextDir: string; dockerfile: string; tag: string; l
 /** A Dockerfile that does not build is the application's failure, not the infrastructure's. */
 export async function buildImage(spec: BuildSpec, o: BuildahOptions): Promise<void> {
   const labels = Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  const args = ['build', '--isolation', 'chroot', '--pull=never', '--layers', '-f', join(spec.contextDir, spec.dockerfile), '-t', spec.tag, ...labels, spec.contextDir];
+  const args = ['build', '--isolation', 'chroot', '--pull=missing', '--layers', '-f', join(spec.contextDir, spec.dockerfile), '-t', spec.tag, ...labels, spec.contextDir];
   await buildah(args, o, 'app', `buildah build of ${spec.dockerfile}`);
 }
 

@@ -2,7 +2,8 @@
 // no `latest`, no wildcard or /status RBAC and nothing cluster-wide beyond the standard Triggers
 // ClusterRoles, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
-// every step image in the prewarm list (prewarm-coverage.ts).
+// every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
+// (render.ts): an unrendered step image has no tag and is refused like `latest`.
 import { CI_NAMESPACE } from '../config.ts';
 import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';

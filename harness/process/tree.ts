@@ -43,13 +43,48 @@ export function signalPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Running or stopped; an exited process waiting to be reaped (zombie) counts as gone. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: kill(0) is all we know
+  }
+}
+
+/**
+ * Stop the tree where it stands: each process is SIGSTOPped before its children are listed, and
+ * the listing repeats until it finds nobody new. A stopped process cannot fork, so no child can be
+ * born after the listing and orphaned by its parent's death (dash keeps `sh -c` as the parent of
+ * what it runs: a `sleep` forked between a one-shot listing and the parent's SIGTERM was never
+ * signalled and held the output pipe open).
+ */
+function freezeTree(pid: number): number[] {
+  const frozen: number[] = [];
+  const seen = new Set<number>();
+  for (let round = 0; round < 50; round++) {
+    const fresh = processTree(pid).filter((p) => !seen.has(p));
+    if (!fresh.length) break;
+    for (const p of fresh) {
+      seen.add(p);
+      signalPid(p, 'SIGSTOP');
+      frozen.push(p);
+    }
+  }
+  return frozen;
+}
+
+/** Everything still alive below any of `pids` (processes a TERM handler forked included). */
+function aliveBelow(pids: readonly number[]): number[] {
+  const all = new Set<number>();
+  for (const p of pids) if (alive(p)) for (const q of processTree(p)) all.add(q);
+  return [...all].filter(alive);
 }
 
 /**
@@ -58,15 +93,20 @@ function alive(pid: number): boolean {
  */
 export async function endTree(pid: number, graceMs: number, order: 'tree' | 'descendants-first'): Promise<void> {
   const deadline = Date.now() + graceMs;
-  const pids = processTree(pid);
-  const descendants = pids.slice(1);
+  let pids: number[];
   if (order === 'descendants-first') {
+    // the root (a gate's Vitest) keeps running while its workers clean up: not frozen
+    pids = processTree(pid);
+    const descendants = pids.slice(1);
     for (const p of descendants) signalPid(p, 'SIGTERM');
     while (descendants.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     signalPid(pid, 'SIGTERM');
   } else {
+    pids = freezeTree(pid);
+    // TERM stays pending on a stopped process and is delivered by CONT
     for (const p of pids) signalPid(p, 'SIGTERM');
+    for (const p of pids) signalPid(p, 'SIGCONT');
   }
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const p of pids) if (alive(p)) signalPid(p, 'SIGKILL');
+  while (aliveBelow(pids).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const p of aliveBelow(pids)) signalPid(p, 'SIGKILL');
 }

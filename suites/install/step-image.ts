@@ -8,6 +8,7 @@ import { ensureStepImage, servedStepImage, stepImageTag } from '../../harness/im
 import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../../harness/kube/index.ts';
 import { parseImageRef } from '../../harness/registry/reference.ts';
 import { REPO_ROOT } from '../../harness/tekton/index.ts';
+import { gateEnv } from '../../harness/vitest/gate.ts';
 import type { Property } from './prewarm.ts';
 
 /** The step image reference the rendered Tasks name (the node's view of the loopback registry). */
@@ -28,7 +29,8 @@ export async function stepImageStep(config: RunConfig, manifestsDir: string, pro
   }
   const log = (line: string) => console.log(line);
   if (config.applyManifests || config.lab) {
-    const r = await ensureStepImage({ registry: config.registry, env: process.env, log, signal, timeoutMs: config.waitMs });
+    // the lab's variables (its Debian base, its registries.conf) reach the workers through inject, not process.env
+    const r = await ensureStepImage({ registry: config.registry, env: gateEnv(), log, signal, timeoutMs: config.waitMs });
     await property('step-image-digest', r.digest);
     await property('step-image-action', r.built ? 'built' : 'reused');
     await property('step-image-duration-ms', r.durationMs);

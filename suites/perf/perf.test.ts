@@ -16,12 +16,15 @@ import { expectWriteRefused } from '../../harness/perf/read-only-check.ts';
 import { openHistory } from '../../harness/report/history.ts';
 import { compareAndRecord } from '../../harness/perf/history-run.ts';
 import { defineGate, gateEnv } from '../../harness/vitest/gate.ts';
+import { FULL_SHA } from '../../harness/git/revision.ts';
 import { budgetTestcase } from './budget-testcase.ts';
 import { writeReport } from './report.ts';
 import type { PerfState } from './state.ts';
 
 const gate = defineGate('perf');
-const { config } = gate;
+const { config, facts } = gate;
+// inside the commit Pipeline the revision is repo-check's resolved commit: the run belongs to it
+if (FULL_SHA.test(config.revision)) facts.commit = config.revision;
 const env = gateEnv();
 const state: PerfState = { verdicts: [] };
 const log = (line: string) => console.log(line);

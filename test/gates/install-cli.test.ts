@@ -8,16 +8,19 @@ import { EXIT_CODES } from '../../harness/failure.ts';
 import { runCommand } from '../../harness/process/run.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 import { readJUnit, testcases } from '../../harness/report/junit-read.ts';
+import { GATE_SERVICES, startLab } from '../../fixtures/lab/index.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
+async function cli(args: string[], labEnv?: Record<string, string>) {
   const reportDir = await mkdtemp(join(tmpdir(), 'unidesk-ci-install-cli-'));
   dirs.push(reportDir);
-  const env = childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_APPLY_MANIFESTS: undefined });
+  const env = labEnv
+    ? childEnv({ ...labEnv, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_APPLY_MANIFESTS: undefined })
+    : childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_APPLY_MANIFESTS: undefined });
   const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'install', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   return { ...r, reportDir, output: r.tail };
 }
@@ -37,6 +40,23 @@ describe('unidesk-ci install --lab', () => {
     expect(Number(prewarm!.properties['unidesk.prewarm-images'])).toBeGreaterThanOrEqual(5);
     expect(prewarm!.properties['unidesk.prewarm-1-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(await readFile(join(r.reportDir, 'junit', 'install.xml'), 'utf8')).toContain('name="unidesk.gate" value="install"');
+  });
+
+  test('a second install against the same registry with nothing changed reuses the step image: no build, seconds', { timeout: 900_000 }, async () => {
+    await using lab = await startLab({ services: GATE_SERVICES.install, log: () => undefined });
+    const stepImageCase = async (r: { reportDir: string }) => testcases(await readJUnit(join(r.reportDir, 'junit', 'install.xml'))).find((c) => /step image/.test(c.name))!;
+    const first = await cli([], lab.env);
+    expect(first.exitCode, first.output).toBe(0);
+    const a = (await stepImageCase(first)).properties;
+    expect(['built', 'reused']).toContain(a['unidesk.step-image-action']);
+    const second = await cli([], lab.env);
+    expect(second.exitCode, second.output).toBe(0);
+    const b = (await stepImageCase(second)).properties;
+    expect(b['unidesk.step-image-action']).toBe('reused');
+    expect(b['unidesk.step-image-digest']).toBe(a['unidesk.step-image-digest']);
+    expect(Number(b['unidesk.step-image-duration-ms'])).toBeLessThan(10_000);
+    expect(second.output).toMatch(/step image: \S+ is served as sha256:[a-f0-9]{64} with [a-f0-9]{12}; reused, nothing built/);
+    expect(second.output).not.toMatch(/step image build: STEP/);
   });
 
   test('an unknown flag is a usage error with the exit code of input, and nothing runs', async () => {

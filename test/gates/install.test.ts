@@ -40,7 +40,8 @@ afterAll(async () => {
 });
 
 async function installGate(env: Record<string, string | undefined> = {}): Promise<GateRun> {
-  const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, ...env }, timeoutMs: 300_000 });
+  // a healthy run builds (or reuses the cached layers of) the step image, pushes it to the fresh lab registry and prewarms it
+  const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, ...env }, timeoutMs: 600_000 });
   cleanup.push(run.reportDir);
   expect(run.steps.map((s) => s.name), run.output).toEqual(STEPS);
   return run;

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startLab, type Lab, type LabServiceName } from '../../fixtures/lab/index.ts';
 
-export function useLab(services: readonly LabServiceName[], timeoutMs = 180_000): Lab {
+// a registry lab on a fresh machine first makes the step image's Debian base (mmdebstrap, cached after)
+export function useLab(services: readonly LabServiceName[], timeoutMs = services.includes('registry') ? 600_000 : 180_000): Lab {
   let current: Lab | undefined;
   beforeAll(async () => {
     current = await startLab({ services, log: () => undefined });

@@ -13,7 +13,14 @@ export async function k3sCiObjects(): Promise<Manifest[]> {
 }
 
 /** Upstream CRDs are required: CI has them; elsewhere point UNIDESK_CI_TEKTON_CRDS_DIR at a copy. */
-export async function tektonValidators(): Promise<Map<string, TektonValidator>> {
+let compiled: Promise<Map<string, TektonValidator>> | undefined;
+
+/** Compiled once per test file: ajv over the upstream CRD schemas is seconds of CPU on a loaded 2-core machine. */
+export function tektonValidators(): Promise<Map<string, TektonValidator>> {
+  return (compiled ??= compileTektonValidators());
+}
+
+async function compileTektonValidators(): Promise<Map<string, TektonValidator>> {
   const dir = upstreamCrdsDir();
   if (!dir) {
     throw new Error('upstream Tekton CRDs not found: set UNIDESK_CI_TEKTON_CRDS_DIR to a folder with pipeline-v1.12.0/ and triggers-v0.34.0/ (CI provides ../shared/tekton)');

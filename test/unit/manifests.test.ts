@@ -30,7 +30,7 @@ describe('k3s/ci manifests', () => {
     for (const o of core) expect({ o: `${o.kind}/${o.metadata.name}`, errors: validateCore(o) }).toEqual({ o: `${o.kind}/${o.metadata.name}`, errors: [] });
   });
 
-  test('Tekton objects (and templated PipelineRuns) validate against the upstream CRD schemas', async () => {
+  test('Tekton objects (and templated PipelineRuns) validate against the upstream CRD schemas', { timeout: 60_000 }, async () => {
     const validators = await tektonValidators();
     const tekton = objects.filter(isTekton);
     const templated = byKind('TriggerTemplate').flatMap((t) => t.spec.resourcetemplates as Manifest[]);
@@ -40,7 +40,7 @@ describe('k3s/ci manifests', () => {
     }
   });
 
-  test('the validators catch deliberately broken objects', async () => {
+  test('the validators catch deliberately broken objects', { timeout: 60_000 }, async () => {
     const validators = await tektonValidators();
     const task = structuredClone(byKind('Task')[0]!);
     task.spec.steps[0].imagePullPolicyy = 'Always';
@@ -113,7 +113,7 @@ describe('k3s/ci manifests', () => {
     expect(missing(objects, short)).toEqual(stepImages(objects));
   });
 
-  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST (+ commit, failure-class) in its results directory; the publish Pipeline exposes them', async () => {
+  test('the artifact Task declares IMAGE_URL/IMAGE_DIGEST (+ commit, failure-class) in its results directory; the publish Pipeline exposes them', { timeout: 60_000 }, async () => {
     const validators = await tektonValidators();
     const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-backend-core-artifact-publish')!;
     const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);

@@ -87,6 +87,14 @@ describe('planPipelineRun', () => {
     ],
     ['CancelledRunFinally, a cancelled: finally starts', [cancelled('a')], { start: ['f'], status: 'Unknown', reason: 'CancelledRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 1), Incomplete: 1, Skipped: 2' }, { specStatus: 'CancelledRunFinally' }],
     ['CancelledRunFinally, all done', [cancelled('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'CancelledRunFinally' }],
+    [
+      'spec.status StoppedRunFinally: a keeps running, nothing new starts',
+      [running('a')],
+      { start: [], status: 'Unknown', reason: 'StoppedRunningFinally', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 2', skipped: [['b', 'PipelineRun was gracefully stopped'], ['c', 'PipelineRun was gracefully stopped']] },
+      { specStatus: 'StoppedRunFinally' },
+    ],
+    ['StoppedRunFinally, a done: finally starts', [ok('a')], { start: ['f'], status: 'Unknown', reason: 'StoppedRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 2' }, { specStatus: 'StoppedRunFinally' }],
+    ['StoppedRunFinally, all done', [ok('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'StoppedRunFinally' }],
     ['past the pipeline timeout', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed to finish within "1h0m0s"' }, { elapsedMs: 3_600_000 }],
     ['past timeouts.tasks', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed due to tasks failed to finish within "30m0s"' }, { elapsedMs: 1_800_000 }],
     ['past timeouts.finally: the running finally task counts as failed once cancelled', [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), cancelled('f', CANCELLED_BY_TIMEOUT)], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 3 (Failed: 1, Cancelled 0), Skipped: 1' }, { finallyElapsedMs: 60_000 }],
@@ -102,6 +110,7 @@ describe('planPipelineRun', () => {
   test('cancel lists: Cancelled cancels every running TaskRun, CancelledRunFinally only the DAG ones, a timeout with its message', () => {
     expect(plan([running('a')], { specStatus: 'Cancelled' }).cancel).toEqual([{ name: 'run-a', message: CANCELLED_BY_PIPELINE }]);
     expect(plan([running('a')], { specStatus: 'CancelledRunFinally' }).cancel).toEqual([{ name: 'run-a', message: CANCELLED_BY_PIPELINE }]);
+    expect(plan([running('a')], { specStatus: 'StoppedRunFinally' }).cancel).toEqual([]);
     expect(plan([failed('a'), running('f')], { specStatus: 'CancelledRunFinally' }).cancel).toEqual([]);
     expect(plan([running('a')], { elapsedMs: 4_000_000 }).cancel).toEqual([{ name: 'run-a', message: CANCELLED_BY_TIMEOUT }]);
     expect(plan([ok('a'), ok('b'), running('f')], { finallyElapsedMs: 60_000 }).cancel).toEqual([{ name: 'run-f', message: CANCELLED_BY_TIMEOUT }]);

@@ -40,6 +40,14 @@ describe.skipIf(!haveCrds())('failing runs', () => {
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'fails-build-pod', container: 'step-fail' })).toBe('failing\n');
   });
 
+  test('onError: continue records the real exit code as Continued and goes on', async () => {
+    const pr = await run('continues', { tasks: [{ name: 'lint', taskSpec: { steps: [script('lint', 'exit 5', { onError: 'continue' }), script('next', 'echo next ran')] } }] });
+    expect(succeeded(pr)).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0' });
+    const tr = await get(c, 'taskruns', 'continues-lint');
+    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([[5, 'Continued'], [0, 'Completed']]);
+    expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'continues-lint-pod', container: 'step-next' })).toBe('next ran\n');
+  });
+
   test('params: defaults apply, a missing one is ParameterMissing', async () => {
     const spec = { params: [{ name: 'word' }], tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'word', value: '$(params.word)' }] }], results: [{ name: 'said', value: '$(tasks.say.results.said)' }] };
     const ok = await run('params-ok', spec, { params: [{ name: 'word', value: 'lab' }] });
@@ -77,6 +85,25 @@ describe.skipIf(!haveCrds())('failing runs', () => {
       message: 'the step "x" in TaskRun "no-image-pull" failed to pull the image "lab.test/missing:1". The pod errored with the message: "Back-off pulling image "lab.test/missing:1"."',
     });
     expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'no-image-pull-pod' }))).code).toBe(404);
+  });
+
+  test('a runner refusing the pull fails the same way; the reason is in the pod\'s events', async () => {
+    c.runners.unshift({ image: /^lab\.test\/private:/, pull: async () => 'the lab registry has no such tag', run: async () => ({ exitCode: 0 }) });
+    const pr = await run('refused-pull', { tasks: [{ name: 'pull', taskSpec: { steps: [{ name: 'x', image: 'lab.test/private:2', script: 'true' }] } }] });
+    expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
+    expect(succeeded(await get(c, 'taskruns', 'refused-pull-pull'))).toMatchObject({ reason: 'TaskRunImagePullFailed', message: expect.stringContaining('failed to pull the image "lab.test/private:2"') });
+    const events = (await c.core.listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'refused-pull-pull-pod').map((e) => e.message);
+    expect(events).toContain('Failed to pull image "lab.test/private:2": the lab registry has no such tag');
+  });
+
+  test.each([
+    ['an unbound required workspace', { workspaces: [{ name: 'src' }], tasks: [{ name: 'a', taskSpec: { steps: [script('s', 'true')] } }] }, 'InvalidWorkspaceBindings', `PipelineRun ${ns}/ws-missing doesn't bind Pipeline ${ns}/ws-missing's Workspaces correctly: [User error] pipeline requires workspace with name "src" be provided by pipelinerun`, 'ws-missing'],
+    ['a result no task declares', { tasks: [{ name: 'a', taskSpec: { steps: [script('s', 'true')] } }, { name: 'b', params: [{ name: 'p', value: '$(tasks.a.results.nope)' }], taskSpec: { params: [{ name: 'p' }], steps: [script('s', 'true')] } }] }, 'InvalidTaskResultReference', '[User error] invalid result reference in pipeline task "b": "nope" is not a named result returned by pipeline task "a"', 'bad-ref'],
+    ['a cycle', { tasks: [{ name: 'a', runAfter: ['b'], taskSpec: { steps: [script('s', 'true')] } }, { name: 'b', runAfter: ['a'], taskSpec: { steps: [script('s', 'true')] } }] }, 'PipelineInvalidGraph', `PipelineRun ${ns}/cycle's Pipeline DAG is invalid: [User error] cycle detected; a -> b -> a`, 'cycle'],
+  ])('%s fails the run before anything starts', async (_, spec, reason, message, name) => {
+    const pr = await run(name, spec);
+    expect(succeeded(pr)).toMatchObject({ status: 'False', reason, message });
+    expect(pr.status!.childReferences).toBeUndefined();
   });
 
   test('results over 4096 bytes fail with TaskRunResultLargerThanAllowedLimit', async () => {

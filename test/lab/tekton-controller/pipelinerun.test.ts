@@ -70,6 +70,7 @@ describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', 
       ['produce', 'consume', 'report'].map((t) => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: `ci-run-1-${t}`, pipelineTaskName: t })),
     );
     expect(done.status!.startTime).toBeTruthy();
+    expect(done.metadata.labels).toEqual({ app: 'lab', 'tekton.dev/pipeline': 'ci' });
     expect(done.status!.completionTime).toBeTruthy();
   });
 

@@ -38,9 +38,11 @@ afterAll(() => c?.double.stop());
 describe.skipIf(!haveCrds())('steps', () => {
   test('step output is the container log: plain GET and a follow that ends with the step', async () => {
     await create(c, 'taskruns', { metadata: { name: 'talk' }, spec: { taskSpec: { steps: [script('wait', 'sleep 0.5; echo ready'), script('talk', 'for i in 1 2 3; do echo "line $i"; sleep 0.2; done')] } } });
-    await until(async () => (await get(c, 'taskruns', 'talk')).status?.steps?.[1]?.running, 'step-talk to run', 20_000);
+    // as in Tekton, step-talk's container runs (waiting in its entrypoint) while step-wait works
+    await until(async () => (await get(c, 'taskruns', 'talk')).status?.steps?.[0]?.running, 'the pod to start', 20_000);
     const res = await raw(c.kc, 'GET', `/api/v1/namespaces/${ns}/pods/talk-pod/log?container=step-talk&follow=true`);
     expect(res.status).toBe(200);
+    expect((await get(c, 'taskruns', 'talk')).status!.steps[1].terminated).toBeUndefined();
     expect(await res.text()).toBe('line 1\nline 2\nline 3\n');
     const tr = await finished(c, 'taskruns', 'talk');
     expect(succeeded(tr)).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
@@ -51,11 +53,11 @@ describe.skipIf(!haveCrds())('steps', () => {
     await create(c, 'taskruns', {
       metadata: { name: 'env' },
       spec: {
-        workspaces: [{ name: 'creds', secret: { secretName: 'token' } }, { name: 'conf', configMap: { name: 'settings', items: [{ key: 'mode', path: 'sub/mode' }] } }, { name: 'scratch', emptyDir: {} }],
+        workspaces: [{ name: 'creds', secret: { secretName: 'token' } }, { name: 'conf', configMap: { name: 'settings', items: [{ key: 'mode', path: 'sub/mode' }] } }, { name: 'scratch', emptyDir: {}, subPath: 'deep/er' }],
         taskSpec: {
           workspaces: [{ name: 'creds' }, { name: 'conf' }, { name: 'scratch' }, { name: 'absent', optional: true }],
           steps: [
-            script('show', 'env | cut -d= -f1 | sort | tr "\\n" " "; echo; cat "$(workspaces.creds.path)/username"; echo; cat "$(workspaces.conf.path)/sub/mode"; echo; echo "$MODE $(workspaces.absent.bound) [$(workspaces.absent.path)]"', {
+            script('show', 'env | cut -d= -f1 | sort | tr "\\n" " "; echo; cat "$(workspaces.creds.path)/username"; echo; cat "$(workspaces.conf.path)/sub/mode"; echo; echo "$MODE $(workspaces.absent.bound) [$(workspaces.absent.path)]"; echo "$(workspaces.scratch.path)"; test -d "$(workspaces.scratch.path)"', {
               env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }],
             }),
           ],
@@ -64,7 +66,8 @@ describe.skipIf(!haveCrds())('steps', () => {
     });
     const tr = await finished(c, 'taskruns', 'env');
     expect(succeeded(tr)).toMatchObject({ status: 'True' });
-    const [names, user, mode, last] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
+    const [names, user, mode, last, scratch] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
+    expect(scratch).toBe(join(c.double.dir, 'tekton', ns, 'env', 'workspaces', 'scratch', 'deep', 'er'));
     expect(names.trim().split(' ').filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n))).toEqual(['HOME', 'KUBECONFIG', 'MODE', 'PATH']);
     expect([user, mode, last]).toEqual(['ci', 'lab', 'lab false []']);
   });

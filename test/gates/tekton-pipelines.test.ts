@@ -1,0 +1,218 @@
+// Every k3s/ci Pipeline runs end to end in the lab, created the way the CLI and the trigger create
+// them: after the lab's `ci install` (the real step image built and pushed, k3s/ci applied), a
+// PipelineRun is created as the operator, waited for, and judged by what Tekton wrote (condition,
+// reason, message, TaskRun results, step logs) and by the JUnit left in the reports volume.
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { CI_NAMESPACE } from '../../harness/config.ts';
+import { git } from '../../harness/git/exec.ts';
+import { createRegistryClient } from '../../harness/registry/client.ts';
+import {
+  cancelPipelineRun, createPipelineRun, listTaskRuns, pipelineRunLogs, prefixed, readPipelineRun, reportsWorkspace, resultsOf, secretWorkspace, succeededCondition,
+  waitForPipelineRun, type PipelineRun, type PipelineRunRequest, type TaskRun,
+} from '../../harness/tekton/index.ts';
+import { GIT_CREDENTIALS_SECRET, installLabCi, type LabCi } from '../../fixtures/lab/tekton/ci.ts';
+import { useLab } from '../support/lab.ts';
+
+const lab = useLab(['proxy', 'git', 'registry', 'postgres', 'cluster', 'tekton'], 300_000);
+let ci: LabCi;
+beforeAll(async () => {
+  ci = await installLabCi(lab.env, (l) => console.log(l));
+}, 1_200_000);
+
+const WAIT = 300_000;
+const commitRequest = (revision: string, extra: Record<string, string> = {}): PipelineRunRequest => ({
+  pipeline: 'unidesk-ci-commit',
+  params: { 'repo-url': lab.env.UNIDESK_CI_REPO_URL!, revision, ...extra },
+  workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET)],
+});
+const run = async (req: PipelineRunRequest, timeoutMs = WAIT) => {
+  const pr = await createPipelineRun(ci.kube, req);
+  return waitForPipelineRun(ci.kube, pr.metadata.name, { timeoutMs, log: () => undefined });
+};
+const taskRuns = async (pr: PipelineRun) => new Map((await listTaskRuns(ci.kube, pr.metadata.name)).map((t) => [t.metadata.labels!['tekton.dev/pipelineTask']!, t]));
+const logText = async (pr: PipelineRun) => prefixed(await pipelineRunLogs(ci.kube, pr)).join('\n');
+const headOf = async (ref: string) => (await git(['rev-parse', `${ref}^{commit}`], { cwd: join(lab.env.LAB_GIT_ROOT!, 'unidesk.git') })).stdout.trim();
+
+/** The reports volume of a run, found as a user would: the run's PVC → its PV's hostPath. */
+async function reportsDir(pr: PipelineRun): Promise<string> {
+  const pvcs = await ci.kube.core.listNamespacedPersistentVolumeClaim({ namespace: CI_NAMESPACE });
+  const pvc = pvcs.items.find((c) => c.metadata?.ownerReferences?.some((o) => o.kind === 'PipelineRun' && o.uid === pr.metadata.uid));
+  expect(pvc, `no PVC owned by ${pr.metadata.name}`).toBeDefined();
+  const pv = await ci.kube.core.readPersistentVolume({ name: pvc!.spec!.volumeName! });
+  return pv.spec!.hostPath!.path;
+}
+
+describe('unidesk-ci-commit', () => {
+  test('the good revision: Succeeded, every TaskRun Succeeded, JUnit of both gates in the reports volume', async () => {
+    const pr = await run(commitRequest('master'));
+    const logs = await logText(pr);
+    expect(succeededCondition(pr), logs).toMatchObject({ status: 'True', reason: 'Completed', message: 'Tasks Completed: 2 (Failed: 0, Cancelled 0), Skipped: 1' });
+    expect(pr.status!.skippedTasks).toEqual([expect.objectContaining({ name: 'backend-core-artifact', reason: 'When Expressions evaluated to false' })]);
+    const trs = await taskRuns(pr);
+    expect([...trs.keys()].sort()).toEqual(['perf', 'repo-check']);
+    for (const tr of trs.values()) expect(succeededCondition(tr), logs).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    const commit = await headOf('master');
+    expect(resultsOf(trs.get('repo-check'))).toEqual({ commit, 'failure-class': 'none', 'failure-message': '' });
+    expect(resultsOf(trs.get('perf'))['failure-class']).toBe('none');
+    expect(resultsOf(pr)).toEqual({ commit });
+    // the perf TaskRun got the commit, not the branch
+    expect((trs.get('perf')!.spec as { params: unknown[] }).params).toContainEqual({ name: 'revision', value: commit });
+    expect(logs).toMatch(/^\[repo-check : commit-gate\] \[commit : check\] check: backend-core cargo check ok$/m);
+    const dir = await reportsDir(pr);
+    for (const gate of ['commit', 'perf']) {
+      const xml = await readFile(join(dir, 'junit', `${gate}.xml`), 'utf8');
+      expect(xml).toMatch(/<testsuites[^>]*failures="0"/);
+      expect(xml).toContain(`<property name="unidesk.commit" value="${commit}"`);
+    }
+  });
+
+  test('broken/ts-error: repo-check Failed with failure-class app, the PipelineRun Failed with Tekton\'s reason and message, nothing after it ran', async () => {
+    const pr = await run(commitRequest('broken/ts-error'));
+    const logs = await logText(pr);
+    expect(succeededCondition(pr), logs).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 2' });
+    const trs = await taskRuns(pr);
+    expect([...trs.keys()]).toEqual(['repo-check']);
+    const check = trs.get('repo-check')!;
+    expect(succeededCondition(check)).toMatchObject({ status: 'False', reason: 'Failed' });
+    expect(check.status!.steps![0]!.terminated!.exitCode).toBe(1); // vitest's: some test failed; the class is the result below
+    const r = resultsOf(check);
+    expect(r['failure-class']).toBe('app');
+    expect(r['failure-message']).toMatch(/check --full --rust.*error TS2322/);
+    expect(r.commit).toBe(await headOf('broken/ts-error'));
+    const xml = await readFile(join(await reportsDir(pr), 'junit', 'commit.xml'), 'utf8');
+    expect(xml).toContain('<property name="unidesk.failure-class" value="app"');
+  });
+
+  test('the revision is resolved once: a branch moved while the run goes on does not change what later Tasks build', async () => {
+    const branch = 'moving';
+    const root = join(lab.env.LAB_GIT_ROOT!, 'unidesk.git');
+    const first = await headOf('master');
+    await git(['branch', '-f', branch, first], { cwd: root });
+    const created = await createPipelineRun(ci.kube, commitRequest(branch, { 'publish-backend-core': 'true' }));
+    // as soon as repo-check reported its commit, move the branch to another commit
+    const other = await headOf('broken/ts-error');
+    for (let moved = false; !moved; await new Promise((r) => setTimeout(r, 100))) {
+      const check = (await listTaskRuns(ci.kube, created.metadata.name)).find((t) => t.metadata.labels?.['tekton.dev/pipelineTask'] === 'repo-check');
+      if (resultsOf(check).commit) {
+        await git(['branch', '-f', branch, other], { cwd: root });
+        moved = true;
+      }
+    }
+    const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: WAIT, log: () => undefined });
+    const logs = await logText(pr);
+    expect(succeededCondition(pr), logs).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 3 (Failed: 0, Cancelled 0), Skipped: 0' });
+    const trs = await taskRuns(pr);
+    for (const t of ['backend-core-artifact', 'perf']) expect((trs.get(t)!.spec as { params: unknown[] }).params, t).toContainEqual({ name: 'revision', value: first });
+    expect(resultsOf(trs.get('backend-core-artifact')).IMAGE_URL).toBe(`${lab.env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${first}`);
+  });
+});
+
+describe('unidesk-backend-core-artifact-publish', () => {
+  test('a pushed commit: Succeeded; IMAGE_URL and IMAGE_DIGEST equal what the registry serves', async () => {
+    const commit = await headOf('v0.1.0');
+    const pr = await run({ pipeline: 'unidesk-backend-core-artifact-publish', generateName: 'unidesk-backend-core-artifact-publish-', params: { 'repo-url': lab.env.UNIDESK_CI_REPO_URL!, commit: 'v0.1.0' }, workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET)] });
+    const logs = await logText(pr);
+    expect(succeededCondition(pr), logs).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    const results = resultsOf(pr);
+    expect(results.IMAGE_URL).toBe(`${lab.env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${commit}`);
+    expect(results.commit).toBe(commit);
+    const client = createRegistryClient({ registry: lab.env.UNIDESK_CI_REGISTRY!, transportFailure: 'infra.registry', timeoutMs: 30_000 });
+    const served = await client.manifest('unidesk/backend-core', commit);
+    expect(served, "the registry serves the published tag").toBeDefined();
+    expect(results.IMAGE_DIGEST).toBe(served!.digest);
+  });
+});
+
+describe('stopping runs', () => {
+  test('cancelling a running PipelineRun stops its steps and ends it Cancelled; nothing keeps running', async () => {
+    const created = await createPipelineRun(ci.kube, commitRequest('master'));
+    await waitForStepRunning(created.metadata.name, 'repo-check');
+    // the check below can see the step's processes: they are there before the cancel
+    const marker = `UNIDESK_CI_REPORT_DIR=${await reportsDir(created)}`;
+    expect(processesWith(marker).length).toBeGreaterThan(0);
+    await cancelPipelineRun(ci.kube, created.metadata.name);
+    const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 60_000, log: () => undefined });
+    expect(succeededCondition(pr)).toMatchObject({ status: 'False', reason: 'Cancelled' });
+    const check = (await taskRuns(pr)).get('repo-check')!;
+    expect(succeededCondition(check)).toMatchObject({ status: 'False', reason: 'TaskRunCancelled' });
+    await expectNothingRunning(pr, check);
+  });
+
+  test('a PipelineRun past its timeout ends PipelineRunTimeout; nothing keeps running', async () => {
+    const created = await createPipelineRun(ci.kube, { ...commitRequest('master'), timeouts: { pipeline: '3s' } });
+    const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 60_000, log: () => undefined });
+    expect(succeededCondition(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout' });
+    expect(succeededCondition(pr)!.message).toMatch(/failed to finish within "3s"/);
+    const check = (await taskRuns(pr)).get('repo-check')!;
+    expect(succeededCondition(check)!.reason).toMatch(/TaskRunTimeout|TaskRunCancelled/);
+    await expectNothingRunning(pr, check);
+  });
+});
+
+async function waitForStepRunning(pipelineRun: string, task: string): Promise<TaskRun> {
+  for (;;) {
+    const tr = (await listTaskRuns(ci.kube, pipelineRun)).find((t) => t.metadata.labels?.['tekton.dev/pipelineTask'] === task);
+    if (tr?.status?.steps?.[0]?.running) return tr;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Processes whose environment holds `marker` (every descendant of a step inherits its env). */
+function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile, or a kernel thread
+    }
+  }
+  return pids;
+}
+
+/** The pod is gone and no process of the run is left on this machine (within the stop grace). */
+async function expectNothingRunning(pr: PipelineRun, tr: TaskRun): Promise<void> {
+  await expect(ci.kube.core.readNamespacedPod({ name: tr.status!.podName!, namespace: CI_NAMESPACE })).rejects.toMatchObject({ code: 404 });
+  const marker = `UNIDESK_CI_REPORT_DIR=${await reportsDir(pr)}`;
+  const deadline = Date.now() + 10_000;
+  while (processesWith(marker).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(processesWith(marker)).toEqual([]);
+}
+
+describe('the runner ServiceAccount inside a run', () => {
+  // what a step's code could try: read a Secret it has no business with, write outside unidesk-ci;
+  // and, as the control that it is authenticated at all, what the gates do (read pods)
+  const PROBE = `
+import * as k8s from '@kubernetes/client-node';
+const kc = new k8s.KubeConfig();
+kc.loadFromDefault();
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const code = async (f) => { try { await f(); return 200; } catch (e) { return e.code ?? String(e); } };
+console.log('read-secret', await code(() => core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' })));
+console.log('write-default', await code(() => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'probe' } } })));
+console.log('write-kube-system', await code(() => core.createNamespacedSecret({ namespace: 'kube-system', body: { metadata: { name: 'probe' } } })));
+console.log('create-namespace', await code(() => core.createNamespace({ body: { metadata: { name: 'unidesk-dev' } } })));
+console.log('list-pods', await code(() => core.listNamespacedPod({ namespace: 'unidesk-ci' })));
+`;
+
+  test('RBAC refuses a Secret read and writes outside unidesk-ci; the gates\' own reads are allowed', async () => {
+    const body = {
+      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+      metadata: { generateName: 'unidesk-ci-rbac-probe-', namespace: CI_NAMESPACE },
+      spec: {
+        taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
+        pipelineSpec: { tasks: [{ name: 'probe', taskSpec: { steps: [{ name: 'probe', image: ci.stepImage.ref, workingDir: '/opt/unidesk-ci', script: `#!/bin/sh\nexec node --input-type=module -e "$PROBE"`, env: [{ name: 'PROBE', value: PROBE }] }] } }] },
+      },
+    };
+    const created = (await ci.kube.objects.create(body)) as unknown as PipelineRun;
+    const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 120_000, log: () => undefined });
+    const logs = await logText(pr);
+    expect(succeededCondition(pr), logs).toMatchObject({ status: 'True' });
+    for (const [what, code] of [['read-secret', 403], ['write-default', 403], ['write-kube-system', 403], ['create-namespace', 403], ['list-pods', 200]] as const) {
+      expect(logs, what).toMatch(new RegExp(`^\\[probe : probe\\] ${what} ${code}$`, 'm'));
+    }
+  });
+});

@@ -1,0 +1,57 @@
+// The registry check behind reuse and the lab's step runner: an unhealthy registry is
+// infra.registry (never "not served"), a missing tag is undefined; progress never goes silent.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, test } from 'vitest';
+import { servedStepImage } from '../../harness/image/step-image/served.ts';
+import { startTicker } from '../../harness/image/step-image/progress.ts';
+
+async function registryAnswering(status: (path: string) => number): Promise<{ registry: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    res.statusCode = status(req.url ?? '');
+    res.setHeader('content-type', 'application/json');
+    res.end(res.statusCode === 404 ? JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN' }] }) : '{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { registry: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+describe('servedStepImage', () => {
+  test('a registry answering 503 on /v2/ is infra.registry', async () => {
+    const r = await registryAnswering(() => 503);
+    try {
+      await expect(servedStepImage(r.registry, `${r.registry}/unidesk/unidesk-ci:0.1.0-0123456789ab`)).rejects.toMatchObject({ failureClass: 'infra.registry', message: expect.stringMatching(/unhealthy: .* answered HTTP 503/) });
+    } finally {
+      r.close();
+    }
+  });
+
+  test('nothing listening is infra.registry', async () => {
+    const r = await registryAnswering(() => 200);
+    r.close();
+    await expect(servedStepImage(r.registry, `${r.registry}/unidesk/unidesk-ci:x`)).rejects.toMatchObject({ failureClass: 'infra.registry' });
+  });
+
+  test('a healthy registry without the tag: undefined (build it)', async () => {
+    const r = await registryAnswering((p) => (p === '/v2/' ? 200 : 404));
+    try {
+      expect(await servedStepImage(r.registry, '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-0123456789ab')).toBeUndefined();
+    } finally {
+      r.close();
+    }
+  });
+});
+
+test('the progress ticker prints the elapsed time during a silence and stays quiet while lines come', async () => {
+  const lines: string[] = [];
+  const t = startTicker('step image build', (l) => lines.push(l), 300);
+  await new Promise((r) => setTimeout(r, 1100));
+  const silent = lines.filter((l) => /still running, \d+ s elapsed/.test(l)).length;
+  expect(silent).toBeGreaterThanOrEqual(2);
+  lines.length = 0;
+  const talk = setInterval(() => t.line('STEP 2/10: RUN ...'), 100);
+  await new Promise((r) => setTimeout(r, 800));
+  clearInterval(talk);
+  expect(lines.filter((l) => /still running/.test(l))).toEqual([]);
+  expect(t.stop()).toBeGreaterThanOrEqual(1800);
+});
