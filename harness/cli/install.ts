@@ -4,6 +4,7 @@
 // (reused when it is served with the same content hash), prewarm the images PipelineRun pods need,
 // and verify the result — which is exactly the install gate with UNIDESK_CI_APPLY_MANIFESTS=1, so
 // the command and the gate can never disagree.
+import { ensureStepImage } from '../image/step-image/index.ts';
 import { parseFlags, type Command } from './command.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
@@ -22,6 +23,11 @@ export async function install(argv: string[], base: NodeJS.ProcessEnv = process.
   if (flags.lab) env.UNIDESK_CI_LAB = '1';
   if (flags['report-dir'] !== undefined) env.UNIDESK_CI_REPORT_DIR = flags['report-dir'];
   const run = prepareRun(env);
-  console.log(`unidesk-ci install ${run.config.runId}: apply k3s/ci, step image (build and push when missing), prewarm, verify${run.config.lab ? ' (embedded lab)' : ''}`);
+  console.log(`unidesk-ci install ${run.config.runId}: step image (build and push when missing), apply k3s/ci, prewarm, verify${run.config.lab ? ' (embedded lab)' : ''}`);
+  // the registry is reachable from here unless the gate starts its own lab: build/push/verify the
+  // step image before k3s/ci is applied (the gate's step then finds it served and reuses it)
+  if (!run.config.lab || run.config.labExternal) {
+    await ensureStepImage({ registry: run.config.registry, env: run.env, log: (l) => console.log(l) });
+  }
   return exitCodeOf(await runGates(['install'], run));
 }

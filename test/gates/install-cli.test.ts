@@ -48,6 +48,9 @@ describe('unidesk-ci install --lab', () => {
     const first = await cli([], lab.env);
     expect(first.exitCode, first.output).toBe(0);
     const a = (await stepImageCase(first)).properties;
+    // install made sure of the step image before global setup applied k3s/ci
+    expect(first.output.search(/step image: /), first.output).toBeGreaterThanOrEqual(0);
+    expect(first.output.search(/step image: /)).toBeLessThan(first.output.search(/setup: applied k3s\/ci/));
     expect(['built', 'reused']).toContain(a['unidesk.step-image-action']);
     const second = await cli([], lab.env);
     expect(second.exitCode, second.output).toBe(0);
