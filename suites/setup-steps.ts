@@ -4,8 +4,9 @@
 // has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
 import { join } from 'node:path';
 import { loadConfig, type Gate } from '../harness/config.ts';
-import { applyCiManifests, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
+import { applyObjects, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, loadCheckedManifests, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
 import { REPO_ROOT } from '../harness/tekton/index.ts';
+import { ensureStepImage } from '../harness/image/step-image/ensure.ts';
 
 export type SetupContext = {
   gate: Gate;
@@ -31,8 +32,11 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
   const config = loadConfig(env);
   if (!config.applyManifests && !(config.lab && LAB_APPLY_GATES.includes(gate))) return;
   const t0 = performance.now();
-  // the policies run first: a violating copy is refused before any request (harness/kube/k3s-ci.ts)
-  const results = await applyCiManifests(kubeForRun(config, log), config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
+  // the policies run first: a violating copy is refused before any request or build (harness/kube/k3s-ci.ts)
+  const objects = await loadCheckedManifests(config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
+  // installing: the step image the rendered Tasks name is served before they exist (built or reused)
+  if (config.applyManifests || (config.lab && gate === 'install')) await ensureStepImage({ registry: config.registry, env: { ...process.env, ...env }, log });
+  const results = await applyObjects(kubeForRun(config, log), objects);
   const s = summarize(results);
   log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);
 };
