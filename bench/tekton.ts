@@ -3,8 +3,10 @@
 // Vitest, side by side in one run, interleaved round by round. Prints both medians, their
 // difference (what the Tekton layer costs in the lab) and the controller's own latency from
 // PipelineRun creation to the first step starting (client-observed, polled every 5 ms).
+// Both sides get the Task's proxy settings (the egress proxy, and NO_PROXY with the loopback git).
 // Knob: BENCH_ROUNDS (default 5). Targets: latency ≤ 300 ms; Tekton path ≤ direct + 1.5 s.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab } from '../fixtures/lab/index.ts';
@@ -21,11 +23,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Sample = { direct: number; tekton: number; latency: number };
 
+/** The step's own UNIDESK_CI_NO_PROXY from the Task, so both sides clone the same way (direct to 127.0.0.1). */
+async function taskNoProxy(): Promise<string> {
+  const task = parse(await readFile(join(import.meta.dirname, '..', 'k3s', 'ci', 'repo-check.task.yaml'), 'utf8'));
+  const env: Array<{ name: string; value?: string }> = task.spec.steps[0].env;
+  return env.find((e) => e.name === 'UNIDESK_CI_NO_PROXY')!.value!;
+}
+
 async function direct(env: Record<string, string>): Promise<number> {
   const reportDir = await mkdtemp(join(tmpdir(), 'bench-tekton-direct-'));
   try {
     const t0 = performance.now();
-    const run = await runGate({ gate: 'commit', reportDir, env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: 'master' } });
+    const run = await runGate({ gate: 'commit', reportDir, env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: 'master', UNIDESK_CI_NO_PROXY: await taskNoProxy() } });
     const s = (performance.now() - t0) / 1000;
     if (run.exitCode !== 0) throw new Error(`bench: the commit gate failed directly:\n${run.output.slice(-3000)}`);
     return s;
