@@ -149,15 +149,16 @@ describe(`kubectl against the lab cluster`, () => {
     for (const row of lines(pods.stdout).slice(1)) expect(row).toMatch(/^web-\w+-\w{5}\s+1\/1\s+Running\s+0\s+\d+s\s+127\.0\.0\.1\s+<none>\s+<none>\s+<none>$/);
   });
 
-  test('get -w streams changes; --request-timeout ends it', async () => {
-    const watch = kubectl.background(['get', 'configmaps', '-n', 'default', '-w', '--request-timeout=5s', '-o', 'name']);
-    await watch.until(/configmap\/kube-root-ca\.crt|^$/m, 10_000).catch(() => undefined);
-    const made = await kubectl(['create', 'configmap', 'watched', '-n', 'default', '--from-literal=a=1']);
+  test('get -w streams changes as table rows; --request-timeout ends it', async () => {
+    await kubectl(['create', 'configmap', 'before', '-n', 'default', '--from-literal=a=1']);
+    const watch = kubectl.background(['get', 'configmaps', '-n', 'default', '-w', '--request-timeout=5s']);
+    await watch.until(/^before\s+1\s+\d+s$/m);
+    const made = await kubectl(['create', 'configmap', 'watched', '-n', 'default', '--from-literal=a=1', '--from-literal=b=2']);
     expect(made).toMatchObject({ code: 0, stdout: 'configmap/watched created\n' });
-    await watch.until(/^configmap\/watched$/m);
+    await watch.until(/^watched\s+2\s+\d+s$/m);
     const done = await watch.exited;
     expect(done.code).toBe(0);
-    expect(lines(done.stdout)).toContain('configmap/watched');
+    expect(lines(done.stdout)[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
   });
 
   test('logs and logs -f of the Deployment', async () => {
