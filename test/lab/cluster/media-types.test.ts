@@ -2,6 +2,7 @@
 // access reviews), unknown body media types (415), the OpenAPI documents and their media types
 // (406 for a protobuf-only v2 request), Table for `kubectl get`.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { decodeProtobufBody } from '../../../fixtures/lab/cluster/protobuf/envelope.ts';
 import { messageType, protoRoot, UNKNOWN } from '../../../fixtures/lab/cluster/protobuf/messages.ts';
 import { raw, startWithClients, type Clients } from './support.ts';
 
@@ -46,6 +47,23 @@ describe('request bodies', () => {
     const cbor = await raw(c.kc, 'POST', '/api/v1/namespaces/default/configmaps', 'x', { 'content-type': 'application/cbor' });
     expect(cbor.status).toBe(415);
     expect(await cbor.json()).toMatchObject({ reason: 'UnsupportedMediaType', message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf' });
+  });
+});
+
+describe('responses', () => {
+  test('protobuf when the client asks for it first (client-go), JSON otherwise and for kinds without a message', async () => {
+    const accept = 'application/vnd.kubernetes.protobuf,application/json';
+    const pb = await raw(c.kc, 'GET', '/api/v1/namespaces/default/configmaps/pb', undefined, { accept });
+    expect(pb.headers.get('content-type')).toBe('application/vnd.kubernetes.protobuf');
+    const decoded = decodeProtobufBody(Buffer.from(await pb.arrayBuffer()));
+    expect(decoded).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pb', labels: { a: 'b' } }, data: { k: 'v' } });
+    expect((decoded.metadata as { creationTimestamp: string }).creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const list = decodeProtobufBody(Buffer.from(await (await raw(c.kc, 'GET', '/apis/apps/v1/namespaces/default/deployments', undefined, { accept })).arrayBuffer()));
+    expect(list).toMatchObject({ kind: 'DeploymentList', items: [{ metadata: { name: 'pbd' }, spec: { template: { spec: { containers: [{ livenessProbe: { httpGet: { port: 'http' } } }] } } } }] });
+    const json = await raw(c.kc, 'GET', '/api/v1/namespaces/default/configmaps/pb', undefined, { accept: 'application/json' });
+    expect(json.headers.get('content-type')).toBe('application/json');
+    const crd = await raw(c.kc, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', undefined, { accept });
+    expect(crd.headers.get('content-type')).toBe('application/json');
   });
 });
 
