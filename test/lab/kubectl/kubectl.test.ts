@@ -181,6 +181,20 @@ describe(`kubectl against the lab cluster`, () => {
     expect((await kubectl(['get', 'pods', '-n', 'default', '-l', 'app=web', '-o', 'name'])).stdout).toBe('');
   });
 
+  test('client-side apply -f: created, unchanged, configured (strategic merge with $setElementOrder)', async () => {
+    const file = join(manifests, 'csa.yaml');
+    const manifest = (env: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: csa, namespace: default}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: csa}}\n  template:\n    metadata: {labels: {app: csa}}\n    spec:\n      containers: [{name: main, image: lab-test/web:1, env: ${env}}]\n`;
+    await writeFile(file, manifest('[{name: A, value: "1"}]'));
+    expect(await kubectl(['apply', '-f', file])).toMatchObject({ code: 0, stdout: 'deployment.apps/csa created\n' });
+    expect(await kubectl(['apply', '-f', file])).toMatchObject({ code: 0, stdout: 'deployment.apps/csa unchanged\n' });
+    await writeFile(file, manifest('[{name: B, value: "b"}, {name: A, value: "2"}]'));
+    expect(await kubectl(['apply', '-f', file])).toMatchObject({ code: 0, stdout: 'deployment.apps/csa configured\n', stderr: '' });
+    const env = await kubectl(['get', 'deployment', 'csa', '-n', 'default', '-o', 'jsonpath={.spec.template.spec.containers[0].env}']);
+    expect(JSON.parse(env.stdout)).toEqual([{ name: 'B', value: 'b' }, { name: 'A', value: '2' }]);
+    expect((await kubectl(['delete', '-f', file])).code).toBe(0);
+  });
+
   test('auth can-i as the runner ServiceAccount (protobuf SelfSubjectAccessReview): allowed and refused', async () => {
     const as = ['--as', 'system:serviceaccount:unidesk-ci:unidesk-ci-runner', '-n', 'unidesk-ci'];
     expect(await kubectl(['auth', 'can-i', 'create', 'pipelineruns.tekton.dev', ...as])).toMatchObject({ code: 0, stdout: 'yes\n' });
