@@ -40,6 +40,7 @@ export const VARIABLES = {
   UNIDESK_CI_NO_PROXY: { schema: z.string().optional(), doc: 'NO_PROXY list for steps that use the egress proxy.' },
   UNIDESK_CI_KUBECONFIG: { schema: z.string().min(1).optional(), doc: 'Kubeconfig path (default: KUBECONFIG, then in-cluster service account).' },
   UNIDESK_CI_KUBE_CONTEXT: { schema: z.string().min(1).optional(), doc: 'Kubeconfig context (default: current context).' },
+  UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: { schema: bool.default(false), doc: 'Accept a kubeconfig with `insecure-skip-tls-verify: true` or a plain http:// server (refused otherwise; a line says TLS is not verified). Never for a real cluster.' },
   UNIDESK_CI_APPLY_MANIFESTS: { schema: bool.default(false), doc: 'Global setup applies k3s/ci by server-side apply before the gate.' },
   UNIDESK_CI_TEKTON_CRDS_DIR: { schema: z.string().min(1).optional(), doc: 'Upstream Tekton CRDs (lab only; default ../shared/tekton when it exists).' },
   UNIDESK_CI_MANIFESTS_DIR: { schema: z.string().min(1).optional(), doc: 'The k3s/ci manifests global setup applies and the install gate checks (default: k3s/ci of this checkout).' },
@@ -72,7 +73,7 @@ export const VARIABLES = {
 export type VariableName = keyof typeof VARIABLES;
 
 /** Flags: an empty value means "no" instead of "unset". */
-const BOOLEAN_VARIABLES: ReadonlySet<string> = new Set(['UNIDESK_CI_LAB', 'UNIDESK_CI_LAB_EXTERNAL', 'UNIDESK_CI_APPLY_MANIFESTS']);
+const BOOLEAN_VARIABLES: ReadonlySet<string> = new Set(['UNIDESK_CI_LAB', 'UNIDESK_CI_LAB_EXTERNAL', 'UNIDESK_CI_APPLY_MANIFESTS', 'UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY']);
 
 const shape = Object.fromEntries(Object.entries(VARIABLES).map(([k, v]) => [k, v.schema])) as {
   [K in VariableName]: (typeof VARIABLES)[K]['schema'];

@@ -2,6 +2,8 @@
 // in-cluster service account. It never goes through a proxy: HTTP(S)_PROXY/ALL_PROXY (and Node's
 // NODE_USE_ENV_PROXY global dispatcher) are bypassed by an explicit undici Agent on every request,
 // and a kubeconfig `proxy-url` is refused (seed: steps calling the API clear proxy variables).
+// TLS is always verified: a cluster with `insecure-skip-tls-verify: true` (or a plain http:// server)
+// is refused unless UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY is set, which is said in one line.
 import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { Agent } from 'undici';
@@ -9,6 +11,25 @@ import { CiError } from '../failure.ts';
 import { registerSecret } from '../redact.ts';
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+export const INSECURE_OPT_IN = 'UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY';
+
+const optedIn = (env: Record<string, string | undefined>) => /^(1|true|yes)$/i.test(env[INSECURE_OPT_IN] ?? '');
+
+/** Whether TLS verification of this cluster is skipped: only when the kubeconfig asks and the opt-in is set. */
+export function skipsTlsVerify(cluster: k8s.Cluster | null | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(cluster?.skipTLSVerify) && optedIn(env);
+}
+
+/** Refuses a cluster whose TLS would not be verified, unless the opt-in is set (then one line says so). */
+export function checkTlsVerification(cluster: k8s.Cluster, env: Record<string, string | undefined>, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  const plainHttp = cluster.server.startsWith('http://');
+  if (!cluster.skipTLSVerify && !plainHttp) return;
+  const what = plainHttp ? `serves plain HTTP (${cluster.server})` : 'sets insecure-skip-tls-verify: true';
+  if (!optedIn(env)) {
+    throw new CiError('input', `kubeconfig cluster ${cluster.name} ${what}; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set ${INSECURE_OPT_IN}=1 to accept an unverified connection`);
+  }
+  warn(`kubeconfig cluster ${cluster.name} ${what}: TLS is NOT verified because ${INSECURE_OPT_IN} is set`);
+}
 
 /** A KubeConfig whose requests always carry a direct (proxy-free) dispatcher, optionally impersonating a user. */
 export class DirectKubeConfig extends k8s.KubeConfig {
@@ -64,6 +85,7 @@ export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string
   if (cluster.proxyUrl) {
     throw new CiError('input', `kubeconfig cluster ${cluster.name} sets proxy-url; the Kubernetes API must be reached directly, never through a proxy`);
   }
+  checkTlsVerification(cluster, env);
   registerSecret(kc.getCurrentUser()?.token);
   return kc;
 }

@@ -4,6 +4,7 @@
 // (the caller aborts that wait first). Objects of another run with the same name are neither taken
 // over nor deleted (harness/kube/owned.ts).
 import { CI_NAMESPACE } from '../config.ts';
+import { skipsTlsVerify } from '../kube/client.ts';
 import type { Kube } from '../kube/kube.ts';
 import { refOf } from '../kube/objects.ts';
 import { claimObject, deleteOwned } from '../kube/owned.ts';
@@ -59,7 +60,7 @@ export async function clusterTransport(kube: Kube): Promise<Transport> {
     origin: base.origin,
     basePath: base.pathname,
     headers: ep.headers,
-    tls: base.protocol === 'https:' ? { ca: opts.ca as string, cert: opts.cert as string, key: opts.key as string, rejectUnauthorized: !cluster?.skipTLSVerify } : undefined,
+    tls: base.protocol === 'https:' ? { ca: opts.ca as string, cert: opts.cert as string, key: opts.key as string, rejectUnauthorized: !skipsTlsVerify(cluster) } : undefined,
     infraClass: 'infra.cluster',
     describe: `service proxy ${base.origin}${base.pathname}`,
   };

@@ -91,7 +91,7 @@ describe('perf gate against the lab (cluster transport)', () => {
     }
     expect(run.exitCode, run.output).toBe(0);
     expect(step(run, 'read the budgets').properties['unidesk.budgets-source']).toBe('cluster unidesk-ci/unidesk-ci-budgets');
-    expect(step(run, 'start the temporary code-queue-ci-read Deployment').properties['unidesk.transport']).toMatch(/^service proxy http:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/unidesk-ci\/services\/code-queue-ci-read%3Ahttp\/proxy$/);
+    expect(step(run, 'start the temporary code-queue-ci-read Deployment').properties['unidesk.transport']).toMatch(/^service proxy https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/unidesk-ci\/services\/code-queue-ci-read%3Ahttp\/proxy$/);
     expect(step(run, 'the read service refuses writes').properties['unidesk.write-status']).toBe('403');
     for (const name of BUDGET_CASES) {
       const s = step(run, name);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { impersonating, loadKubeConfig, serviceAccountUser } from '../../harness/kube/index.ts';
+import { skipsTlsVerify } from '../../harness/kube/client.ts';
 import { redact } from '../../harness/redact.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'kube-client-'));
@@ -13,7 +14,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const kubeconfig = (cluster: Record<string, unknown>) => `apiVersion: v1
 kind: Config
-clusters: [{name: c, cluster: ${JSON.stringify({ server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true, ...cluster })}}]
+clusters: [{name: c, cluster: ${JSON.stringify({ server: 'https://127.0.0.1:1', ...cluster })}}]
 users: [{name: u, user: {token: secret-token-1234}}]
 contexts: [{name: ctx, context: {cluster: c, user: u}}]
 current-context: ctx
@@ -41,7 +42,7 @@ describe('loadKubeConfig', () => {
 
   test('every request gets a direct dispatcher; impersonation adds only Impersonate-User', async () => {
     const file = join(dir, 'plain.yaml');
-    await writeFile(file, kubeconfig({ server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': false }));
+    await writeFile(file, kubeconfig({ 'insecure-skip-tls-verify': false }));
     const kc = loadKubeConfig({ kubeconfig: file });
     const ctx = new k8s.RequestContext('https://127.0.0.1:1/api/v1', k8s.HttpMethod.GET);
     await kc.applySecurityAuthentication(ctx);
@@ -56,6 +57,36 @@ describe('loadKubeConfig', () => {
   });
 });
 
+describe('TLS is verified', () => {
+  test('insecure-skip-tls-verify or a plain http:// server is refused in one line unless the opt-in is set', async () => {
+    const insecure = join(dir, 'insecure.yaml');
+    await writeFile(insecure, kubeconfig({ 'insecure-skip-tls-verify': true }));
+    const refused = (() => {
+      try {
+        loadKubeConfig({ kubeconfig: insecure }, {});
+      } catch (e) {
+        return e as { failureClass?: string; message: string };
+      }
+    })();
+    expect(refused?.failureClass).toBe('input');
+    expect(refused?.message).toBe("kubeconfig cluster c sets insecure-skip-tls-verify: true; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY=1 to accept an unverified connection");
+    const plain = join(dir, 'plain-http.yaml');
+    await writeFile(plain, kubeconfig({ server: 'http://127.0.0.1:1' }));
+    expect(() => loadKubeConfig({ kubeconfig: plain }, {})).toThrow(/serves plain HTTP \(http:\/\/127\.0\.0\.1:1\); the harness verifies/);
+    const lines: string[] = [];
+    const err = process.stderr.write;
+    process.stderr.write = ((l: string) => lines.push(l)) as never;
+    try {
+      const kc = loadKubeConfig({ kubeconfig: insecure }, { UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: '1' });
+      expect(skipsTlsVerify(kc.getCurrentCluster(), { UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: '1' })).toBe(true);
+      expect(skipsTlsVerify(kc.getCurrentCluster(), {})).toBe(false);
+    } finally {
+      process.stderr.write = err;
+    }
+    expect(lines).toEqual(['kubeconfig cluster c sets insecure-skip-tls-verify: true: TLS is NOT verified because UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY is set\n']);
+  });
+});
+
 describe('tokens are registered for redaction', () => {
   test('the in-cluster service-account token (read from its file) is redacted', async () => {
     const root = join(dir, 'pod');
@@ -65,7 +96,7 @@ describe('tokens are registered for redaction', () => {
     await writeFile(join(sa, 'token'), `${token}\n`);
     await writeFile(join(sa, 'namespace'), 'unidesk-ci');
     const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
-    Object.assign(process.env, { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '8080' });
+    Object.assign(process.env, { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
     try {
       expect(redact(`token ${token}`)).toBe(`token ${token}`);
       loadKubeConfig({}, { KUBERNETES_SERVICE_HOST: '127.0.0.1' }, root);
@@ -84,14 +115,14 @@ describe('tokens are registered for redaction', () => {
     const file = join(dir, 'tokenfile.kubeconfig');
     await writeFile(file, `apiVersion: v1
 kind: Config
-clusters: [{name: c, cluster: {server: 'http://127.0.0.1:1', insecure-skip-tls-verify: true}}]
+clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
 users: [{name: u, user: {auth-provider: {name: tokenFile, config: {tokenFile: ${JSON.stringify(join(dir, 'tf'))}}}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `);
     const kc = loadKubeConfig({ kubeconfig: file });
     expect(redact(token)).toBe(token);
-    await kc.applySecurityAuthentication(new k8s.RequestContext('http://127.0.0.1:1/api', k8s.HttpMethod.GET));
+    await kc.applySecurityAuthentication(new k8s.RequestContext('https://127.0.0.1:1/api', k8s.HttpMethod.GET));
     expect(redact(`Bearer ${token}`)).not.toContain(token);
   });
 });

@@ -3,6 +3,7 @@
 // leaves nothing behind.
 import * as k8s from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { labClusterAdmin, labClusterAdminFromKubeconfig, type LabClusterAdmin } from '../../../fixtures/lab/cluster/admin-client.ts';
 import { spawnClusterDouble } from '../../../fixtures/lab/cluster/child.ts';
@@ -26,9 +27,10 @@ afterAll(() => lab?.stop());
 
 describe('lab service', () => {
   test('publishes UNIDESK_CI_KUBECONFIG and LAB_CLUSTER_URL on 127.0.0.1', async () => {
-    expect(lab.env.LAB_CLUSTER_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lab.env.LAB_CLUSTER_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(existsSync(lab.env.UNIDESK_CI_KUBECONFIG)).toBe(true);
-    expect(c.kc.getCurrentCluster()).toMatchObject({ server: lab.env.LAB_CLUSTER_URL, skipTLSVerify: true });
+    expect(c.kc.getCurrentCluster()).toMatchObject({ server: lab.env.LAB_CLUSTER_URL, caData: expect.any(String) });
+    expect(c.kc.getCurrentCluster()?.skipTLSVerify).toBeFalsy();
     expect(c.kc.getCurrentContext()).toBe('lab');
     const names = (await c.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).toEqual(expect.arrayContaining(['default', 'kube-system']));
@@ -58,7 +60,7 @@ describe('/lab/v1 admin API', () => {
 
   test('service-account tokens, settings, finalize and deployment steering work over HTTP', async () => {
     const token = await admin.serviceAccountToken('adm', 'bot');
-    const asBot = clientsFor(undefined as never, kubeconfigForUrl(lab.env.LAB_CLUSTER_URL, token));
+    const asBot = clientsFor(undefined as never, kubeconfigForUrl(lab.env.LAB_CLUSTER_URL, token, c.kc.getCurrentCluster()!.caData!));
     expect((await apiError(asBot.core.listNamespacedConfigMap({ namespace: 'adm' }))).body.message).toContain('User "system:serviceaccount:adm:bot" cannot list');
     await admin.settings({ namespaceFinalizeDelayMs: null });
     await c.core.deleteNamespace({ name: 'adm' });
@@ -96,9 +98,12 @@ describe('/lab/v1 admin API', () => {
 
   test('only the admin token may use it; bad bodies are 400', async () => {
     const token = await admin.serviceAccountToken('adm2', 'bot');
-    const res = await fetch(`${lab.env.LAB_CLUSTER_URL}/lab/v1/objects`, { headers: { authorization: `Bearer ${token}` } });
+    const dispatcher = new Agent({ connect: { ca: Buffer.from(c.kc.getCurrentCluster()!.caData!, 'base64').toString() } });
+    const res = await fetch(`${lab.env.LAB_CLUSTER_URL}/lab/v1/objects`, { headers: { authorization: `Bearer ${token}` }, dispatcher });
     expect(res.status).toBe(403);
-    expect((await fetch(`${lab.env.LAB_CLUSTER_URL}/lab/v1/objects`)).status).toBe(401);
+    expect((await fetch(`${lab.env.LAB_CLUSTER_URL}/lab/v1/objects`, { dispatcher })).status).toBe(401);
+    // TLS is verified: without the lab's CA the connection is refused
+    await expect(fetch(`${lab.env.LAB_CLUSTER_URL}/lab/v1/objects`)).rejects.toThrow();
     await expect(admin.settings({ readinessDelayMs: -1 })).rejects.toThrow(/HTTP 400/);
     const unknown = await raw(c.kc, 'GET', '/lab/v1/nothing-here');
     expect(unknown.status).toBe(404);
@@ -172,10 +177,10 @@ describe('cleanup', () => {
   });
 });
 
-function kubeconfigForUrl(url: string, token: string): k8s.KubeConfig {
+function kubeconfigForUrl(url: string, token: string, caData: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'lab', server: url, skipTLSVerify: true }],
+    clusters: [{ name: 'lab', server: url, caData }],
     users: [{ name: 'u', token }],
     contexts: [{ name: 'lab', cluster: 'lab', user: 'u' }],
     currentContext: 'lab',

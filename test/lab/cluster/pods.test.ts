@@ -75,9 +75,19 @@ describe('deployment controller', () => {
     ]);
   });
 
-  test('the container gets its env resolved from value, Secret, ConfigMap and fieldRef', async () => {
+  test('the container gets its env resolved from value, Secret, ConfigMap and fieldRef, plus the kubelet KUBERNETES_SERVICE_* variables', async () => {
     const body = (await c.core.connectGetNamespacedServiceProxyWithPath({ namespace: ns, name: 'web:http', path: 'env' })) as unknown as { env: Record<string, string>; pod: string };
-    expect(body.env).toEqual({ PLAIN: 'x', DATABASE_URL: 'postgres://lab@127.0.0.1/db', ROLE: 'read', POD_NAME: body.pod });
+    const port = String(c.double.port);
+    expect(body.env).toEqual({
+      PLAIN: 'x',
+      DATABASE_URL: 'postgres://lab@127.0.0.1/db',
+      ROLE: 'read',
+      POD_NAME: body.pod,
+      KUBERNETES_SERVICE_HOST: '127.0.0.1',
+      KUBERNETES_SERVICE_PORT: port,
+      KUBERNETES_SERVICE_PORT_HTTPS: port,
+      KUBERNETES_PORT: `tcp://127.0.0.1:${port}`,
+    });
   });
 
   test('a pod whose Secret is missing is stuck in CreateContainerConfigError', async () => {
