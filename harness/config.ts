@@ -50,7 +50,7 @@ export const VARIABLES = {
   UNIDESK_CI_BUDGETS_FILE: { schema: z.string().min(1).optional(), doc: 'Read budgets from this ConfigMap YAML instead of the cluster (laptops).' },
   UNIDESK_CI_METRICS_DATABASE_URL: { schema: url.optional(), doc: 'PostgreSQL URL of the CI results store: schema unidesk_ci (gate runs, testcases, JUnit, perf history; docs/results.md; secret). Unset: nothing is recorded.' },
   UNIDESK_CI_JUNIT: { schema: z.enum(['default', 'strict']).default('default'), doc: 'JUnit flavour: default (Vitest, testcase <properties>) or strict (valid against xunit-plugin junit-10.xsd: testcase facts as <system-out> lines).' },
-  UNIDESK_CI_PIPELINERUN: { schema: z.string().min(1).optional(), doc: 'Inside Tekton: the PipelineRun name ($(context.pipelineRun.name)), recorded with the gate run.' },
+  UNIDESK_CI_PIPELINERUN: { schema: z.string().min(1).optional(), doc: 'Inside Tekton: the PipelineRun name (the Task passes the tekton.dev/pipelineRun label of its pod), recorded with the gate run.' },
   UNIDESK_CI_TASKRUN: { schema: z.string().min(1).optional(), doc: 'Inside Tekton: the TaskRun name ($(context.taskRun.name)), recorded with the gate run.' },
   UNIDESK_CI_PERF_IMAGE: { schema: z.string().min(1).default('unidesk-code-queue:dev'), doc: 'Image of the temporary code-queue-ci-read Deployment: unidesk-code-queue:<pinned tag or @digest>, optionally from the loopback registry; never latest.' },
   UNIDESK_CI_PERF_DATABASE_SECRET: { schema: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Secret name (DNS-1123)').default('code-queue-ci-read-database'), doc: 'Secret in unidesk-ci whose DATABASE_URL key the read service uses (the database is never named in CI config).' },
