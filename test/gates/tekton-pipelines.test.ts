@@ -212,15 +212,18 @@ describe('the runner ServiceAccount inside a run', () => {
   // and, as the control that it is authenticated at all, what the gates do (read pods)
   const PROBE = `
 import * as k8s from '@kubernetes/client-node';
-const kc = new k8s.KubeConfig();
-kc.loadFromDefault();
-const core = kc.makeApiClient(k8s.CoreV1Api);
 const code = async (f) => { try { await f(); return 200; } catch (e) { return e.code ?? String(e); } };
-console.log('read-secret', await code(() => core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' })));
-console.log('write-default', await code(() => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'probe' } } })));
-console.log('write-kube-system', await code(() => core.createNamespacedSecret({ namespace: 'kube-system', body: { metadata: { name: 'probe' } } })));
-console.log('create-namespace', await code(() => core.createNamespace({ body: { metadata: { name: 'unidesk-dev' } } })));
-console.log('list-pods', await code(() => core.listNamespacedPod({ namespace: 'unidesk-ci' })));
+// both ways a step authenticates: the KUBECONFIG the lab hands it, and the pod's in-cluster files
+for (const [how, load] of [['kubeconfig', (kc) => kc.loadFromFile(process.env.KUBECONFIG)], ['in-cluster', (kc) => kc.loadFromCluster()]]) {
+  const kc = new k8s.KubeConfig();
+  load(kc);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  console.log(how, 'read-secret', await code(() => core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' })));
+  console.log(how, 'write-default', await code(() => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'probe' } } })));
+  console.log(how, 'write-kube-system', await code(() => core.createNamespacedSecret({ namespace: 'kube-system', body: { metadata: { name: 'probe' } } })));
+  console.log(how, 'create-namespace', await code(() => core.createNamespace({ body: { metadata: { name: 'unidesk-dev' } } })));
+  console.log(how, 'list-pods', await code(() => core.listNamespacedPod({ namespace: 'unidesk-ci' })));
+}
 `;
 
   test('RBAC refuses a Secret read and writes outside unidesk-ci; the gates\' own reads are allowed', async () => {
@@ -236,8 +239,10 @@ console.log('list-pods', await code(() => core.listNamespacedPod({ namespace: 'u
     const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 120_000, log: () => undefined });
     const logs = await logText(pr);
     expect(succeededCondition(pr), logs).toMatchObject({ status: 'True' });
-    for (const [what, code] of [['read-secret', 403], ['write-default', 403], ['write-kube-system', 403], ['create-namespace', 403], ['list-pods', 200]] as const) {
-      expect(logs, what).toMatch(new RegExp(`^\\[probe : probe\\] ${what} ${code}$`, 'm'));
+    for (const how of ['kubeconfig', 'in-cluster']) {
+      for (const [what, code] of [['read-secret', 403], ['write-default', 403], ['write-kube-system', 403], ['create-namespace', 403], ['list-pods', 200]] as const) {
+        expect(logs, `${how} ${what}`).toMatch(new RegExp(`^\\[probe : probe\\] ${how} ${what} ${code}$`, 'm'));
+      }
     }
   });
 });
