@@ -10,6 +10,9 @@ import type { TektonStep } from '../../../fixtures/lab/cluster/controllers/tekto
 import { raw, until } from '../cluster/support.ts';
 import { create, finished, get, haveCrds, script, startTektonLab, succeeded, type Lab } from './support.ts';
 
+/** What a kubelet adds to every container for the API server (in-cluster configuration). */
+const KUBELET_ENV = ['KUBERNETES_PORT', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'KUBERNETES_SERVICE_PORT_HTTPS'];
+
 let c: Lab;
 const ns = 'tekton-steps';
 const clientNode = createRequire(import.meta.url).resolve('@kubernetes/client-node');
@@ -68,7 +71,7 @@ describe.skipIf(!haveCrds())('steps', () => {
     expect(succeeded(tr)).toMatchObject({ status: 'True' });
     const [names, user, mode, last, scratch] = (await c.core.readNamespacedPodLog({ namespace: ns, name: 'env-pod', container: 'step-show' })).split('\n');
     expect(scratch).toBe(join(c.double.dir, 'tekton', ns, 'env', 'workspaces', 'scratch', 'deep', 'er'));
-    expect(names.trim().split(' ').filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n))).toEqual(['HOME', 'KUBECONFIG', 'MODE', 'PATH']);
+    expect(names.trim().split(' ').filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n))).toEqual(['HOME', 'KUBECONFIG', ...KUBELET_ENV, 'MODE', 'PATH']);
     expect([user, mode, last]).toEqual(['ci', 'lab', 'lab false []']);
   });
 
@@ -91,7 +94,7 @@ describe.skipIf(!haveCrds())('steps', () => {
     expect(succeeded(await finished(c, 'taskruns', 'mounts'))).toMatchObject({ status: 'True' });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ namespace: ns, taskRun: 'mounts', pod: 'mounts-pod', container: 'step-build', name: 'build', image: 'lab.test/capture:1', command: ['build'], args: ['-a', '-b', 'end'], workingDir: '/src', serviceAccount: { namespace: ns, name: 'runner' } });
-    expect(Object.keys(seen[0].env).sort()).toEqual(['FROM_TEMPLATE', 'KUBECONFIG']);
+    expect(Object.keys(seen[0].env).sort()).toEqual(['FROM_TEMPLATE', 'KUBECONFIG', ...KUBELET_ENV]);
     expect(seen[0].env.FROM_TEMPLATE).toBe('mounts');
     expect(seen[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/var/lib/containers', path: join(c.double.dir, 'tekton', ns, 'mounts', 'volumes', 'cache', 'storage') }]);
     expect(existsSync(seen[0].volumeMounts![0].path)).toBe(true);
