@@ -65,18 +65,21 @@ function streamContainer(kube: Kube, pod: string, container: string, follow: boo
   return new Promise((resolve, reject) => {
     const out = new PassThrough();
     let partial = '';
+    let stopped = false;
     out.on('data', (chunk: Buffer) => {
+      if (stopped) return;
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const l of lines) onLine(l);
     });
     out.on('end', () => {
-      if (partial) onLine(partial);
+      if (partial && !stopped) onLine(partial);
       resolve();
     });
-    new k8s.Log(kube.kc)
-      .log(CI_NAMESPACE, pod, container, out, { follow })
-      .then((req) => signal?.addEventListener('abort', () => (req.abort(), out.end()), { once: true }))
-      .catch(reject);
+    out.on('error', () => resolve());
+    // on abort the lines stop here; the request is left to end with its container (aborting
+    // client-node's request from outside throws inside its own abort listener)
+    signal?.addEventListener('abort', () => ((stopped = true), resolve()), { once: true });
+    new k8s.Log(kube.kc).log(CI_NAMESPACE, pod, container, out, { follow }).catch(reject);
   });
 }

@@ -16,6 +16,8 @@ import {
 } from '../../harness/tekton/index.ts';
 import { GIT_CREDENTIALS_SECRET, installLabCi, type LabCi } from '../../fixtures/lab/tekton/ci.ts';
 import { useLab } from '../support/lab.ts';
+import { runPipelineFlow } from '../../harness/cli/tekton/flow.ts';
+import { logs } from '../../harness/cli/logs.ts';
 
 const lab = useLab(['proxy', 'git', 'registry', 'postgres', 'cluster', 'tekton'], 300_000);
 let ci: LabCi;
@@ -244,5 +246,52 @@ for (const [how, load] of [['kubeconfig', (kc) => kc.loadFromFile(process.env.KU
         expect(logs, `${how} ${what}`).toMatch(new RegExp(`^\\[probe : probe\\] ${how} ${what} ${code}$`, 'm'));
       }
     }
+  });
+});
+
+describe('the CLI side (harness/cli): following a run and reading its logs', () => {
+  const cliEnv = () => ({ ...process.env, ...lab.env, UNIDESK_CI_KUBECONFIG: lab.env.UNIDESK_CI_KUBECONFIG });
+
+  test('runPipelineFlow: prints the name at once, TaskRun changes and [task : step] lines, then the summary; exits with the class of the failed gate', async () => {
+    const said: string[] = [];
+    const printed: string[] = [];
+    const out = await runPipelineFlow({ kube: ci.kube, request: commitRequest('broken/ts-error'), waitMs: WAIT, say: (l) => said.push(l), print: (l) => printed.push(l) });
+    expect(out.exitCode).toBe(20); // app
+    expect(said[0]).toBe(`PipelineRun started: ${out.pipelineRun}`);
+    expect(said).toContain(`TaskRun ${out.pipelineRun}-repo-check (repo-check): Running`);
+    expect(said.some((l) => /^TaskRun \S+-repo-check \(repo-check\): Failed — /.test(l))).toBe(true);
+    expect(said.some((l) => l.startsWith('[repo-check : commit-gate] [commit : check]'))).toBe(true);
+    const summary = printed.join('\n');
+    expect(summary).toContain(`PipelineRun ${out.pipelineRun}: Failed — Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 2`);
+    expect(summary).toMatch(/repo-check\s+Failed\s+app\s+UNIDESK_D601_RUST_CHECK=1 bun scripts\/cli\.ts check --full --rust: /);
+    expect(summary).toContain(`commit ${await headOf('broken/ts-error')}`);
+  });
+
+  test('runPipelineFlow: an interrupt cancels the run, waits for Cancelled and exits 130; --wait-ms passed leaves the run going (exit 75)', async () => {
+    const interrupt = new AbortController();
+    const said: string[] = [];
+    const flow = runPipelineFlow({ kube: ci.kube, request: commitRequest('master'), waitMs: WAIT, say: (l) => (said.push(l), l.startsWith('[repo-check : commit-gate]') && interrupt.abort()), print: () => undefined, interrupt: interrupt.signal });
+    const out = await flow;
+    expect(out.exitCode).toBe(130);
+    expect(said).toContain(`cancelling PipelineRun ${out.pipelineRun} (spec.status: Cancelled); Ctrl-C again to exit at once`);
+    expect(succeededCondition(await readPipelineRun(ci.kube, out.pipelineRun))).toMatchObject({ status: 'False', reason: 'Cancelled' });
+
+    const short = await runPipelineFlow({ kube: ci.kube, request: commitRequest('master'), waitMs: 1000, say: (l) => said.push(l), print: () => undefined });
+    expect(short.exitCode).toBe(75);
+    expect(said).toContain(`follow it with: unidesk-ci logs ${short.pipelineRun} -f`);
+    expect(succeededCondition(await readPipelineRun(ci.kube, short.pipelineRun))?.status).toBe('Unknown'); // still going, not cancelled
+    await cancelPipelineRun(ci.kube, short.pipelineRun);
+  });
+
+  test('unidesk-ci logs <run> prints every step as [task : step] lines in Pipeline order; an unknown run is input naming the last runs', async () => {
+    const pr = await run(commitRequest('master'));
+    const lines: string[] = [];
+    expect(await logs([pr.metadata.name], cliEnv(), (l) => lines.push(l))).toBe(0);
+    const first = lines.findIndex((l) => l.startsWith('[repo-check : commit-gate] '));
+    const perf = lines.findIndex((l) => l.startsWith('[perf : perf-gate] '));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(perf).toBeGreaterThan(first);
+    expect(lines.every((l) => /^\[(repo-check : commit-gate|perf : perf-gate)\] /.test(l))).toBe(true);
+    await expect(logs(['unidesk-ci-commit-nope'], cliEnv(), () => undefined)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(new RegExp(`PipelineRun unidesk-ci-commit-nope not found in unidesk-ci; the last runs are:\\n  \\S+`)) });
   });
 });
