@@ -41,7 +41,7 @@ describe('fixture repository', () => {
     expect(check.tail).toContain('backend-core cargo check ok');
     const deploy = JSON.parse(await readFile(join(dir, 'deploy.json'), 'utf8'));
     expect(deploy.environments.dev.services).toEqual([expect.objectContaining({ id: 'code-queue', commit: repo.commits.tag })]);
-    expect(await readFile(join(dir, 'src/components/backend-core/Dockerfile'), 'utf8')).toMatch(/^FROM localhost\/unidesk-lab\/busybox:1$/m);
+    expect(await readFile(join(dir, 'src/components/backend-core/Dockerfile'), 'utf8')).toMatch(/^FROM docker\.io\/library\/busybox:1\.36\.1$/m);
   });
   test('--rust without UNIDESK_D601_RUST_CHECK=1 is refused with the boundary message', async () => {
     const dir = join(tmp, 'master');
