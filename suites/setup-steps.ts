@@ -34,8 +34,9 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
   const t0 = performance.now();
   // the policies run first: a violating copy is refused before any request or build (harness/kube/k3s-ci.ts)
   const objects = await loadCheckedManifests(config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
-  // installing: the step image the rendered Tasks name is served before they exist (built or reused)
-  if (config.applyManifests || (config.lab && gate === 'install')) await ensureStepImage({ registry: config.registry, env: { ...process.env, ...env }, log });
+  // the lab's install gate: the step image the rendered Tasks name is served before they exist
+  // (built or reused); `unidesk-ci install` does this itself before it runs the gate
+  if (config.lab && gate === 'install') await ensureStepImage({ registry: config.registry, env: { ...process.env, ...env }, log });
   const results = await applyObjects(kubeForRun(config, log), objects);
   const s = summarize(results);
   log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);

@@ -2,7 +2,7 @@
 // infra.registry (never "not served"), a missing tag is undefined; progress never goes silent.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { servedStepImage } from '../../harness/image/step-image/served.ts';
 import { startTicker } from '../../harness/image/step-image/progress.ts';
 
@@ -42,16 +42,25 @@ describe('servedStepImage', () => {
   });
 });
 
-test('the progress ticker prints the elapsed time during a silence and stays quiet while lines come', async () => {
-  const lines: string[] = [];
-  const t = startTicker('step image build', (l) => lines.push(l), 300);
-  await new Promise((r) => setTimeout(r, 1100));
-  const silent = lines.filter((l) => /still running, \d+ s elapsed/.test(l)).length;
-  expect(silent).toBeGreaterThanOrEqual(2);
-  lines.length = 0;
-  const talk = setInterval(() => t.line('STEP 2/10: RUN ...'), 100);
-  await new Promise((r) => setTimeout(r, 800));
-  clearInterval(talk);
-  expect(lines.filter((l) => /still running/.test(l))).toEqual([]);
-  expect(t.stop()).toBeGreaterThanOrEqual(1800);
+test('the progress ticker prints the elapsed time during a silence and stays quiet while lines come', () => {
+  // fake clock (timers and performance.now): the ticker's rule, not the machine's timer jitter
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] });
+  try {
+    const lines: string[] = [];
+    const t = startTicker('step image build', (l) => lines.push(l), 300);
+    vi.advanceTimersByTime(1100);
+    expect(lines.filter((l) => /still running, \d+ s elapsed/.test(l)).length).toBeGreaterThanOrEqual(2);
+    lines.length = 0;
+    for (let i = 0; i < 8; i++) {
+      t.line('STEP 2/10: RUN ...');
+      vi.advanceTimersByTime(100);
+    }
+    expect(lines.filter((l) => /still running/.test(l))).toEqual([]);
+    expect(lines).toHaveLength(8);
+    vi.advanceTimersByTime(400); // silent again: it speaks
+    expect(lines.filter((l) => /still running/.test(l))).toHaveLength(1);
+    expect(t.stop()).toBe(2300);
+  } finally {
+    vi.useRealTimers();
+  }
 });
