@@ -150,6 +150,11 @@ describe('k3s/ci manifests', () => {
       expect(t.params, t.name).toContainEqual({ name: 'revision', value: '$(tasks.repo-check.results.commit)' });
     }
     expect(pipeline.spec.results).toContainEqual(expect.objectContaining({ name: 'commit', value: '$(tasks.repo-check.results.commit)' }));
+    // a step that runs code of the commit under test holds no store credential
+    for (const name of ['unidesk-ci-repo-check', 'unidesk-ci-backend-core-artifact']) {
+      const task = byKind('Task').find((t) => t.metadata.name === name)!;
+      for (const { step } of stepsOf(task)) expect(JSON.stringify(step.env ?? []), name).not.toMatch(/METRICS_DATABASE|unidesk-ci-metrics-database/);
+    }
     // every gate Task reports its failure class as a result
     for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {
       expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toEqual(expect.arrayContaining(['failure-class', 'failure-message']));
