@@ -207,6 +207,24 @@ async function expectNothingRunning(pr: PipelineRun, tr: TaskRun): Promise<void>
   expect(processesWith(marker)).toEqual([]);
 }
 
+describe("the lab's node for the step image", () => {
+  test('a step image tag the registry does not serve fails the TaskRun as an unpullable image, naming it; nothing runs', async () => {
+    const image = ci.stepImage.ref.replace(/:[^:]+$/, ':0.1.0-000000000000').replace(/^[^/]+/, '127.0.0.1:5000');
+    const body = {
+      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+      metadata: { generateName: 'unidesk-ci-unserved-image-', namespace: CI_NAMESPACE },
+      spec: { taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' }, pipelineSpec: { tasks: [{ name: 't', taskSpec: { steps: [{ name: 's', image, script: 'echo ran' }] } }] } },
+    };
+    const created = (await ci.kube.objects.create(body)) as unknown as PipelineRun;
+    const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 60_000, log: () => undefined });
+    expect(succeededCondition(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
+    const tr = await taskRunDone(pr, 't');
+    expect(succeededCondition(tr)).toMatchObject({ status: 'False', reason: 'TaskRunImagePullFailed' });
+    expect(succeededCondition(tr)!.message).toContain(image);
+    expect(await logText(pr)).not.toContain('ran');
+  });
+});
+
 describe('the runner ServiceAccount inside a run', () => {
   // what a step's code could try: read a Secret it has no business with, write outside unidesk-ci;
   // and, as the control that it is authenticated at all, what the gates do (read pods)
