@@ -1,6 +1,6 @@
 // The per-gate, per-step summary printed after a run, read from each gate's JUnit.
 import { relative } from 'node:path';
-import type { FailureClass } from '../failure.ts';
+import { worstFailureClass, type FailureClass } from '../failure.ts';
 import type { GateRun, StepSummary } from '../report/junit-gate-run.ts';
 
 export type GateVerdict = { gate: string; passed: boolean; failureClass?: FailureClass; unclassified: boolean };
@@ -10,7 +10,7 @@ export function verdictOf(run: GateRun): GateVerdict {
   // a gate that crashed before its reporter wrote anything, or failed without a class, is unclassified
   const noReport = !run.report || run.steps.length === 0;
   const passed = run.exitCode === 0 && !noReport && failed.length === 0;
-  const failureClass = failed.map((s) => s.failureClass).find(Boolean);
+  const failureClass = worstFailureClass(failed.map((s) => s.failureClass));
   return { gate: run.gate, passed, failureClass, unclassified: !passed && !failureClass };
 }
 

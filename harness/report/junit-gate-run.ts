@@ -17,9 +17,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gate } from '../config.ts';
-import { isFailureClass, type FailureClass } from '../failure.ts';
+import type { FailureClass } from '../failure.ts';
 import { runCommand } from '../process/run.ts';
 import { readJUnit, testcases, type JUnitReport } from './junit-read.ts';
+import { caseFailureClass } from './junit-verdict.ts';
 import { stampJUnitFile } from './junit-properties.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -58,18 +59,15 @@ export type RunGateOptions = {
 };
 
 export function stepsOf(report: JUnitReport): StepSummary[] {
-  return testcases(report).map((c) => {
-    const cls = c.properties['unidesk.failure-class'] ?? c.failure?.type;
-    return {
-      name: c.name,
-      status: c.status,
-      failureClass: c.status === 'failed' && isFailureClass(cls) ? cls : undefined,
-      skippedReason: c.properties['unidesk.skipped-reason'] ?? c.skippedMessage,
-      message: c.failure?.message,
-      commit: c.properties['unidesk.commit'],
-      properties: c.properties,
-    };
-  });
+  return testcases(report).map((c) => ({
+    name: c.name,
+    status: c.status,
+    failureClass: caseFailureClass(c),
+    skippedReason: c.properties['unidesk.skipped-reason'] ?? c.skippedMessage,
+    message: c.failure?.message,
+    commit: c.properties['unidesk.commit'],
+    properties: c.properties,
+  }));
 }
 
 export function childEnv(overrides: Record<string, string | undefined> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {

@@ -3,9 +3,8 @@
 // PipelineRun's consumer (the CLI, a dashboard, the next Task) needs no JUnit parsing. Read from the
 // gate's own JUnit after it is written: the verdict and the results can never disagree.
 import type { FailureClass } from '../failure.ts';
-import { worstFailureClass } from '../failure.ts';
-import { stepsOf } from '../report/junit-gate-run.ts';
 import type { JUnitReport } from '../report/junit-read.ts';
+import { junitVerdict } from '../report/junit-verdict.ts';
 import { writeTektonResults } from '../image/results.ts';
 
 /** A gate whose steps failed without a class reports this, so nothing reads it as a pass. */
@@ -24,12 +23,13 @@ export type GateResults = {
 
 /** Pure: the results of a gate from its JUnit report (undefined: the gate wrote no report). */
 export function gateResults(report: JUnitReport | undefined): GateResults {
-  const steps = report ? stepsOf(report) : [];
-  const failed = steps.filter((s) => s.status === 'failed');
-  const commit = report?.suites.map((s) => s.properties['unidesk.commit']).find((c) => c && /^[0-9a-f]{40}$/.test(c)) ?? steps.map((s) => s.commit).find((c) => c && /^[0-9a-f]{40}$/.test(c));
-  const noReport = !report || steps.length === 0;
-  const cls = noReport ? UNCLASSIFIED_RESULT : failed.length ? (worstFailureClass(failed.map((s) => s.failureClass)) ?? UNCLASSIFIED_RESULT) : PASSED_RESULT;
-  const first = failed[0] ? `${failed[0].name}: ${(failed[0].message ?? '').split('\n')[0]}` : noReport ? 'the gate wrote no JUnit report (it crashed before its reporter ran)' : '';
+  const v = report ? junitVerdict(report) : { ran: 0, failed: [], failureClass: undefined, commit: undefined };
+  // a result consumers pin builds on: only a full commit
+  const commit = v.commit && /^[0-9a-f]{40}$/.test(v.commit) ? v.commit : undefined;
+  const noReport = v.ran === 0;
+  const cls = noReport ? UNCLASSIFIED_RESULT : v.failed.length ? (v.failureClass ?? UNCLASSIFIED_RESULT) : PASSED_RESULT;
+  const failed = v.failed[0];
+  const first = failed ? `${failed.name}: ${(failed.failure?.message ?? '').split('\n')[0]}` : noReport ? 'the gate wrote no JUnit report (it crashed before its reporter ran)' : '';
   const message = first.length > FAILURE_MESSAGE_MAX ? `${first.slice(0, FAILURE_MESSAGE_MAX - 1)}…` : first;
   return commit ? { 'failure-class': cls, 'failure-message': message, commit } : { 'failure-class': cls, 'failure-message': message };
 }

@@ -1,8 +1,9 @@
 // What the results store keeps of one gate run, derived from the JUnit the gate wrote: the verdict
-// (failed when any testcase failed or none ran), the first failure's class, and every testcase.
+// (failed when any testcase failed or none ran), its class (junit-verdict.ts), and every testcase.
 // Pure: the database write is record.ts.
 import { createHash } from 'node:crypto';
-import { isFailureClass, type FailureClass } from '../../failure.ts';
+import type { FailureClass } from '../../failure.ts';
+import { junitVerdict } from '../junit-verdict.ts';
 import type { JUnitFlavour } from '../junit-flavour.ts';
 import type { JUnitCase, JUnitReport } from '../junit-read.ts';
 
@@ -45,14 +46,12 @@ export function gateRunRecord(report: JUnitReport, facts: GateRunFacts): GateRun
     suite: s.name, name: c.name, status: c.status, failureClass: caseClass(c), failureMessage: c.failure?.message,
     skippedReason: c.properties['unidesk.skipped-reason'] ?? c.skippedMessage, durationMs: c.timeSeconds * 1000, properties: c.properties,
   })));
-  const failed = testcases.filter((t) => t.status === 'failed');
-  const failureClass = failed.map((t) => t.failureClass).find(isFailureClass);
-  const commit = report.suites.map((s) => s.properties['unidesk.commit']).find(Boolean) ?? testcases.map((t) => t.properties['unidesk.commit']).find(Boolean);
+  const v = junitVerdict(report);
   const { flavour, xml, ...rest } = facts;
   return {
-    ...rest, commit,
-    verdict: failed.length === 0 && testcases.length > 0 ? 'passed' : 'failed',
-    failureClass,
+    ...rest, commit: v.commit,
+    verdict: v.failed.length === 0 && v.ran > 0 ? 'passed' : 'failed',
+    failureClass: v.failureClass,
     junit: { flavour, xml, sha256: createHash('sha256').update(xml).digest('hex') },
     testcases,
   };
