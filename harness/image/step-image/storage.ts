@@ -2,7 +2,7 @@
 // cache dir: the apt layer and the node_modules layer survive between installs, lab starts and CI
 // runs on the same machine, so a new commit rebuilds only the project layer. overlay (not vfs):
 // vfs copies every layer whole on each RUN/COPY, which costs minutes with a 1 GB image.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeStorageConf } from '../storage-conf.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,9 +14,5 @@ export function buildCacheDir(env: NodeJS.ProcessEnv): string {
 
 /** The buildah environment of the step image build: the caller's, with the persistent storage. */
 export async function stepImageBuildEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const dir = join(buildCacheDir(env), 'containers');
-  await mkdir(dir, { recursive: true });
-  const conf = join(dir, 'storage.conf');
-  await writeFile(conf, `[storage]\ndriver = "overlay"\nrunroot = "${join(dir, 'run')}"\ngraphroot = "${join(dir, 'storage')}"\n`);
-  return { ...env, CONTAINERS_STORAGE_CONF: conf };
+  return { ...env, CONTAINERS_STORAGE_CONF: await writeStorageConf(join(buildCacheDir(env), 'containers'), 'overlay') };
 }
