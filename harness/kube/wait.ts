@@ -15,6 +15,9 @@ export type PollOptions = {
   timeoutClass?: FailureClass;
 };
 
+/** The bound of a poll passed while the state was still not done (callers may tell it from other failures). */
+export class PollTimeout extends CiError {}
+
 export async function poll<T>(check: () => Promise<PollState<T>>, o: PollOptions): Promise<T> {
   const started = Date.now();
   const log = o.log ?? ((l: string) => console.log(l));
@@ -32,7 +35,7 @@ export async function poll<T>(check: () => Promise<PollState<T>>, o: PollOptions
       lastLine = now;
     }
     if (elapsed >= o.timeoutMs) {
-      throw new CiError(o.timeoutClass ?? 'infra.cluster', `${o.what}: still ${state.status} after ${o.timeoutMs} ms`);
+      throw new PollTimeout(o.timeoutClass ?? 'infra.cluster', `${o.what}: still ${state.status} after ${o.timeoutMs} ms`);
     }
     await sleep(Math.min(o.intervalMs ?? 250, Math.max(1, o.timeoutMs - elapsed)), o.signal);
   }

@@ -7,7 +7,7 @@ export { REPO_ROOT, loadUpstreamCrds, upstreamCrdsDir, type Crd, type CrdVersion
 export { crdValidators, type TektonValidator } from './schema.ts';
 export { isDone, isSucceeded, succeededCondition, tknStatus, type RunCondition } from './condition.ts';
 export { orderedChildren, resultsOf, TEKTON_API, type PipelineRun, type TaskRun } from './run-objects.ts';
-export { cancelPipelineRun, createPipelineRun, pipelineRunManifest, readPipelineRun, reportsWorkspace, secretWorkspace, type CancelMode, type PipelineRunRequest } from './pipelinerun.ts';
+export { cancelPipelineRun, createPipelineRun, pipelineRunManifest, readPipelineRun, readTaskRun, reportsWorkspace, secretWorkspace, type CancelMode, type PipelineRunRequest } from './pipelinerun.ts';
 export { listTaskRuns, waitForPipelineRun, type FollowOptions, type TaskRunChange } from './follow.ts';
 export { pipelineRunLogs, prefixed, taskRunLogs, type StepLog } from './logs.ts';
 export { gateResults, writeGateResults, type GateResults } from './gate-results.ts';

@@ -8,8 +8,8 @@ import { CI_NAMESPACE } from '../config.ts';
 import type { Kube } from '../kube/kube.ts';
 import { isDone, succeededCondition } from './condition.ts';
 import { listTaskRuns } from './follow.ts';
-import { readPipelineRun } from './pipelinerun.ts';
-import { TEKTON_API, type TaskRun } from './run-objects.ts';
+import { readPipelineRun, readTaskRun } from './pipelinerun.ts';
+import type { TaskRun } from './run-objects.ts';
 
 export type LogFollowOptions = { signal?: AbortSignal; onLine: (line: string) => void; intervalMs?: number };
 
@@ -33,10 +33,6 @@ export async function followPipelineRunLogs(kube: Kube, name: string, o: LogFoll
     await sleep(interval, o.signal);
   }
   await Promise.all(followers.values());
-}
-
-async function readTaskRun(kube: Kube, name: string): Promise<TaskRun> {
-  return (await kube.objects.read({ apiVersion: TEKTON_API, kind: 'TaskRun', metadata: { name, namespace: CI_NAMESPACE } })) as unknown as TaskRun;
 }
 
 /** Steps in order; each streamed from its start to its end. */

@@ -4,7 +4,8 @@
 import { CI_NAMESPACE } from '../config.ts';
 import { isNotFound, kubeError } from '../kube/errors.ts';
 import type { Kube } from '../kube/kube.ts';
-import { orderedChildren, TEKTON_API, type PipelineRun, type TaskRun } from './run-objects.ts';
+import { readTaskRun } from './pipelinerun.ts';
+import { orderedChildren, type PipelineRun, type TaskRun } from './run-objects.ts';
 
 export type StepLog = { task: string; step: string; lines: string[] };
 
@@ -15,9 +16,9 @@ export function prefixed(logs: readonly StepLog[]): string[] {
 export async function pipelineRunLogs(kube: Kube, pr: PipelineRun): Promise<StepLog[]> {
   const out: StepLog[] = [];
   for (const child of orderedChildren(pr)) {
-    const tr = (await kube.objects.read({ apiVersion: TEKTON_API, kind: 'TaskRun', metadata: { name: child.name, namespace: CI_NAMESPACE } }).catch((e) => {
+    const tr = await readTaskRun(kube, child.name).catch((e) => {
       throw kubeError(e, `read TaskRun ${child.name}`);
-    })) as unknown as TaskRun;
+    });
     out.push(...(await taskRunLogs(kube, tr, child.pipelineTaskName)));
   }
   return out;

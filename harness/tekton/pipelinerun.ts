@@ -7,7 +7,7 @@ import { RUN_LABEL } from '../kube/guard.ts';
 import { FIELD_MANAGER, type Kube } from '../kube/kube.ts';
 import { RUNNER_SERVICE_ACCOUNT } from '../kube/runner-access.ts';
 import { write } from '../kube/write.ts';
-import { TEKTON_API, type PipelineRun } from './run-objects.ts';
+import { TEKTON_API, type PipelineRun, type TaskRun } from './run-objects.ts';
 
 export type WorkspaceBinding = { name: string } & Record<string, unknown>;
 
@@ -68,4 +68,8 @@ export async function cancelPipelineRun(kube: Kube, name: string, mode: CancelMo
 
 export async function readPipelineRun(kube: Kube, name: string): Promise<PipelineRun> {
   return (await kube.objects.read({ apiVersion: TEKTON_API, kind: 'PipelineRun', metadata: { name, namespace: CI_NAMESPACE } })) as unknown as PipelineRun;
+}
+
+export async function readTaskRun(kube: Kube, name: string): Promise<TaskRun> {
+  return (await kube.objects.read({ apiVersion: TEKTON_API, kind: 'TaskRun', metadata: { name, namespace: CI_NAMESPACE } })) as unknown as TaskRun;
 }

@@ -4,7 +4,7 @@
 // --wait-ms exceeded: the run is left running, the command says how to follow it and exits
 // STILL_RUNNING_EXIT_CODE. Ctrl-C: the run is cancelled (spec.status Cancelled), awaited, exit 130;
 // a second Ctrl-C exits at once.
-import { CiError } from '../../failure.ts';
+import { PollTimeout } from '../../kube/wait.ts';
 import type { Kube } from '../../kube/kube.ts';
 import { isDone, succeededCondition } from '../../tekton/condition.ts';
 import { listTaskRuns, waitForPipelineRun } from '../../tekton/follow.ts';
@@ -62,7 +62,7 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
     if ('error' in waited) {
       stopLogs.abort();
       const live = await readPipelineRun(o.kube, name).catch(() => undefined);
-      if (live && !isDone(succeededCondition(live)) && waited.error instanceof CiError && /still/.test(waited.error.message)) {
+      if (live && !isDone(succeededCondition(live)) && waited.error instanceof PollTimeout) {
         o.say(`PipelineRun ${name} is still running after --wait-ms ${o.waitMs}; it was not cancelled.`);
         o.say(`follow it with: unidesk-ci logs ${name} -f`);
         return { exitCode: STILL_RUNNING_EXIT_CODE, pipelineRun: name };
