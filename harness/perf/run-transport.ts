@@ -3,7 +3,10 @@
 // Every deletion is on one disposable stack *before* its object is created, so disposing at any
 // point deletes whatever exists. SIGINT/SIGTERM aborts the step in flight (the rollout wait), waits
 // for it to settle (an in-flight create then has landed or failed), disposes the stack, and
-// re-raises the signal so the process still ends the way it was asked.
+// re-raises the signal so the process still ends the way it was asked. Every path disposes through
+// one promise: the step that the abort fails, and the gate's teardown, wait for the signal's
+// disposal to finish; a second `disposeAsync()` would return at once, the step would end, and
+// Vitest would end the worker with the deletions half done.
 import type { RunConfig } from '../config.ts';
 import { required } from '../config.ts';
 import type { Kube } from '../kube/kube.ts';
@@ -24,10 +27,12 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
   const stack = new AsyncDisposableStack();
   const abort = new AbortController();
   let inFlight: Promise<unknown> = Promise.resolve();
+  let disposing: Promise<void> | undefined;
+  const dispose = () => (disposing ??= stack.disposeAsync());
   const onSignal = (sig: NodeJS.Signals) => {
     k.log(`perf: ${sig}: deleting what this run created before exiting`);
     abort.abort(new Error(`interrupted by ${sig}`));
-    void stack.disposeAsync().finally(() => process.kill(process.pid, sig));
+    void dispose().finally(() => process.kill(process.pid, sig));
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   stack.defer(() => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
@@ -40,9 +45,9 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
     stack.defer(() => inFlight.then(() => undefined, () => undefined));
     if (secret) await (inFlight = secret.apply(abort.signal));
     const transport = await (inFlight = svc.deploy({ timeoutMs: config.waitMs, signal: abort.signal }));
-    return { transport, target: image, [Symbol.asyncDispose]: () => stack.disposeAsync() };
+    return { transport, target: image, [Symbol.asyncDispose]: dispose };
   } catch (e) {
-    await stack.disposeAsync().catch(() => undefined);
+    await dispose().catch(() => undefined);
     throw e;
   }
 }

@@ -3,7 +3,8 @@
 // PipelineRun is created as the operator, waited for, and judged by what Tekton wrote (condition,
 // reason, message, TaskRun results, step logs) and by the JUnit left in the reports volume.
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -140,8 +141,23 @@ describe('unidesk-backend-core-artifact-publish', () => {
 });
 
 describe('stopping runs', () => {
+  // repo-check of master can finish in under 3 s; a stop test on it would race the gate's own end
+  // (and does, under load). On this branch the commit's check script never returns by itself.
+  const SLOW = 'slow/check';
+  beforeAll(async () => {
+    const work = await mkdtemp(join(tmpdir(), 'slow-check-'));
+    try {
+      await git(['clone', '-q', join(lab.env.LAB_GIT_ROOT!, 'unidesk.git'), work]);
+      await writeFile(join(work, 'scripts', 'cli.ts'), 'await new Promise((r) => setTimeout(r, 600_000));\n');
+      await git(['-c', 'user.name=lab', '-c', 'user.email=lab@unidesk.invalid', 'commit', '-qam', 'scripts: a check that never ends'], { cwd: work });
+      await git(['push', '-q', 'origin', `HEAD:refs/heads/${SLOW}`], { cwd: work });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   test('cancelling a running PipelineRun stops its steps and ends it Cancelled; nothing keeps running', async () => {
-    const created = await createPipelineRun(ci.kube, commitRequest('master'));
+    const created = await createPipelineRun(ci.kube, commitRequest(SLOW));
     await waitForStepRunning(created.metadata.name, 'repo-check');
     // the check below can see the step's processes: they are there before the cancel
     const marker = `UNIDESK_CI_REPORT_DIR=${await reportsDir(created)}`;
@@ -156,10 +172,10 @@ describe('stopping runs', () => {
   });
 
   test('a PipelineRun past its timeout ends PipelineRunTimeout; nothing keeps running', async () => {
-    const created = await createPipelineRun(ci.kube, { ...commitRequest('master'), timeouts: { pipeline: '3s' } });
+    const created = await createPipelineRun(ci.kube, { ...commitRequest(SLOW), timeouts: { pipeline: '10s' } });
     const pr = await waitForPipelineRun(ci.kube, created.metadata.name, { timeoutMs: 60_000, log: () => undefined });
     expect(succeededCondition(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout' });
-    expect(succeededCondition(pr)!.message).toMatch(/failed to finish within "3s"/);
+    expect(succeededCondition(pr)!.message).toMatch(/failed to finish within "10s"/);
     const check = await taskRunDone(pr, 'repo-check');
     expect(succeededCondition(check)!.reason).toMatch(/TaskRunTimeout|TaskRunCancelled/);
     await expectNothingRunning(pr, check);
