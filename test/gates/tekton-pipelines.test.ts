@@ -40,6 +40,17 @@ const taskRuns = async (pr: PipelineRun) => new Map((await listTaskRuns(ci.kube,
 const logText = async (pr: PipelineRun) => prefixed(await pipelineRunLogs(ci.kube, pr)).join('\n');
 const headOf = async (ref: string) => (await git(['rev-parse', `${ref}^{commit}`], { cwd: join(lab.env.LAB_GIT_ROOT!, 'unidesk.git') })).stdout.trim();
 
+/** The gate runs the CI results store holds for a PipelineRun. */
+async function storedRuns(pr: PipelineRun): Promise<unknown[]> {
+  const store = new pg.Client({ connectionString: lab.env.LAB_METRICS_DATABASE_URL });
+  await store.connect();
+  try {
+    return (await store.query('SELECT gate, task_run, commit, verdict, failure_class FROM unidesk_ci.gate_runs WHERE pipeline_run = $1 ORDER BY gate', [pr.metadata.name])).rows;
+  } finally {
+    await store.end();
+  }
+}
+
 /** The reports volume of a run, found as a user would: the run's PVC → its PV's hostPath. */
 async function reportsDir(pr: PipelineRun): Promise<string> {
   const pvcs = await ci.kube.core.listNamespacedPersistentVolumeClaim({ namespace: CI_NAMESPACE });
@@ -65,16 +76,14 @@ describe('unidesk-ci-commit', () => {
     // the perf TaskRun got the commit, not the branch
     expect((trs.get('perf')!.spec as { params: unknown[] }).params).toContainEqual({ name: 'revision', value: commit });
     expect(logs).toMatch(/^\[repo-check : commit-gate\] \[commit : check\] check: backend-core cargo check ok$/m);
-    // the perf gate recorded itself in the CI results store from inside its TaskRun; the repo check,
-    // whose step runs code of the commit under test, holds no store credential and records nothing
-    const store = new pg.Client({ connectionString: lab.env.LAB_METRICS_DATABASE_URL });
-    await store.connect();
-    try {
-      const rows = await store.query('SELECT gate, task_run, commit, verdict, failure_class FROM unidesk_ci.gate_runs WHERE pipeline_run = $1 ORDER BY gate', [pr.metadata.name]);
-      expect(rows.rows).toEqual([{ gate: 'perf', task_run: trs.get('perf')!.metadata.name, commit, verdict: 'passed', failure_class: null }]);
-    } finally {
-      await store.end();
-    }
+    // both gates are in the CI results store: perf recorded itself from inside its TaskRun; the
+    // repo check's gate step (code of the commit under test) holds no store credential, so its
+    // record step did
+    expect(await storedRuns(pr)).toEqual([
+      { gate: 'commit', task_run: trs.get('repo-check')!.metadata.name, commit, verdict: 'passed', failure_class: null },
+      { gate: 'perf', task_run: trs.get('perf')!.metadata.name, commit, verdict: 'passed', failure_class: null },
+    ]);
+    expect(trs.get('repo-check')!.status!.steps!.map((s) => [s.name, s.terminated?.exitCode])).toEqual([['commit-gate', 0], ['record', 0]]);
     const dir = await reportsDir(pr);
     for (const gate of ['commit', 'perf']) {
       const xml = await readFile(join(dir, 'junit', `${gate}.xml`), 'utf8');
@@ -98,6 +107,10 @@ describe('unidesk-ci-commit', () => {
     expect(r.commit).toBe(await headOf('broken/ts-error'));
     const xml = await readFile(join(await reportsDir(pr), 'junit', 'commit.xml'), 'utf8');
     expect(xml).toContain('<property name="unidesk.failure-class" value="app"');
+    // the gate step failed and continued; the record step recorded it, then failed the TaskRun with the gate's exit code
+    const steps = check.status!.steps!.map((s) => [s.name, s.terminated?.exitCode, (s as { terminationReason?: string }).terminationReason]);
+    expect(steps).toEqual([['commit-gate', 1, 'Continued'], ['record', 1, 'Error']]);
+    expect(await storedRuns(pr)).toEqual([{ gate: 'commit', task_run: check.metadata.name, commit: await headOf('broken/ts-error'), verdict: 'failed', failure_class: 'app' }]);
   });
 
   test('the revision is resolved once: a branch moved while the run goes on does not change what later Tasks build', async () => {
@@ -137,6 +150,8 @@ describe('unidesk-backend-core-artifact-publish', () => {
     const served = await client.manifest('unidesk/backend-core', commit);
     expect(served, "the registry serves the published tag").toBeDefined();
     expect(results.IMAGE_DIGEST).toBe(served!.digest);
+    // the artifact gate (its step builds the commit's Dockerfile) recorded by its record step
+    expect(await storedRuns(pr)).toEqual([{ gate: 'artifact', task_run: expect.stringMatching(/^unidesk-backend-core-artifact-publish-/), commit, verdict: 'passed', failure_class: null }]);
   });
 });
 

@@ -81,7 +81,9 @@ describe('k3s/ci manifests', () => {
   test('steps run `vitest run suites/<gate>` on the harness step image of this checkout (version + content hash)', async () => {
     const { tag } = await stepImageTag(REPO_ROOT);
     const steps = byKind('Task').flatMap((t) => t.spec.steps as Array<Record<string, any>>);
-    expect(steps.map((s) => /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1]).sort()).toEqual(['artifact', 'commit', 'dev-e2e', 'perf']);
+    // every step is a gate, or the record step that stores the gate run before it (docs/results.md)
+    const what = (s: Record<string, any>) => /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1] ?? /node harness\/report\/store\/record-step\.ts --gate ([a-z0-9-]+) /.exec(s.script)?.[1]?.replace(/^/, 'record ');
+    expect(steps.map(what).sort()).toEqual(['artifact', 'commit', 'dev-e2e', 'perf', 'record artifact', 'record commit']);
     expect(tag).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{12}$/);
     for (const s of steps) expect(s.image).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`);
   });
@@ -150,10 +152,19 @@ describe('k3s/ci manifests', () => {
       expect(t.params, t.name).toContainEqual({ name: 'revision', value: '$(tasks.repo-check.results.commit)' });
     }
     expect(pipeline.spec.results).toContainEqual(expect.objectContaining({ name: 'commit', value: '$(tasks.repo-check.results.commit)' }));
-    // a step that runs code of the commit under test holds no store credential
+    // a step that runs code of the commit under test holds no store credential: it continues on
+    // error, and only the record step after it (a fresh container) gets the Secret and exits with
+    // the gate step's exit code
     for (const name of ['unidesk-ci-repo-check', 'unidesk-ci-backend-core-artifact']) {
       const task = byKind('Task').find((t) => t.metadata.name === name)!;
-      for (const { step } of stepsOf(task)) expect(JSON.stringify(step.env ?? []), name).not.toMatch(/METRICS_DATABASE|unidesk-ci-metrics-database/);
+      const steps = stepsOf(task).map((s) => s.step);
+      const gateAt = steps.findIndex((s: any) => gateOfStep(s));
+      const holders = steps.filter((s: any) => /METRICS_DATABASE|unidesk-ci-metrics-database/.test(JSON.stringify([s.env ?? [], s.envFrom ?? [], s.volumeMounts ?? []])));
+      expect(holders.map((s: any) => s.name), name).toEqual(['record']);
+      expect(steps.indexOf(holders[0]), name).toBe(gateAt + 1);
+      expect(steps[gateAt].onError, name).toBe('continue');
+      expect(holders[0].script, name).toContain(`--exit-code-file "$(steps.step-${steps[gateAt].name}.exitCode.path)"`);
+      expect(JSON.stringify(task.spec.volumes ?? []), name).not.toContain('unidesk-ci-metrics-database');
     }
     // every gate Task reports its failure class as a result
     for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {

@@ -48,6 +48,17 @@ describe.skipIf(!haveCrds())('failing runs', () => {
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'continues-lint-pod', container: 'step-next' })).toBe('next ran\n');
   });
 
+  test('a later step reads an earlier one\'s exit code at $(steps.step-<name>.exitCode.path) and can fail the TaskRun with it', async () => {
+    const pr = await run('exit-code-path', { tasks: [{ name: 'gate', taskSpec: { steps: [
+      script('check', 'exit 20', { onError: 'continue' }),
+      script('record', 'echo "check exited $(cat $(steps.step-check.exitCode.path))"; exit "$(cat $(steps.step-check.exitCode.path))"'),
+    ] } }] });
+    expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
+    const tr = await get(c, 'taskruns', 'exit-code-path-gate');
+    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([[20, 'Continued'], [20, 'Error']]);
+    expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'exit-code-path-gate-pod', container: 'step-record' })).toBe('check exited 20\n');
+  });
+
   test('params: defaults apply, a missing one is ParameterMissing', async () => {
     const spec = { params: [{ name: 'word' }], tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'word', value: '$(params.word)' }] }], results: [{ name: 'said', value: '$(tasks.say.results.said)' }] };
     const ok = await run('params-ok', spec, { params: [{ name: 'word', value: 'lab' }] });
