@@ -338,7 +338,8 @@ describe('the CLI side (harness/cli): following a run and reading its logs', () 
     const perf = lines.findIndex((l) => l.startsWith('[perf : perf-gate] '));
     expect(first).toBeGreaterThanOrEqual(0);
     expect(perf).toBeGreaterThan(first);
-    expect(lines.every((l) => /^\[(repo-check : commit-gate|perf : perf-gate)\] /.test(l))).toBe(true);
+    expect(lines.filter((l) => !/^\[(repo-check : commit-gate|repo-check : record|perf : perf-gate)\] /.test(l))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[repo-check : record\] results store: recorded gate commit of run /));
     await expect(logs(['unidesk-ci-commit-nope'], cliEnv(), () => undefined)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(new RegExp(`PipelineRun unidesk-ci-commit-nope not found in unidesk-ci; the last runs are:\\n  \\S+`)) });
   });
 });
