@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { loadConfig, type Gate } from '../harness/config.ts';
 import { applyObjects, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, loadCheckedManifests, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
-import { REPO_ROOT } from '../harness/tekton/index.ts';
+import { checkTektonComponent, checkTektonCrds, REPO_ROOT, TEKTON_COMPONENTS } from '../harness/tekton/index.ts';
+import { failureClassOf } from '../harness/failure.ts';
+import type { Kube } from '../harness/kube/kube.ts';
 import { ensureStepImage } from '../harness/image/step-image/ensure.ts';
 
 export type SetupContext = {
@@ -36,11 +38,29 @@ export const applyK3sCi: SetupStep = async ({ gate, env }) => {
   const objects = await loadCheckedManifests(config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
   // the lab's install gate: the step image the rendered Tasks name is served before they exist
   // (built or reused); `unidesk-ci install` does this itself before it runs the gate
-  if (config.lab && gate === 'install') await ensureStepImage({ registry: config.registry, env: { ...process.env, ...env }, log });
-  const results = await applyObjects(kubeForRun(config, log), objects);
+  const kube = kubeForRun(config, log);
+  if (config.lab && gate === 'install') {
+    // a cluster without the right Tekton gets neither a 1.5 GB push nor Tasks it cannot serve
+    const notReady = await tektonNotReady(kube);
+    if (notReady) return log(`setup: ${notReady}: step image not pushed, k3s/ci not applied (the install gate's steps say what is wrong)`);
+    await ensureStepImage({ registry: config.registry, env: { ...process.env, ...env }, log });
+  }
+  const results = await applyObjects(kube, objects);
   const s = summarize(results);
   log(`setup: applied k3s/ci in ${Math.round(performance.now() - t0)} ms: ${s.created} created, ${s.changed} changed, ${s.unchanged} unchanged`);
 };
+
+/** Why Tekton is not as the seed pins it (the install gate's own checks), or undefined. */
+async function tektonNotReady(kube: Kube): Promise<string | undefined> {
+  try {
+    for (const c of TEKTON_COMPONENTS) await checkTektonComponent(kube, c);
+    await checkTektonCrds(kube);
+    return undefined;
+  } catch (e) {
+    if (failureClassOf(e) === 'infra.cluster') return (e as Error).message;
+    throw e;
+  }
+}
 
 /** Leftovers of killed runs: expired run namespaces, then expired run objects in unidesk-ci. */
 export const janitor: SetupStep = async ({ gate, env }) => {

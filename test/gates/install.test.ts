@@ -117,6 +117,9 @@ describe('install gate against the lab', () => {
   test('a wrong Tekton Pipelines version fails naming both versions', async () => {
     const run = await installGate({ LAB_TEKTON_PIPELINES_VERSION: 'v1.11.0' });
     expectStoppedAt(run, 0, 'infra.cluster', /Tekton Pipelines: installed v1\.11\.0, required v1\.12\.0 \(ConfigMap tekton-pipelines\/pipelines-info\)/);
+    // found before the step image push and the apply, which a wrong Tekton makes pointless
+    expect(run.output).toMatch(/setup: Tekton Pipelines: installed v1\.11\.0, required v1\.12\.0 .*: step image not pushed, k3s\/ci not applied/);
+    expect(run.output).not.toMatch(/step image push:|step image: building|setup: applied k3s\/ci/);
     // the failure made global teardown save the run namespace's evidence before deleting it
     const runId = run.steps[0]!.properties['unidesk.run-id']!;
     expect(existsSync(join(run.reportDir, 'diagnostics', runId, `unidesk-ci-e2e-${runId}`, 'objects.yaml')), run.output).toBe(true);
@@ -131,6 +134,7 @@ describe('install gate against the lab', () => {
   test('a missing Tekton CRD fails naming it', async () => {
     const run = await installGate({ LAB_TEKTON_OMIT_CRDS: 'pipelineruns.tekton.dev' });
     expectStoppedAt(run, 2, 'infra.cluster', /Tekton CRDs: CRD pipelineruns\.tekton\.dev is missing/);
+    expect(run.output).toMatch(/setup: Tekton CRDs: CRD pipelineruns\.tekton\.dev is missing: step image not pushed, k3s\/ci not applied/);
   });
 
   test('an over-broad runner Role is refused by global setup before anything is applied, naming the rule', async () => {
