@@ -121,6 +121,20 @@ describe('deployment controller', () => {
     await until(() => !echo.running.has(`${ns}/${old.metadata?.name}/echo`), 'old process stopped');
   });
 
+  test('pods deleted while they start: no error, no process left behind', async () => {
+    // the kubelet's token files are still being written when the delete comes (a race that
+    // rejected with ENOTEMPTY, unhandled, when the pod's dir was removed under them)
+    // deletes spread over the first 40 ms of each pod's start, so some land inside that window
+    const names = Array.from({ length: 40 }, (_, i) => `churn-${i}`);
+    await Promise.all(names.map(async (name, i) => {
+      await c.core.createNamespacedPod({ namespace: ns, body: { metadata: { name, labels: { app: 'churn' } }, spec: { containers: [{ name: 'echo', image: 'lab-test/echo:1', ports: [{ containerPort: 8080 }] }] } } });
+      await new Promise((r) => setTimeout(r, i));
+      await c.core.deleteNamespacedPod({ namespace: ns, name });
+    }));
+    await until(async () => (await podsOf('churn')).length === 0, 'pods deleted');
+    await until(() => ![...echo.running].some((k) => k.startsWith(`${ns}/churn-`)), 'no churn process running');
+  });
+
   test('deleting the Deployment deletes its pods and stops their processes', async () => {
     await c.apps.createNamespacedDeployment({ namespace: ns, body: echoDeployment('gone') });
     await rolledOut('gone');
