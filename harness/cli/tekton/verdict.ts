@@ -5,6 +5,7 @@
 // the CI's own infrastructure, infra.cluster. Pure.
 import { exitCodeFor, isFailureClass, worstFailureClass, type FailureClass } from '../../failure.ts';
 import { succeededCondition, tknStatus } from '../../tekton/condition.ts';
+import { paintStatus } from '../style.ts';
 import { orderedChildren, resultsOf, type PipelineRun, type TaskRun } from '../../tekton/run-objects.ts';
 
 /** Ctrl-C: the run was cancelled on the user's word (128 + SIGINT). */
@@ -51,13 +52,14 @@ export function pipelineRunVerdict(pr: PipelineRun, taskRuns: readonly TaskRun[]
 }
 
 /** The summary as tkn-like text lines. */
-export function formatVerdict(v: PipelineRunVerdict): string[] {
-  const out = [`PipelineRun ${v.name}: ${v.status}${v.message ? ` — ${v.message}` : ''}`];
+export function formatVerdict(v: PipelineRunVerdict, colour = false): string[] {
+  const out = [`PipelineRun ${v.name}: ${paintStatus(v.status, colour)}${v.message ? ` — ${v.message}` : ''}`];
   if (v.commit) out.push(`  commit ${v.commit}`);
   const w = Math.max(4, ...v.tasks.map((t) => t.task.length));
   const sw = Math.max(6, ...v.tasks.map((t) => t.status.length));
   out.push(`  ${'TASK'.padEnd(w)}  ${'STATUS'.padEnd(sw)}  CLASS           FIRST FAILURE LINE`);
-  for (const t of v.tasks) out.push(`  ${t.task.padEnd(w)}  ${t.status.padEnd(sw)}  ${(t.failureClass ?? '---').padEnd(14)}  ${t.message ?? ''}`.trimEnd());
+  for (const t of v.tasks) out.push(`  ${t.task.padEnd(w)}  ${paintStatus(t.status.padEnd(sw), colour)}  ${(t.failureClass ?? '---').padEnd(14)}  ${t.message ?? ''}`.trimEnd());
   for (const [k, val] of Object.entries(v.results)) if (k !== 'commit') out.push(`  ${k}=${val}`);
+  out.push(`  exit ${v.exitCode}${v.failureClass ? ` (${v.failureClass})` : ''}`);
   return out;
 }
