@@ -10,10 +10,7 @@ import { join, resolve } from 'node:path';
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
-import { printers, runTekton } from './tekton/client.ts';
-import { withLabCi } from './tekton/lab.ts';
-import { parseOutput, parseWaitMs, refuseFlags } from './tekton/options.ts';
-import { publishRunRequest } from './tekton/pipelines.ts';
+import { parseOutput, parseWaitMs, printers, refuseFlags } from './tekton/options.ts';
 
 const USAGE =
   'unidesk-ci publish-backend-core --commit <rev> [--wait-ms <ms>] [--output text|json] [--lab]\n' +
@@ -52,11 +49,13 @@ export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv
   const commit = flags.commit ?? base.UNIDESK_CI_REVISION;
   if (!commit) throw new CiError('input', `say which pushed commit to publish: --commit <rev>\n\nusage: ${USAGE}`);
   const { say, print } = printers(output);
+  // the Kubernetes client costs ~0.6 s to load: only the Tekton path pays it
+  const [{ runTekton }, { withLabCi }, { publishRunRequest, PUBLISH_PIPELINE }] = await Promise.all([import('./tekton/client.ts'), import('./tekton/lab.ts'), import('./tekton/pipelines.ts')]);
   const tekton = async (env: Record<string, string | undefined>, interrupt?: AbortSignal) => {
     const out = await runTekton({ env, output, waitMs, revision: commit, interrupt, request: (repo, rev) => publishRunRequest(repo, rev) });
     const results = out.verdict?.results ?? {};
     if (out.exitCode === 0 && output === 'text') {
-      if (!results.IMAGE_URL || !results.IMAGE_DIGEST) throw new CiError('infra.cluster', `PipelineRun ${out.pipelineRun} succeeded without the IMAGE_URL/IMAGE_DIGEST results (Pipeline ${publishRunRequest('', '').pipeline} as applied is not this checkout's)`);
+      if (!results.IMAGE_URL || !results.IMAGE_DIGEST) throw new CiError('infra.cluster', `PipelineRun ${out.pipelineRun} succeeded without the IMAGE_URL/IMAGE_DIGEST results (Pipeline ${PUBLISH_PIPELINE} as applied is not this checkout's)`);
       print(`IMAGE_URL=${results.IMAGE_URL}`);
       print(`IMAGE_DIGEST=${results.IMAGE_DIGEST}`);
     }

@@ -4,9 +4,9 @@
 // the worst failure class its Task reported — the same flow as `run`.
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
-import { printers, runTekton } from './tekton/client.ts';
+import { runTekton } from './tekton/client.ts';
 import { withLabCi } from './tekton/lab.ts';
-import { parseOutput, parseWaitMs } from './tekton/options.ts';
+import { parseOutput, parseWaitMs, printers } from './tekton/options.ts';
 import { devE2eRunRequest } from './tekton/pipelines.ts';
 
 const USAGE = 'unidesk-ci run-dev-e2e [--revision <rev>] [--wait-ms <ms>] [--output text|json] [--lab]';

@@ -8,11 +8,7 @@
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
 import { runLocal } from './run-local.ts';
-import { runTekton } from './tekton/client.ts';
-import { withLabCi } from './tekton/lab.ts';
-import { parseOutput, parseWaitMs, refuseFlags } from './tekton/options.ts';
-import { commitRunRequest } from './tekton/pipelines.ts';
-import { printers } from './tekton/client.ts';
+import { parseOutput, parseWaitMs, printers, refuseFlags } from './tekton/options.ts';
 
 export const RUN_USAGE =
   'unidesk-ci run [--revision <rev>] [--wait-ms <ms>] [--publish-backend-core] [--output text|json] [--lab]\n' +
@@ -53,6 +49,8 @@ export async function run(argv: string[], base: NodeJS.ProcessEnv = process.env)
   if (flags.local) return runLocal(flags, base);
   const waitMs = parseWaitMs(flags['wait-ms'], 600_000, USAGE);
   const { say } = printers(flags.output);
+  // the Kubernetes client costs ~0.6 s to load: only the Tekton path pays it
+  const [{ runTekton }, { withLabCi }, { commitRunRequest }] = await Promise.all([import('./tekton/client.ts'), import('./tekton/lab.ts'), import('./tekton/pipelines.ts')]);
   const tekton = async (env: Record<string, string | undefined>, interrupt?: AbortSignal) => {
     const revision = flags.revision ?? env.UNIDESK_CI_REVISION ?? 'master';
     if (!revision) throw new CiError('input', `say which revision to check: --revision <rev>\n\nusage: ${USAGE}`);

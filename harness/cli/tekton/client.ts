@@ -9,7 +9,7 @@ import { kubeForRun } from '../../kube/kube.ts';
 import type { PipelineRunRequest } from '../../tekton/pipelinerun.ts';
 import { colourEnabled } from '../style.ts';
 import { runPipelineFlow, type FlowOutcome } from './flow.ts';
-import type { OutputFormat } from './options.ts';
+import { printers, type OutputFormat } from './options.ts';
 
 export type TektonRunOptions = {
   env: Record<string, string | undefined>;
@@ -26,10 +26,6 @@ export type TektonRunOptions = {
 };
 
 export type TektonRunOutcome = FlowOutcome & { commit: string };
-
-export function printers(output: OutputFormat): { say: (l: string) => void; print: (l: string) => void } {
-  return { say: output === 'json' ? (l) => console.error(l) : (l) => console.log(l), print: (l) => console.log(l) };
-}
 
 /** The remote the PipelineRun clones, and the revision resolved there: an `input` error before any object exists. */
 export async function checkRevision(config: RunConfig, revision: string, say: (l: string) => void): Promise<{ repoUrl: string; commit: string }> {

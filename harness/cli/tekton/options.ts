@@ -21,3 +21,8 @@ export function refuseFlags(given: Record<string, unknown>, names: readonly stri
   const used = names.filter((n) => given[n] !== undefined && given[n] !== false);
   if (used.length) throw new CiError('input', `${used.map((n) => `--${n}`).join(', ')} ${why}\n\nusage: ${usage}`);
 }
+
+/** Progress and logs to stdout, or to stderr under --output json so stdout carries only the JSON. */
+export function printers(output: OutputFormat): { say: (l: string) => void; print: (l: string) => void } {
+  return { say: output === 'json' ? (l) => console.error(l) : (l) => console.log(l), print: (l) => console.log(l) };
+}
