@@ -17,6 +17,9 @@ import { CANCELLED_EXIT_CODE, formatVerdict, pipelineRunVerdict, type PipelineRu
 /** --wait-ms passed while the run goes on (EX_TEMPFAIL: come back later); the run is not cancelled. */
 export const STILL_RUNNING_EXIT_CODE = 75;
 
+/** How long the summary waits for the last log lines after the run has ended. */
+const LOG_DRAIN_MS = 10_000;
+
 export type FlowOptions = {
   kube: Kube;
   request: PipelineRunRequest;
@@ -73,7 +76,8 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
       }
       throw waited.error;
     }
-    await logs; // the streams end with their containers
+    // the streams end with their containers; a stream the server keeps open does not hold the summary
+    await Promise.race([logs, new Promise((r) => setTimeout(r, LOG_DRAIN_MS).unref())]);
     return summarize(o, waited.pr);
   } finally {
     stopLogs.abort();
