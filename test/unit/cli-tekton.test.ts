@@ -134,3 +134,20 @@ describe('run summary', () => {
     expect(JSON.parse(JSON.stringify(v))).toMatchObject({ name: v.name, status: 'Succeeded', exitCode: 0, results: { IMAGE_URL: '127.0.0.1:5000/unidesk/backend-core:abc', IMAGE_DIGEST: 'sha256:00' }, tasks: [] });
   });
 });
+
+describe('install: the closing table', () => {
+  test('from the apply lines of the gate output, changes first, with the counts', async () => {
+    const { applyTable } = await import('../../harness/cli/apply-table.ts');
+    const out = ['[install] setup: janitor ...', '[install] apply: Namespace unidesk-ci unchanged', '[install] apply: Task unidesk-ci/unidesk-ci-repo-check changed', 'apply: Pipeline unidesk-ci/unidesk-ci-commit created', '[install] apply: nonsense'].join('\n');
+    expect(applyTable(out)).toEqual([
+      '',
+      'k3s/ci as applied:',
+      '  OBJECT                                 RESULT',
+      '  Pipeline unidesk-ci/unidesk-ci-commit  created',
+      '  Task unidesk-ci/unidesk-ci-repo-check  changed',
+      '  Namespace unidesk-ci                   unchanged',
+      '  1 created, 1 changed, 1 unchanged',
+    ]);
+    expect(applyTable('nothing applied')).toEqual([]);
+  });
+});

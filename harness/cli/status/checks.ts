@@ -59,8 +59,9 @@ export function manifestsDir(config: RunConfig): string {
 /** The step image k3s/ci names for this checkout, served by the registry with this checkout's content hash. */
 export function stepImageCheck(config: RunConfig, objects: readonly Manifest[]): Promise<Check> {
   return check('step image', async () => {
-    const ref = JSON.stringify(objects).match(new RegExp(`"([^"]*/${STEP_IMAGE_REPOSITORY}:[^"]+)"`))?.[1];
-    if (!ref) throw new Error(`no k3s/ci object names ${STEP_IMAGE_REPOSITORY}`);
+    const images = objects.filter((o) => o.kind === 'Task').flatMap((o) => ((o.spec as { steps?: Array<{ image?: string }> } | undefined)?.steps ?? []).map((s) => s.image ?? ''));
+    const ref = images.find((i) => i.includes(`/${STEP_IMAGE_REPOSITORY}:`));
+    if (!ref) throw new Error(`no k3s/ci Task step runs ${STEP_IMAGE_REPOSITORY}`);
     const served = await servedStepImage(config.registry, ref);
     if (!served) throw new Error(`${ref} is not in the registry ${config.registry}: unidesk-ci install builds and pushes it`);
     const want = (await stepImageTag(REPO_ROOT)).contentHash;
