@@ -82,7 +82,7 @@ async function publishLocal(flags: { commit?: string; worktree?: string; lab?: b
   }
   const run = prepareRun(env);
   const { config, reportDir } = run;
-  console.log(`unidesk-ci publish-backend-core --local ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>`);
+  console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>, built here (--local)`);
   const code = exitCodeOf(await runGates(['artifact'], run, config.waitMs));
   if (code !== 0) return code;
   const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results');

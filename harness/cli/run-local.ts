@@ -18,7 +18,7 @@ export async function runLocal(flags: LocalRunFlags, base: NodeJS.ProcessEnv = p
   const run = prepareRun(env);
   const { config } = run;
   if (config.lab) delete run.env.UNIDESK_CI_LAB_EXTERNAL;
-  console.log(`unidesk-ci run --local ${config.runId}: gates ${gates.join(', ')}${config.lab ? ' against the embedded lab' : ''}; revision ${config.revision}; reports in ${run.reportDir}`);
+  console.log(`unidesk-ci run ${config.runId}: gates ${gates.join(', ')} run here (--local)${config.lab ? ' against the embedded lab' : ''}; revision ${config.revision}; reports in ${run.reportDir}`);
   // the HTML report's code (vega) loads while the gates run instead of after them
   const report = import('./report.ts');
   report.catch(() => undefined);
