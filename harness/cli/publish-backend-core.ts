@@ -5,14 +5,12 @@
 // first), follows it and, on success, prints IMAGE_URL and IMAGE_DIGEST from its results: nothing
 // is built on the machine that typed the command. --local runs the artifact gate here instead —
 // what the Task step itself runs. It never deploys or restarts anything.
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
-import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
+import { publishLocal } from './publish-local.ts';
 import { parseOutput, parseWaitMs, printers, refuseFlags } from './tekton/options.ts';
 
-const USAGE =
+export const USAGE =
   'unidesk-ci publish-backend-core --commit <rev> [--wait-ms <ms>] [--output text|json] [--lab]\n' +
   '       unidesk-ci publish-backend-core --local --commit <rev> | --worktree <dir> [--lab] [--report-dir <dir>] [--wait-ms <ms>]';
 
@@ -41,7 +39,7 @@ export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv
   const flags = parseFlags(argv, FLAGS, USAGE);
   if (flags.local) {
     refuseFlags(flags, ['output'], 'belongs to the Tekton path (without --local)', USAGE);
-    return publishLocal(flags, base);
+    return publishLocal(flags, base, USAGE);
   }
   refuseFlags(flags, ['worktree', 'report-dir'], 'belong to the local build: add --local (the PipelineRun publishes a pushed commit and keeps its reports in its volume)', USAGE);
   const output = parseOutput(flags.output, USAGE);
@@ -63,30 +61,4 @@ export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv
   };
   if (flags.lab) return withLabCi(base, say, (env, interrupt) => tekton(env, interrupt));
   return tekton(base);
-}
-
-async function publishLocal(flags: { commit?: string; worktree?: string; lab?: boolean; 'report-dir'?: string; 'wait-ms'?: string }, base: NodeJS.ProcessEnv): Promise<number> {
-  if (!flags.commit && !flags.worktree && !base.UNIDESK_CI_REVISION && !base.UNIDESK_CI_SOURCE_WORKTREE) {
-    throw new CiError('input', `say which pushed commit to publish: --commit <rev> or --worktree <dir>\n\nusage: ${USAGE}`);
-  }
-  // flags become the variables a Tekton step would set; one parse validates them all
-  const env: Record<string, string | undefined> = { ...base };
-  if (flags.commit !== undefined) env.UNIDESK_CI_REVISION = flags.commit;
-  if (flags.worktree !== undefined) env.UNIDESK_CI_SOURCE_WORKTREE = resolve(flags.worktree);
-  if (flags['report-dir'] !== undefined) env.UNIDESK_CI_REPORT_DIR = flags['report-dir'];
-  if (flags['wait-ms'] !== undefined) env.UNIDESK_CI_WAIT_MS = flags['wait-ms'];
-  // --lab: the gate's global setup starts its own lab
-  if (flags.lab) {
-    env.UNIDESK_CI_LAB = '1';
-    delete env.UNIDESK_CI_LAB_EXTERNAL;
-  }
-  const run = prepareRun(env);
-  const { config, reportDir } = run;
-  console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>, built here (--local)`);
-  const code = exitCodeOf(await runGates(['artifact'], run, config.waitMs));
-  if (code !== 0) return code;
-  const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results');
-  console.log(`IMAGE_URL=${await readFile(join(resultsDir, 'IMAGE_URL'), 'utf8')}`);
-  console.log(`IMAGE_DIGEST=${await readFile(join(resultsDir, 'IMAGE_DIGEST'), 'utf8')}`);
-  return 0;
 }
