@@ -119,6 +119,8 @@ describe('status report', () => {
     const text = formatStatus(bad, false);
     expect(text[0]).toBe('Tekton Pipelines  FAIL  installed v1.11.0, required v1.12.0');
     expect(text.at(-1)).toBe('CI is not healthy: Tekton Pipelines: installed v1.11.0, required v1.12.0');
+    // a detail naming its subject already is not prefixed twice
+    expect(statusReport([{ name: 'Tekton Triggers', ok: false, detail: 'Tekton Triggers v0.34.0 is not installed' }], [], []).reasons).toEqual(['Tekton Triggers v0.34.0 is not installed']);
     expect(JSON.parse(JSON.stringify(bad))).toEqual({ healthy: false, checks: bad.checks, drift: [], runs: [], reasons: bad.reasons });
   });
 });

@@ -9,7 +9,8 @@ export type Check = { name: string; ok: boolean; detail: string };
 export type StatusReport = { healthy: boolean; checks: Check[]; drift: Drift[]; runs: RunRow[]; reasons: string[] };
 
 export function statusReport(checks: Check[], drift: Drift[], runs: RunRow[]): StatusReport {
-  const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+  // a detail that already names its subject ("Tekton Pipelines: installed ...") is not prefixed twice
+  const reasons = checks.filter((c) => !c.ok).map((c) => (c.detail.startsWith(c.name) ? c.detail : `${c.name}: ${c.detail}`));
   return { healthy: reasons.length === 0, checks, drift, runs, reasons };
 }
 
