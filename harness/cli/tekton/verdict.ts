@@ -1,9 +1,10 @@
 // The verdict of a finished PipelineRun, from what Tekton wrote: per task its tkn status, the
 // failure class and first failure line its gate reported as Task results, the commit; and the
-// exit code: 0 on success, else the worst failure class of the tasks. A run that failed with no
-// classified task failed in Tekton itself (CouldntGetTask, PipelineRunTimeout, a bad binding...):
-// the CI's own infrastructure, infra.cluster. Pure.
-import { exitCodeFor, isFailureClass, worstFailureClass, type FailureClass } from '../../failure.ts';
+// exit code: 0 on success, else the worst failure class of the tasks. A task whose step failed
+// without a class is unclassified (1); a run that failed with no such task failed in Tekton itself
+// (CouldntGetTask, PipelineRunTimeout, an unpullable image...): the CI's own infrastructure,
+// infra.cluster. Pure.
+import { exitCodeFor, isFailureClass, UNCLASSIFIED_EXIT_CODE, worstFailureClass, type FailureClass } from '../../failure.ts';
 import { succeededCondition, tknStatus } from '../../tekton/condition.ts';
 import { paintStatus } from '../style.ts';
 import { orderedChildren, resultsOf, type PipelineRun, type TaskRun } from '../../tekton/run-objects.ts';
@@ -48,6 +49,9 @@ export function pipelineRunVerdict(pr: PipelineRun, taskRuns: readonly TaskRun[]
   const worst = worstFailureClass(tasks.map((t) => t.failureClass));
   if (worst) return { ...base, exitCode: exitCodeFor(worst), failureClass: worst };
   if (c?.reason === 'Cancelled' || c?.reason === 'CancelledRunFinally') return { ...base, exitCode: CANCELLED_EXIT_CODE };
+  // a step that exited non-zero without its gate's class (a crash before the gate's reporter ran):
+  // unclassified, as the same crash is in a local run
+  if (tasks.some((t) => t.status === 'Failed')) return { ...base, exitCode: UNCLASSIFIED_EXIT_CODE };
   return { ...base, exitCode: exitCodeFor('infra.cluster'), failureClass: 'infra.cluster' };
 }
 
