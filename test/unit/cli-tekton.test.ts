@@ -153,3 +153,16 @@ describe('install: the closing table', () => {
     expect(applyTable('nothing applied')).toEqual([]);
   });
 });
+
+describe('Ctrl-C', () => {
+  test('the first one starts the cancellation, the second exits at once with 130', async () => {
+    const { sigintHandler } = await import('../../harness/cli/tekton/flow.ts');
+    const interrupted = new AbortController();
+    const exits: number[] = [];
+    const onSigint = sigintHandler(interrupted, (c) => exits.push(c));
+    onSigint();
+    expect([interrupted.signal.aborted, exits]).toEqual([true, []]);
+    onSigint();
+    expect(exits).toEqual([130]);
+  });
+});

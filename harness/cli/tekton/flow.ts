@@ -35,6 +35,14 @@ export type FlowOptions = {
   colour?: boolean;
 };
 
+/** The first Ctrl-C starts the cancellation; the second exits at once. */
+export function sigintHandler(interrupted: AbortController, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+  return () => {
+    if (interrupted.signal.aborted) exit(CANCELLED_EXIT_CODE);
+    else interrupted.abort();
+  };
+}
+
 export type FlowOutcome = { exitCode: number; pipelineRun: string; verdict?: PipelineRunVerdict };
 
 export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
@@ -44,10 +52,7 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
   o.say(`(follow it elsewhere with: unidesk-ci logs ${name} -f)`);
   const stopLogs = new AbortController();
   const interrupted = new AbortController();
-  const onSigint = () => {
-    if (interrupted.signal.aborted) process.exit(CANCELLED_EXIT_CODE); // the second Ctrl-C
-    interrupted.abort();
-  };
+  const onSigint = sigintHandler(interrupted);
   if (!o.interrupt) process.on('SIGINT', onSigint);
   o.interrupt?.addEventListener('abort', () => interrupted.abort(), { once: true });
   try {
