@@ -24,7 +24,7 @@ export async function usage(commands: Record<string, () => Promise<Command>>): P
   const lines = ['usage: unidesk-ci <command> [flags]', '', 'commands:'];
   for (const load of Object.values(commands)) {
     const c = await load();
-    lines.push(`  ${c.name.padEnd(21)} ${c.summary}`, `${' '.repeat(24)}${c.usage}`);
+    lines.push(`  ${c.name.padEnd(21)} ${c.summary}`, ...c.usage.split('\n').map((u) => `${' '.repeat(24)}${u.trim()}`));
   }
   return lines.join('\n');
 }

@@ -2,9 +2,10 @@
 // "Install or refresh CI" (seed): apply k3s/ci by server-side apply (field manager unidesk-ci),
 // rendered for this checkout's step image; build and push that image when the registry lacks it
 // (reused when it is served with the same content hash), prewarm the images PipelineRun pods need,
-// and verify the result — which is exactly the install gate with UNIDESK_CI_APPLY_MANIFESTS=1, so
+// and verify the result, then a table of what was created, changed or left unchanged — which is exactly the install gate with UNIDESK_CI_APPLY_MANIFESTS=1, so
 // the command and the gate can never disagree.
 import { ensureStepImage } from '../image/step-image/index.ts';
+import { applyTable } from './apply-table.ts';
 import { parseFlags, type Command } from './command.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
@@ -29,5 +30,7 @@ export async function install(argv: string[], base: NodeJS.ProcessEnv = process.
   if (!run.config.lab || run.config.labExternal) {
     await ensureStepImage({ registry: run.config.registry, env: run.env, log: (l) => console.log(l) });
   }
-  return exitCodeOf(await runGates(['install'], run));
+  const runs = await runGates(['install'], run);
+  for (const l of applyTable(runs.map((r) => r.output).join('\n'))) console.log(l);
+  return exitCodeOf(runs);
 }

@@ -7,6 +7,8 @@ import { usage, type Command } from './command.ts';
 /** Commands load lazily so each can bring its own dependencies. */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).runCommandSpec,
+  'run-dev-e2e': async () => (await import('./run-dev-e2e.ts')).runDevE2eCommand,
+  status: async () => (await import('./status.ts')).statusCommand,
   install: async () => (await import('./install.ts')).installCommandSpec,
   'publish-backend-core': async () => (await import('./publish-backend-core.ts')).publishBackendCoreCommand,
   config: async () => (await import('./config.ts')).configCommandSpec,

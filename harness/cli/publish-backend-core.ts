@@ -1,52 +1,64 @@
-// unidesk-ci publish-backend-core --commit <rev> [--worktree <dir>] [--lab] [--report-dir <dir>] [--wait-ms <ms>]
-// The CI producer action (seed: "Publish a backend-core artifact for production CD"): runs the
-// artifact gate as its own Vitest invocation — what the unidesk-ci-backend-core-artifact Task step
-// runs — and prints the image ref and digest CD consumes. It never deploys or restarts anything.
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// unidesk-ci publish-backend-core --commit <rev> [--wait-ms <ms>] [--output text|json] [--lab]
+// unidesk-ci publish-backend-core --local --commit <rev> | --worktree <dir> [--lab] [--report-dir <dir>] [--wait-ms <ms>]
+// The CI producer action (seed: "Publish a backend-core artifact for production CD"). By default it
+// creates the unidesk-backend-core-artifact-publish PipelineRun (the commit resolved on the remote
+// first), follows it and, on success, prints IMAGE_URL and IMAGE_DIGEST from its results: nothing
+// is built on the machine that typed the command. --local runs the artifact gate here instead —
+// what the Task step itself runs. It never deploys or restarts anything.
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
-import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
+import { publishLocal } from './publish-local.ts';
+import { parseOutput, parseWaitMs, printers, refuseFlags } from './tekton/options.ts';
 
-const USAGE = 'unidesk-ci publish-backend-core --commit <rev> [--worktree <dir>] [--lab] [--report-dir <dir>] [--wait-ms <ms>]';
+export const USAGE =
+  'unidesk-ci publish-backend-core --commit <rev> [--wait-ms <ms>] [--output text|json] [--lab]\n' +
+  '       unidesk-ci publish-backend-core --local --commit <rev> | --worktree <dir> [--lab] [--report-dir <dir>] [--wait-ms <ms>]';
+
+/** The seed's bound for a publication: a cold Rust build of backend-core fits. */
+export const PUBLISH_WAIT_MS = 1_200_000;
 
 export const publishBackendCoreCommand: Command = {
   name: 'publish-backend-core',
-  summary: 'build and push <registry>/unidesk/backend-core:<commit> from pushed git; print IMAGE_URL and IMAGE_DIGEST',
+  summary: 'create the backend-core artifact PipelineRun for a pushed commit; print IMAGE_URL and IMAGE_DIGEST (--local: build here)',
   usage: USAGE,
   run: (argv) => publishBackendCore(argv),
 };
 
+const FLAGS = {
+  local: { type: 'boolean' },
+  commit: { type: 'string' },
+  worktree: { type: 'string' },
+  lab: { type: 'boolean' },
+  'report-dir': { type: 'string' },
+  'wait-ms': { type: 'string' },
+  output: { type: 'string' },
+} as const;
+
 /** The command with an explicit base environment (tests hand it a running lab's variables). */
 export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const flags = parseFlags(argv, {
-    commit: { type: 'string' },
-    worktree: { type: 'string' },
-    lab: { type: 'boolean' },
-    'report-dir': { type: 'string' },
-    'wait-ms': { type: 'string' },
-  }, USAGE);
-  if (!flags.commit && !flags.worktree && !base.UNIDESK_CI_REVISION && !base.UNIDESK_CI_SOURCE_WORKTREE) {
-    throw new CiError('input', `say which pushed commit to publish: --commit <rev> or --worktree <dir>\n\nusage: ${USAGE}`);
+  const flags = parseFlags(argv, FLAGS, USAGE);
+  if (flags.local) {
+    refuseFlags(flags, ['output'], 'belongs to the Tekton path (without --local)', USAGE);
+    return publishLocal(flags, base, USAGE);
   }
-  // flags become the variables a Tekton step would set; one parse validates them all
-  const env: Record<string, string | undefined> = { ...base };
-  if (flags.commit !== undefined) env.UNIDESK_CI_REVISION = flags.commit;
-  if (flags.worktree !== undefined) env.UNIDESK_CI_SOURCE_WORKTREE = resolve(flags.worktree);
-  if (flags['report-dir'] !== undefined) env.UNIDESK_CI_REPORT_DIR = flags['report-dir'];
-  if (flags['wait-ms'] !== undefined) env.UNIDESK_CI_WAIT_MS = flags['wait-ms'];
-  // --lab: the gate's global setup starts its own lab
-  if (flags.lab) {
-    env.UNIDESK_CI_LAB = '1';
-    delete env.UNIDESK_CI_LAB_EXTERNAL;
-  }
-  const run = prepareRun(env);
-  const { config, reportDir } = run;
-  console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>`);
-  const code = exitCodeOf(await runGates(['artifact'], run, config.waitMs));
-  if (code !== 0) return code;
-  const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results');
-  console.log(`IMAGE_URL=${await readFile(join(resultsDir, 'IMAGE_URL'), 'utf8')}`);
-  console.log(`IMAGE_DIGEST=${await readFile(join(resultsDir, 'IMAGE_DIGEST'), 'utf8')}`);
-  return 0;
+  refuseFlags(flags, ['worktree', 'report-dir'], 'belong to the local build: add --local (the PipelineRun publishes a pushed commit and keeps its reports in its volume)', USAGE);
+  const output = parseOutput(flags.output, USAGE);
+  const waitMs = parseWaitMs(flags['wait-ms'], PUBLISH_WAIT_MS, USAGE);
+  const commit = flags.commit ?? base.UNIDESK_CI_REVISION;
+  if (!commit) throw new CiError('input', `say which pushed commit to publish: --commit <rev>\n\nusage: ${USAGE}`);
+  const { say, print } = printers(output);
+  // the Kubernetes client costs ~0.6 s to load: only the Tekton path pays it
+  const [{ runTekton }, { withLabCi }, { publishRunRequest, PUBLISH_PIPELINE }] = await Promise.all([import('./tekton/client.ts'), import('./tekton/lab.ts'), import('./tekton/pipelines.ts')]);
+  const tekton = async (env: Record<string, string | undefined>, interrupt?: AbortSignal) => {
+    const out = await runTekton({ env, output, waitMs, revision: commit, interrupt, request: (repo, rev) => publishRunRequest(repo, rev) });
+    const results = out.verdict?.results ?? {};
+    if (out.exitCode === 0 && output === 'text') {
+      if (!results.IMAGE_URL || !results.IMAGE_DIGEST) throw new CiError('infra.cluster', `PipelineRun ${out.pipelineRun} succeeded without the IMAGE_URL/IMAGE_DIGEST results (Pipeline ${PUBLISH_PIPELINE} as applied is not this checkout's)`);
+      print(`IMAGE_URL=${results.IMAGE_URL}`);
+      print(`IMAGE_DIGEST=${results.IMAGE_DIGEST}`);
+    }
+    return out.exitCode;
+  };
+  if (flags.lab) return withLabCi(base, say, (env, interrupt) => tekton(env, interrupt));
+  return tekton(base);
 }

@@ -1,4 +1,4 @@
-// `unidesk-ci publish-backend-core`: flags map onto the run configuration, bad input is an
+// `unidesk-ci publish-backend-core --local` (the artifact gate run here): flags map onto the run configuration, bad input is an
 // `input` exit code before anything runs, a publication prints IMAGE_URL and IMAGE_DIGEST.
 import { rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ async function quietly(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
   const lines: string[] = [];
   const spy = vi.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(String(l)));
   try {
-    return { code: await publishBackendCore(argv, env), lines };
+    return { code: await publishBackendCore(['--local', ...argv], env), lines };
   } finally {
     spy.mockRestore();
   }
@@ -32,19 +32,19 @@ async function quietly(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
 
 const labEnv = () => ({ ...process.env, ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: undefined });
 
-describe('unidesk-ci publish-backend-core', () => {
+describe('unidesk-ci publish-backend-core --local', () => {
   test('an unknown flag is input, with the usage', async () => {
-    await expect(publishBackendCore(['--tag', 'latest'], labEnv())).rejects.toThrow(/Unknown option '--tag'[\s\S]*usage: unidesk-ci publish-backend-core/);
+    await expect(publishBackendCore(['--local', '--tag', 'latest'], labEnv())).rejects.toThrow(/Unknown option '--tag'[\s\S]*usage: unidesk-ci publish-backend-core/);
   });
 
   test('no commit given is input: there is no implicit revision to publish', async () => {
-    const error = await publishBackendCore([], labEnv()).catch((e: unknown) => e);
+    const error = await publishBackendCore(['--local'], labEnv()).catch((e: unknown) => e);
     expect((error as CiError).failureClass).toBe('input');
     expect((error as CiError).message).toMatch(/--commit <rev> or --worktree <dir>/);
   });
 
   test('a bad --wait-ms is named', async () => {
-    await expect(publishBackendCore(['--commit', 'master', '--wait-ms', 'soon'], labEnv())).rejects.toThrow(/UNIDESK_CI_WAIT_MS="soon"/);
+    await expect(publishBackendCore(['--local', '--commit', 'master', '--wait-ms', 'soon'], labEnv())).rejects.toThrow(/UNIDESK_CI_WAIT_MS="soon"/);
   });
 
   test('publishes a commit and prints the deployment input', async () => {

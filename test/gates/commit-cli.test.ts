@@ -1,4 +1,4 @@
-// `unidesk-ci run --lab --gate commit` end to end: the gate's own global setup starts the lab,
+// `unidesk-ci run --local --lab --gate commit` end to end: the gate's own global setup starts the lab,
 // the CLI prints the per-step summary and exits with the failure class's exit code.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -19,11 +19,11 @@ async function cli(args: string[]) {
   dirs.push(reportDir);
   // no lab endpoints from outside: --lab makes the gate start its own
   const env = childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_REPO_URL: undefined, UNIDESK_CI_PROXY_URL: undefined, UNIDESK_CI_GIT_PASSWORD: undefined, UNIDESK_CI_GIT_USERNAME: undefined });
-  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
+  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   return { ...r, reportDir, output: r.tail };
 }
 
-describe('unidesk-ci run --lab --gate commit', () => {
+describe('unidesk-ci run --local --lab --gate commit', () => {
   test('passes on master: summary per step, JUnit path, exit 0, lab gone afterwards', async () => {
     const r = await cli(['--lab', '--gate', 'commit']);
     expect(r.exitCode, r.output).toBe(0);

@@ -31,6 +31,10 @@ describe('unidesk-ci install --lab', () => {
     expect(r.exitCode, r.output).toBe(0);
     expect(r.output).toMatch(/setup: applied k3s\/ci in \d+ ms/);
     expect(r.output).toMatch(/gate install: passed/);
+    // the closing table: every applied object with what applying did to it
+    expect(r.output).toMatch(/^k3s\/ci as applied:\n {2}OBJECT +RESULT\n/m);
+    expect(r.output).toMatch(/^ {2}Pipeline unidesk-ci\/unidesk-ci-commit +(created|changed|unchanged)$/m);
+    expect(r.output).toMatch(/^ {2}\d+ created, \d+ changed, \d+ unchanged$/m);
     const report = await readJUnit(join(r.reportDir, 'junit', 'install.xml'));
     const cases = testcases(report);
     expect(cases.length).toBeGreaterThan(5);

@@ -42,7 +42,8 @@ test.each([
   ['a timeout with no classified task: infra.cluster', pr('False', 'PipelineRunTimeout'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'TaskRunTimeout', {})], 33],
   ['cancelled', pr('False', 'Cancelled'), [], 130],
   ['the worst class wins over Cancelled', pr('False', 'Cancelled'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { 'failure-class': 'infra.auth' })], 30],
-  ['a class result that is not a class is ignored', pr('False', 'Failed'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { 'failure-class': 'unclassified' })], 33],
+  ['a step that failed without a class (the gate crashed): unclassified', pr('False', 'Failed'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { 'failure-class': 'unclassified' })], 1],
+  ['a TaskRun Tekton failed itself (an unpullable image): infra.cluster', pr('False', 'Failed'), [tr('unidesk-ci-commit-x1-repo-check', 'False', 'TaskRunImagePullFailed', {})], 33],
 ] as const)('%s → exit %i', (_n, run, trs, code) => {
   expect(pipelineRunVerdict(run, trs as readonly TaskRun[]).exitCode).toBe(code);
 });

@@ -42,7 +42,14 @@ describe('main', () => {
     [[], 'usage: unidesk-ci'],
     [['run', '--bogus'], "Unknown option '--bogus'"],
     [['run', '--gate'], 'argument missing'],
-    [['run', '--gate', 'nope'], 'unknown gate'],
+    [['run', '--local', '--gate', 'nope'], 'unknown gate'],
+    [['run', '--gate', 'commit'], '--gate select and place local gate runs: add --local'],
+    [['run', '--local', '--wait-ms', '5'], '--wait-ms belong to the Tekton run'],
+    [['run', '--wait-ms', 'soon'], '--wait-ms "soon": expected a positive whole number'],
+    [['run', '--output', 'yaml'], '--output "yaml": expected text or json'],
+    [['status', '--runs', 'many'], '--runs "many"'],
+    [['publish-backend-core', '--worktree', '.'], '--worktree belong to the local build: add --local'],
+    [['run-dev-e2e', '--gate', 'x'], "Unknown option '--gate'"],
     [['run', 'extra'], 'usage: unidesk-ci run'],
   ])('%j → exit 22 (input) with a message', async (argv, text) => {
     const done = quiet();
@@ -52,13 +59,13 @@ describe('main', () => {
   test('help exits 0', async () => {
     const done = quiet();
     expect(await main(['help'])).toBe(0);
-    expect(done()).toContain('run [--lab]');
+    expect(done()).toContain('unidesk-ci run [--revision <rev>]');
   });
   test('a bad configuration variable stops before any gate runs', async () => {
     vi.stubEnv('UNIDESK_CI_WAIT_MS', 'soon');
     const done = quiet();
     try {
-      expect(await main(['run', '--gate', 'commit'])).toBe(22);
+      expect(await main(['run', '--local', '--gate', 'commit'])).toBe(22);
       expect(done()).toContain('UNIDESK_CI_WAIT_MS="soon"');
     } finally {
       vi.unstubAllEnvs();

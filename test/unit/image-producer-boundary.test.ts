@@ -25,7 +25,7 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
   return { files, packages };
 }
 
-describe.each(['suites/artifact/artifact.test.ts', 'harness/cli/publish-backend-core.ts', 'harness/image/publish/index.ts'])('%s', (entry) => {
+describe.each(['suites/artifact/artifact.test.ts', 'harness/cli/publish-local.ts', 'harness/image/publish/index.ts'])('%s', (entry) => {
   const graph = importGraph(entry);
 
   test('imports no Kubernetes client and nothing of harness/kube or harness/tekton', () => {
@@ -40,6 +40,17 @@ describe.each(['suites/artifact/artifact.test.ts', 'harness/cli/publish-backend-
       expect(code, f).not.toMatch(/deploy\.json|docker-compose|compose\s+up|'compose'/);
     }
   });
+});
+
+// `publish-backend-core` without --local is a Tekton client: it creates the publish PipelineRun in
+// unidesk-ci (and --lab loads the lab's fixtures); still nothing it reaches deploys
+test('harness/cli/publish-backend-core.ts: no reachable module of the harness writes deploy.json or drives Compose', () => {
+  const graph = importGraph('harness/cli/publish-backend-core.ts');
+  expect([...graph.files]).toContain('harness/tekton/pipelinerun.ts');
+  for (const f of [...graph.files].filter((x) => !x.startsWith('fixtures/'))) {
+    const code = readFileSync(join(ROOT, f), 'utf8').replace(/\/\/.*$/gm, '');
+    expect(code, f).not.toMatch(/deploy\.json|docker-compose|compose\s+up|'compose'/);
+  }
 });
 
 test('the graph walker sees through relative and dynamic imports (it can fail)', () => {

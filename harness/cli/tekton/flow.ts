@@ -6,7 +6,8 @@
 // a second Ctrl-C exits at once.
 import { PollTimeout } from '../../kube/wait.ts';
 import type { Kube } from '../../kube/kube.ts';
-import { isDone, succeededCondition } from '../../tekton/condition.ts';
+import { isDone, succeededCondition, tknStatus } from '../../tekton/condition.ts';
+import { paintStatus } from '../style.ts';
 import { listTaskRuns, waitForPipelineRun } from '../../tekton/follow.ts';
 import { followPipelineRunLogs } from '../../tekton/log-follow.ts';
 import { cancelPipelineRun, createPipelineRun, readPipelineRun, type PipelineRunRequest } from '../../tekton/pipelinerun.ts';
@@ -15,6 +16,9 @@ import { CANCELLED_EXIT_CODE, formatVerdict, pipelineRunVerdict, type PipelineRu
 
 /** --wait-ms passed while the run goes on (EX_TEMPFAIL: come back later); the run is not cancelled. */
 export const STILL_RUNNING_EXIT_CODE = 75;
+
+/** How long the summary waits for the last log lines after the run has ended. */
+const LOG_DRAIN_MS = 10_000;
 
 export type FlowOptions = {
   kube: Kube;
@@ -27,7 +31,17 @@ export type FlowOptions = {
   json?: boolean;
   /** Tests: instead of process signals. */
   interrupt?: AbortSignal;
+  /** Statuses in colour (a TTY without NO_COLOR; style.ts). */
+  colour?: boolean;
 };
+
+/** The first Ctrl-C starts the cancellation; the second exits at once. */
+export function sigintHandler(interrupted: AbortController, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+  return () => {
+    if (interrupted.signal.aborted) exit(CANCELLED_EXIT_CODE);
+    else interrupted.abort();
+  };
+}
 
 export type FlowOutcome = { exitCode: number; pipelineRun: string; verdict?: PipelineRunVerdict };
 
@@ -38,10 +52,7 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
   o.say(`(follow it elsewhere with: unidesk-ci logs ${name} -f)`);
   const stopLogs = new AbortController();
   const interrupted = new AbortController();
-  const onSigint = () => {
-    if (interrupted.signal.aborted) process.exit(CANCELLED_EXIT_CODE); // the second Ctrl-C
-    interrupted.abort();
-  };
+  const onSigint = sigintHandler(interrupted);
   if (!o.interrupt) process.on('SIGINT', onSigint);
   o.interrupt?.addEventListener('abort', () => interrupted.abort(), { once: true });
   try {
@@ -50,7 +61,7 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
       timeoutMs: o.waitMs,
       signal: interrupted.signal,
       log: o.say,
-      onTaskRun: (c) => o.say(`TaskRun ${c.taskRun} (${c.pipelineTask}): ${c.status}${c.message ? ` — ${c.message}` : ''}`),
+      onTaskRun: (c) => o.say(`TaskRun ${c.taskRun} (${c.pipelineTask}): ${paintStatus(c.status, Boolean(o.colour))}${c.message ? ` — ${c.message}` : ''}`),
     }).then(
       (pr) => ({ pr }),
       (e: unknown) => ({ error: e }),
@@ -65,11 +76,13 @@ export async function runPipelineFlow(o: FlowOptions): Promise<FlowOutcome> {
       if (live && !isDone(succeededCondition(live)) && waited.error instanceof PollTimeout) {
         o.say(`PipelineRun ${name} is still running after --wait-ms ${o.waitMs}; it was not cancelled.`);
         o.say(`follow it with: unidesk-ci logs ${name} -f`);
+        if (o.json) o.print(JSON.stringify({ name, status: tknStatus(succeededCondition(live)), exitCode: STILL_RUNNING_EXIT_CODE, follow: `unidesk-ci logs ${name} -f` }, null, 2));
         return { exitCode: STILL_RUNNING_EXIT_CODE, pipelineRun: name };
       }
       throw waited.error;
     }
-    await logs; // the streams end with their containers
+    // the streams end with their containers; a stream the server keeps open does not hold the summary
+    await Promise.race([logs, new Promise((r) => setTimeout(r, LOG_DRAIN_MS).unref())]);
     return summarize(o, waited.pr);
   } finally {
     stopLogs.abort();
@@ -81,13 +94,16 @@ async function cancelAndWait(o: FlowOptions, name: string): Promise<FlowOutcome>
   o.say(`cancelling PipelineRun ${name} (spec.status: Cancelled); Ctrl-C again to exit at once`);
   await cancelPipelineRun(o.kube, name);
   const pr = await waitForPipelineRun(o.kube, name, { timeoutMs: 120_000, log: o.say });
-  const out = await summarize(o, pr);
+  o.say(`PipelineRun ${name} ended ${tknStatus(succeededCondition(pr))}`);
+  const out = await summarize(o, { ...pr, cancelled: true });
   return { ...out, exitCode: CANCELLED_EXIT_CODE };
 }
 
-async function summarize(o: FlowOptions, pr: PipelineRun): Promise<FlowOutcome> {
-  const verdict = pipelineRunVerdict(pr, await listTaskRuns(o.kube, pr.metadata.name));
+async function summarize(o: FlowOptions, pr: PipelineRun & { cancelled?: boolean }): Promise<FlowOutcome> {
+  const found = pipelineRunVerdict(pr, await listTaskRuns(o.kube, pr.metadata.name));
+  // cancelled on the user's word: 130 whatever the tasks said when they were stopped
+  const verdict = pr.cancelled ? { ...found, exitCode: CANCELLED_EXIT_CODE } : found;
   if (o.json) o.print(JSON.stringify(verdict, null, 2));
-  else for (const l of ['', ...formatVerdict(verdict)]) o.print(l);
+  else for (const l of ['', ...formatVerdict(verdict, Boolean(o.colour))]) o.print(l);
   return { exitCode: verdict.exitCode, pipelineRun: pr.metadata.name, verdict };
 }
