@@ -4,7 +4,10 @@
 // port. The end to end path (a signed push running the commit Pipeline) is
 // test/gates/triggers.test.ts.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
@@ -149,22 +152,24 @@ describe.skipIf(!haveCrds())('the sink', () => {
     expect((await deliverToPort(port, '', {})).status).toBe(400);
   });
 
-  type Case = [string, () => { body: Buffer | string; headers: Record<string, string> }, number, RegExp | undefined];
+  type Case = [string, number, () => { body: Buffer | string; headers: Record<string, string> }, RegExp | undefined];
   const other = JSON.stringify(pushEvent({ after: 'b'.repeat(40), cloneUrl: CLONE }));
   const cases: Case[] = [
-    ['a wrong signature', () => ({ body: signedPush().body, headers: githubHeaders('push', sign(signedPush().body, 'not-the-secret')) }), 202, /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = payload signature check failed$/],
-    ['no signature', () => ({ body: signedPush().body, headers: githubHeaders('push') }), 202, /desc = no X-Hub-Signature-256 header set$/],
-    ['a signature over another body', () => ({ body: signedPush().body, headers: githubHeaders('push', sign(other, SECRET)) }), 202, /desc = payload signature check failed$/],
-    ['a ping event, signed', () => ({ body: signedPush().body, headers: githubHeaders('ping', sign(signedPush().body, SECRET)) }), 202, /desc = event type ping is not allowed$/],
-    ['a pull_request event, signed', () => ({ body: signedPush().body, headers: githubHeaders('pull_request', sign(signedPush().body, SECRET)) }), 202, /desc = event type pull_request is not allowed$/],
-    ['malformed JSON, signed', () => ({ body: '{"after": ', headers: githubHeaders('push', sign('{"after": ', SECRET)) }), 400, undefined],
+    ['a wrong signature', 202, () => ({ body: signedPush().body, headers: githubHeaders('push', sign(signedPush().body, 'not-the-secret')) }), /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = payload signature check failed$/],
+    ['no signature', 202, () => ({ body: signedPush().body, headers: githubHeaders('push') }), /desc = no X-Hub-Signature-256 header set$/],
+    ['a signature over another body', 202, () => ({ body: signedPush().body, headers: githubHeaders('push', sign(other, SECRET)) }), /desc = payload signature check failed$/],
+    ['a ping event, signed', 202, () => ({ body: signedPush().body, headers: githubHeaders('ping', sign(signedPush().body, SECRET)) }), /desc = event type ping is not allowed$/],
+    ['a pull_request event, signed', 202, () => ({ body: signedPush().body, headers: githubHeaders('pull_request', sign(signedPush().body, SECRET)) }), /desc = event type pull_request is not allowed$/],
+    ['malformed JSON, signed', 400, () => ({ body: '{"after": ', headers: githubHeaders('push', sign('{"after": ', SECRET)) }), undefined],
+    ['a 10 MB push with a wrong signature (v0.34.0 reads it all)', 202, () => ({ body: JSON.stringify({ ...pushEvent({ after: SHA, cloneUrl: CLONE }), padding: 'x'.repeat(10 * 1024 * 1024) }), headers: githubHeaders('push', 'sha256=00') }), /desc = payload signature check failed$/],
   ];
-  test.each(cases)('%s: HTTP %i, no PipelineRun, nothing else changed', async (_name, make, code, logged) => {
+  test.each(cases)('%s: HTTP %i, no PipelineRun, nothing else changed', async (_name, code, make, logged) => {
     const before = snapshot();
     const runs = (await pipelineRuns()).length;
     const { body, headers } = make();
     const res: Delivery = await deliverViaProxy(kc, body, headers);
     expect(res.status).toBe(code);
+    expect(res.contentType).toBe('application/json');
     if (code === 400) expect(res.json).toEqual({ eventListener: 'unidesk-ci', namespace: 'unidesk-ci', eventListenerUID: '', errorMessage: 'Invalid event body format : unexpected end of JSON input' });
     else {
       expect(Object.keys(res.json!)).toEqual(['eventListener', 'namespace', 'eventListenerUID', 'eventID']);
@@ -173,5 +178,49 @@ describe.skipIf(!haveCrds())('the sink', () => {
     }
     expect((await pipelineRuns()).length).toBe(runs);
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe.skipIf(!haveCrds())('the EventListener ServiceAccount', () => {
+  test('a template changed to create a Deployment is refused by RBAC: the sink logs the 403, nothing is created', async () => {
+    const tt = { group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'triggertemplates', name: 'unidesk-ci-commit' };
+    const original = (await custom.getNamespacedCustomObject(tt)) as KObject & { spec: Record<string, unknown> };
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { generateName: 'triggered-' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'x', image: 'busybox:1.36.1' }] } } } };
+    await custom.patchNamespacedCustomObject({ ...tt, body: { spec: { ...original.spec, resourcetemplates: [dep] } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    try {
+      const { body, headers } = signedPush();
+      const res = await deliverViaProxy(kc, body, headers);
+      const lines = await outcome(res.json!.eventID as string, /^problem creating obj: /);
+      expect(lines.at(-1)).toMatchObject({ level: 'error', msg: 'problem creating obj: deployments.apps is forbidden: User "system:serviceaccount:unidesk-ci:unidesk-ci-triggers" cannot create resource "deployments" in API group "apps" in the namespace "unidesk-ci"' });
+      expect((await apps.listNamespacedDeployment({ namespace: NS })).items.map((d) => d.metadata!.name)).toEqual(['el-unidesk-ci']);
+    } finally {
+      await custom.patchNamespacedCustomObject({ ...tt, body: { spec: original.spec } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    }
+  });
+});
+
+const haveTools = ['curl', 'openssl'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+describe.skipIf(!haveCrds() || !haveTools)('docs/triggers.md', () => {
+  test('its curl block, run as written, signs the file with openssl and is accepted: 202 and the run', async () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/triggers.md'), 'utf8');
+    const block = /<!-- triggers-curl:begin -->\n```sh\n([\s\S]*?)```\n<!-- triggers-curl:end -->/.exec(doc)?.[1];
+    expect(block, 'the marked curl block in docs/triggers.md').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'triggers-curl-'));
+    try {
+      writeFileSync(join(dir, 'ca.crt'), double.caPem);
+      // pretty-printed with a trailing newline: the bytes signed must be the bytes sent
+      writeFileSync(join(dir, 'push.json'), `${JSON.stringify(pushEvent({ after: SHA, cloneUrl: CLONE }), null, 2)}\n`);
+      // async: the double answering curl lives in this process
+      const { stdout: out } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', block!], {
+        env: { PATH: process.env.PATH, SERVER: double.url, TOKEN: double.adminToken, CA: join(dir, 'ca.crt'), WEBHOOK_SECRET: SECRET, BODY: join(dir, 'push.json') },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      const answer = JSON.parse(out) as { eventListener: string; eventID: string };
+      expect(answer.eventListener).toBe('unidesk-ci');
+      await until(async () => (await pipelineRuns(`triggers.tekton.dev/triggers-eventid=${answer.eventID}`)).length === 1, 'the PipelineRun of the curl delivery');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
