@@ -43,8 +43,8 @@ const outcome = (eventID: string, last: RegExp) =>
     const lines = sinkLines(await sinkLog(), eventID);
     return lines.some((l) => last.test(l.msg)) ? lines : undefined;
   }, `the sink's outcome line for event ${eventID}`);
-/** Every stored object but Events, by identity → resourceVersion. */
-const snapshot = async () => new Map((await admin.objects()).filter((o) => o.kind !== 'Event').map((o: KObject) => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion]));
+/** Every stored object (Events too), by identity → resourceVersion. */
+const snapshot = async () => new Map((await admin.objects()).map((o: KObject) => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion]));
 const pushBody = (after = master) => JSON.stringify(pushEvent({ after, cloneUrl: lab.env.UNIDESK_CI_REPO_URL! }));
 
 beforeAll(async () => {

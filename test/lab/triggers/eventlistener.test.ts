@@ -44,7 +44,7 @@ const outcome = (eventID: string, pattern: RegExp) => until(async () => {
   const lines = sinkLines(await sinkLog(), eventID);
   return lines.some((l) => pattern.test(l.msg)) && lines;
 }, `the sink's log line for event ${eventID}`);
-const snapshot = () => new Map(double.objects().filter((o) => o.kind !== 'Event').map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
+const snapshot = () => new Map(double.objects().map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
 
 beforeAll(async () => {
   double = await startClusterDouble({ tektonController: false });
