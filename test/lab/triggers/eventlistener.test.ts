@@ -1,8 +1,9 @@
-// The lab's Triggers in the cluster double alone (no step image, no Tekton runs): k3s/ci's
-// EventListener, bindings, template and RBAC applied as an operator would, then what the
-// reconciler made of it and how the sink answers through the service proxy and on its loopback
-// port. The end to end path (a signed push running the commit Pipeline) is
-// test/gates/triggers.test.ts.
+// The lab's Triggers in the cluster double alone (no step image, no Tekton controller: created
+// runs stay as created): k3s/ci's EventListener, bindings, template and RBAC applied as an
+// operator would, then what the reconciler made of it, how the sink answers through the service
+// proxy and on its loopback port, what RBAC refuses the EventListener's ServiceAccount, and the
+// curl block of docs/triggers.md run as written. The end to end path (a signed push running the
+// commit Pipeline to Succeeded in the full lab) is test/gates/triggers.test.ts.
 import { randomBytes } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
