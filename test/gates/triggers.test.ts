@@ -8,6 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { git } from '../../harness/git/exec.ts';
+import { accessReviewer } from '../../harness/kube/index.ts';
 import { succeededCondition, waitForPipelineRun, type PipelineRun } from '../../harness/tekton/index.ts';
 import { labClusterAdminFromKubeconfig, type LabClusterAdmin } from '../../fixtures/lab/cluster/admin-client.ts';
 import type { KObject } from '../../fixtures/lab/cluster/index.ts';
@@ -131,6 +132,28 @@ describe('a signed push', () => {
 });
 
 describe('the EventListener ServiceAccount', () => {
+  test('may create PipelineRuns and TaskRuns in unidesk-ci and nothing else (what its two Triggers ClusterRoles grant)', async () => {
+    const can = accessReviewer(ci.kube, 'system:serviceaccount:unidesk-ci:unidesk-ci-triggers');
+    const creates: [string, string, string, boolean][] = [
+      ['tekton.dev', 'pipelineruns', CI_NAMESPACE, true],
+      ['tekton.dev', 'taskruns', CI_NAMESPACE, true],
+      ['tekton.dev', 'pipelineruns', 'default', false],
+      ['tekton.dev', 'pipelines', CI_NAMESPACE, false],
+      ['tekton.dev', 'tasks', CI_NAMESPACE, false],
+      ['apps', 'deployments', CI_NAMESPACE, false],
+      ['', 'pods', CI_NAMESPACE, false],
+      ['', 'services', CI_NAMESPACE, false],
+      ['', 'secrets', CI_NAMESPACE, false],
+      ['', 'configmaps', CI_NAMESPACE, false],
+      ['', 'serviceaccounts', CI_NAMESPACE, false],
+      ['rbac.authorization.k8s.io', 'rolebindings', CI_NAMESPACE, false],
+      ['triggers.tekton.dev', 'triggertemplates', CI_NAMESPACE, false],
+      ['triggers.tekton.dev', 'eventlisteners', CI_NAMESPACE, false],
+    ];
+    const answers = await Promise.all(creates.map(([group, resource, namespace]) => can({ verb: 'create', group, resource, namespace })));
+    expect(creates.map(([g, r, ns], i) => `${r}.${g}@${ns}: ${answers[i]}`)).toEqual(creates.map(([g, r, ns, want]) => `${r}.${g}@${ns}: ${want}`));
+  });
+
   test('creates only what the template needs: a template changed to create a Deployment is refused by RBAC', async () => {
     const tt = { ...EL, plural: 'triggertemplates', name: 'unidesk-ci-commit' };
     const original = (await custom.getNamespacedCustomObject(tt)) as KObject & { spec: Record<string, unknown> };
