@@ -1,10 +1,11 @@
 // Install-gate checks that read live objects: the EventListener's Service and the run namespace.
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
+import { poll, PollTimeout } from '../../harness/kube/wait.ts';
 import { EXPIRES_ANNOTATION, RUN_LABEL, asHeader, describeRef, isNotFound, kubeError, refOf, runNamespaceName, type Kube, type Manifest } from '../../harness/kube/index.ts';
 
 /** Tekton Triggers names the listener's Service el-<name>; it must be ClusterIP, as the spec asks. */
-export async function checkListenerService(kube: Kube, manifests: readonly Manifest[], lab: boolean): Promise<string> {
+export async function checkListenerService(kube: Kube, manifests: readonly Manifest[], o: { timeoutMs: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<string> {
   const listeners = manifests.filter((m) => m.kind === 'EventListener');
   if (!listeners.length) throw new CiError('input', 'k3s/ci has no EventListener');
   const found: string[] = [];
@@ -15,14 +16,19 @@ export async function checkListenerService(kube: Kube, manifests: readonly Manif
     });
     const wanted = (live as { spec?: { resources?: { kubernetesResource?: { serviceType?: string } } } }).spec?.resources?.kubernetesResource?.serviceType;
     if (wanted !== 'ClusterIP') throw new CiError('infra.cluster', `EventListener ${el.metadata.name} asks for serviceType ${wanted ?? '(unset)'}, must be ClusterIP`);
-    const svc = await kube.core.readNamespacedService({ name, namespace: CI_NAMESPACE }).catch((e) => {
-      if (isNotFound(e)) return undefined;
-      throw kubeError(e, `read Service ${CI_NAMESPACE}/${name}`);
+    // Triggers creates the Service after the EventListener is applied: wait for it, bounded
+    const svc = await poll(async () => {
+      const s = await kube.core.readNamespacedService({ name, namespace: CI_NAMESPACE }).catch((e) => {
+        if (isNotFound(e)) return undefined;
+        throw kubeError(e, `read Service ${CI_NAMESPACE}/${name}`);
+      });
+      return s ? { done: true as const, value: s } : { done: false as const, status: 'not created yet' };
+    }, { what: `Service ${CI_NAMESPACE}/${name} of EventListener ${el.metadata.name}`, timeoutMs: o.timeoutMs, signal: o.signal, log: o.log }).catch((e) => {
+      if (e instanceof PollTimeout) throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} not found after ${o.timeoutMs} ms: is the Tekton Triggers controller running?`);
+      throw e;
     });
-    if (svc && svc.spec?.type !== 'ClusterIP') throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} is ${svc.spec?.type}, must be ClusterIP`);
-    // the lab runs no Triggers controller, so there only the EventListener's own spec is checked
-    if (!svc && !lab) throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} not found: is the Tekton Triggers controller running?`);
-    found.push(svc ? `${name}=ClusterIP` : `${el.metadata.name}: spec ClusterIP (no Service in the lab)`);
+    if (svc.spec?.type !== 'ClusterIP') throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} is ${svc.spec?.type}, must be ClusterIP`);
+    found.push(`${name}=ClusterIP`);
   }
   return found.join(', ');
 }

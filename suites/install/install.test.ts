@@ -73,8 +73,8 @@ gate.step('every k3s/ci object is present and unchanged on re-apply', async ({ p
   }
 });
 
-gate.step('the EventListener Service is ClusterIP', async ({ property }) => {
-  await property('listener-service', await checkListenerService(kube(), manifests, gate.config.lab));
+gate.step('the EventListener Service is ClusterIP', async ({ property, signal }) => {
+  await property('listener-service', await checkListenerService(kube(), manifests, { timeoutMs: Math.min(gate.config.waitMs, 60_000), signal, log: (l) => console.log(l) }));
 });
 
 gate.step('the runner can create and delete the temporary Deployment and Service in unidesk-ci', async () => {

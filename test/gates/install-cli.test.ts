@@ -25,9 +25,22 @@ async function cli(args: string[], labEnv?: Record<string, string>) {
   return { ...r, reportDir, output: r.tail };
 }
 
+// one lab and one first install serve both tests (an install pushes and prewarms a 1.5 GB image);
+// the lab is started here rather than by `--lab`, so the second install meets the same registry
+// (the gate under `--lab` is the install gate with UNIDESK_CI_LAB=1, run by test/gates/install.test.ts)
+let lab: Awaited<ReturnType<typeof startLab>> | undefined;
+let firstInstall: ReturnType<typeof cli> | undefined;
+const installed = async () => {
+  lab ??= await startLab({ services: GATE_SERVICES.install, log: () => undefined });
+  return { lab, first: await (firstInstall ??= cli([], lab.env)) };
+};
+afterAll(async () => {
+  await lab?.stop();
+});
+
 describe('unidesk-ci install --lab', () => {
-  test('applies k3s/ci, prewarms every listed image and verifies the installation: exit 0', async () => {
-    const r = await cli(['--lab']);
+  test('applies k3s/ci, prewarms every listed image and verifies the installation: exit 0', { timeout: 900_000 }, async () => {
+    const r = (await installed()).first;
     expect(r.exitCode, r.output).toBe(0);
     expect(r.output).toMatch(/setup: applied k3s\/ci in \d+ ms/);
     expect(r.output).toMatch(/gate install: passed/);
@@ -47,9 +60,8 @@ describe('unidesk-ci install --lab', () => {
   });
 
   test('a second install against the same registry with nothing changed reuses the step image: no build, seconds', { timeout: 900_000 }, async () => {
-    await using lab = await startLab({ services: GATE_SERVICES.install, log: () => undefined });
+    const { lab, first } = await installed();
     const stepImageCase = async (r: { reportDir: string }) => testcases(await readJUnit(join(r.reportDir, 'junit', 'install.xml'))).find((c) => /step image/.test(c.name))!;
-    const first = await cli([], lab.env);
     expect(first.exitCode, first.output).toBe(0);
     const a = (await stepImageCase(first)).properties;
     // install made sure of the step image before global setup applied k3s/ci

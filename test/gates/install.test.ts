@@ -67,6 +67,8 @@ describe('install gate against the lab', () => {
     expect(existsSync(join(run.reportDir, 'junit', 'install.xml'))).toBe(true);
     expect(run.steps[0]!.properties['unidesk.tekton-pipelines-version']).toBe('v1.12.0');
     expect(run.steps[1]!.properties['unidesk.tekton-triggers-version']).toBe('v0.34.0');
+    // the Service the lab's Triggers controller created for the EventListener, read as on a cluster
+    expect(run.steps[6]!.properties['unidesk.listener-service']).toBe('el-unidesk-ci=ClusterIP');
     expect(run.output).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
     expect(run.output).toMatch(/namespace: unidesk-ci-e2e-\S+ deleted/);
     expect(existsSync(join(run.reportDir, 'diagnostics'))).toBe(false);

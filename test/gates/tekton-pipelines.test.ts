@@ -340,6 +340,8 @@ describe('the CLI side (harness/cli): following a run and reading its logs', () 
     expect(perf).toBeGreaterThan(first);
     expect(lines.filter((l) => !/^\[(repo-check : commit-gate|repo-check : record|perf : perf-gate)\] /.test(l))).toEqual([]);
     expect(lines).toContainEqual(expect.stringMatching(/^\[repo-check : record\] results store: recorded gate commit of run /));
+    // plain text, as tkn shows it: the Tasks set NO_COLOR for the gates
+    expect(lines.filter((l) => l.includes('\u001b['))).toEqual([]);
     await expect(logs(['unidesk-ci-commit-nope'], cliEnv(), () => undefined)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(new RegExp(`PipelineRun unidesk-ci-commit-nope not found in unidesk-ci; the last runs are:\\n  \\S+`)) });
   });
 });

@@ -2,8 +2,7 @@
 // no canvas): every recorded sample (grey), the run's measured statistic (line + points, red when
 // the history comparison flagged a REGRESSION), and the budget as a dashed rule. Each point gets a
 // <title> (run, commit, value) so a browser shows it on hover.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Trend } from './model.ts';
 
 const escAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -44,6 +43,8 @@ export function addTitles(svg: string): string {
 }
 
 export async function trendSvg(t: Trend): Promise<string> {
+  // loaded when a plot is drawn (~0.25 s): a report without perf trends, and every CLI command, skip it
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(trendSpec(t)).spec), { renderer: 'none' });
   try {
     return addTitles(await view.toSVG());
