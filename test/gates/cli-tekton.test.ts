@@ -202,7 +202,7 @@ describe('unidesk-ci status', () => {
     expect(r.stdout).toMatch(/^Tekton Triggers\s+ok\s+v0\.34\.0/m);
     expect(r.stdout).toMatch(/^k3s\/ci\s+ok\s+\d+ objects as applied match this checkout$/m);
     expect(r.stdout).toMatch(new RegExp(`^step image\\s+ok\\s+\\S+/unidesk/unidesk-ci:\\S+ served as sha256:[a-f0-9]{64}$`, 'm'));
-    expect(r.stdout).toMatch(/^EventListener\s+ok\s+Service el-unidesk-ci ClusterIP \S+:8080$/m);
+    expect(r.stdout).toMatch(/^EventListener\s+ok\s+Service el-unidesk-ci ClusterIP \S+:8080(,\d+)*$/m);
     expect(r.stdout).toMatch(/^budgets\s+ok\s+overview\.first-payload 10000 ms blocking/m);
     expect(r.stdout).toMatch(/^NAME\s+PIPELINE\s+COMMIT\s+STATUS\s+STARTED\s+DURATION$/m);
     expect(r.stdout).toMatch(/^unidesk-ci-commit-\S+\s+unidesk-ci-commit\s+\S+\s+(Cancelled|Failed|Succeeded)/m);

@@ -31,7 +31,8 @@ async function inImage(image: string, command: string[]): Promise<{ exitCode: nu
 
 describe('the harness step image', () => {
   test('is built from the lab Debian base, pushed and verified by digest, with progress lines', { timeout: 1_200_000 }, async () => {
-    first = await ensureStepImage({ registry: lab.env.UNIDESK_CI_REGISTRY, env: env(), log: (l) => lines.push(l) });
+    // rebuild: other labs of this machine may have built this tag already (then reused from the build storage)
+    first = await ensureStepImage({ registry: lab.env.UNIDESK_CI_REGISTRY, env: env(), log: (l) => lines.push(l), rebuild: true });
     const { tag, contentHash } = await stepImageTag(REPO_ROOT);
     expect(first).toMatchObject({ built: true, tag, contentHash, ref: `${lab.env.UNIDESK_CI_REGISTRY}/unidesk/unidesk-ci:${tag}` });
     expect(first.tag).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{12}$/);

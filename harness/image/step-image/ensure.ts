@@ -9,7 +9,7 @@ import { verifyPublishedImage } from '../../registry/labels.ts';
 import { runCommand } from '../../process/run.ts';
 import { REPO_ROOT } from '../../tekton/crd-files.ts';
 import { stepBaseImage } from './base.ts';
-import { buildStepImage, pushStepImage } from './build.ts';
+import { buildStepImage, localImageLabels, pushStepImage } from './build.ts';
 import { stageContext } from './context.ts';
 import { STEP_IMAGE_REPOSITORY, stepImageLabels, stepImageRefFor } from './reference.ts';
 import { reuseDecision, servedStepImage } from './served.ts';
@@ -27,6 +27,8 @@ export type EnsureOptions = {
   timeoutMs?: number;
   /** Full gzip on push (default false: level 1; a loopback registry gains little from smaller layers). */
   compress?: boolean;
+  /** Build even when the build storage has this tag with these labels (a test of the build itself). */
+  rebuild?: boolean;
 };
 
 export type EnsuredStepImage = { ref: string; digest: string; tag: string; contentHash: string; built: boolean; durationMs: number };
@@ -37,6 +39,11 @@ async function sourceCommit(root: string): Promise<string | undefined> {
   if (!status || status.exitCode !== 0 || status.stdout.trim()) return undefined;
   const head = await runCommand('git', ['-C', root, 'rev-parse', 'HEAD']);
   return head.exitCode === 0 ? head.stdout.trim() : undefined;
+}
+
+/** Every label this build would set is on the image already (the base image adds its own). */
+function sameLabels(have: Record<string, string> | undefined, want: Record<string, string>): boolean {
+  return !!have && Object.entries(want).every(([k, v]) => have[k] === v);
 }
 
 export async function ensureStepImage(o: EnsureOptions): Promise<EnsuredStepImage> {
@@ -61,11 +68,13 @@ export async function ensureStepImage(o: EnsureOptions): Promise<EnsuredStepImag
     const staged = await computeStepImageTag(context.project);
     if (staged.tag !== tag) throw new CiError('input', `the checkout changed while the step image was being staged (tag ${tag}, staged files hash to ${staged.tag}); run install again`);
     o.log(`step image: context staged (${files.length} project files, ${context.packages} production packages, node ${context.nodeVersion})`);
-    await buildStepImage({ contextDir: context.dir, containerfile: context.containerfile, baseImage, localName, labels, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs });
+    // built before from these very files, base and commit (the tag is their hash): not built again
+    if (!o.rebuild && sameLabels(await localImageLabels(localName, env), labels)) o.log(`step image: ${localName} is in the build storage with these labels; not built again`);
+    else await buildStepImage({ contextDir: context.dir, containerfile: context.containerfile, baseImage, localName, labels, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs });
   } finally {
     await context.close();
   }
-  const digest = await pushStepImage({ localName, remote: ref, compress: o.compress ?? false, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs });
+  const digest = await pushStepImage({ localName, remote: ref, compress: o.compress ?? false, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs, layoutCacheDir: join(buildCacheDir(o.env), 'layouts') });
   await verifyPublishedImage(client, STEP_IMAGE_REPOSITORY, tag, { digest, labels }, o.signal).catch((e: unknown) => {
     // a pushed image without its own labels is this build's fault, but for install it is the registry's word that counts
     throw e instanceof CiError && e.failureClass === 'app' ? new CiError('infra.registry', e.message) : e;
