@@ -3,8 +3,6 @@
 // them, and are judged by what they printed, their exit code and the PipelineRuns they created.
 // One lab for the file; runs that do not depend on each other are started together.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
@@ -16,22 +14,15 @@ import { listPipelineRuns } from '../../harness/tekton/list.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 import { installLabCi, type LabCi } from '../../fixtures/lab/tekton/ci.ts';
 import { useLab } from '../support/lab.ts';
+import { pushSlowCheckBranch, SLOW_CHECK_BRANCH } from '../support/slow-check-branch.ts';
 
 const lab = useLab(['proxy', 'git', 'registry', 'postgres', 'cluster', 'tekton'], 300_000);
 let ci: LabCi;
-const SLOW = 'slow/check';
+const SLOW = SLOW_CHECK_BRANCH;
 beforeAll(async () => {
   ci = await installLabCi(lab.env, () => undefined);
-  // a branch whose check never returns by itself: the run is still going when --wait-ms or Ctrl-C comes
-  const work = await mkdtemp(join(tmpdir(), 'cli-slow-check-'));
-  try {
-    await git(['clone', '-q', join(lab.env.LAB_GIT_ROOT!, 'unidesk.git'), work]);
-    await writeFile(join(work, 'scripts', 'cli.ts'), 'await new Promise((r) => setTimeout(r, 600_000));\n');
-    await git(['-c', 'user.name=lab', '-c', 'user.email=lab@unidesk.invalid', 'commit', '-qam', 'scripts: a check that never ends'], { cwd: work });
-    await git(['push', '-q', 'origin', `HEAD:refs/heads/${SLOW}`], { cwd: work });
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  // the run is still going when --wait-ms or Ctrl-C comes
+  await pushSlowCheckBranch(lab.env.LAB_GIT_ROOT!);
 }, 1_200_000);
 
 type Cli = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };

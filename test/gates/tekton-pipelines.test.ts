@@ -3,8 +3,7 @@
 // PipelineRun is created as the operator, waited for, and judged by what Tekton wrote (condition,
 // reason, message, TaskRun results, step logs) and by the JUnit left in the reports volume.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +16,7 @@ import {
 } from '../../harness/tekton/index.ts';
 import { GIT_CREDENTIALS_SECRET, installLabCi, type LabCi } from '../../fixtures/lab/tekton/ci.ts';
 import { useLab } from '../support/lab.ts';
+import { pushSlowCheckBranch, SLOW_CHECK_BRANCH } from '../support/slow-check-branch.ts';
 import { runPipelineFlow } from '../../harness/cli/tekton/flow.ts';
 import { logs } from '../../harness/cli/logs.ts';
 
@@ -157,19 +157,9 @@ describe('unidesk-backend-core-artifact-publish', () => {
 
 describe('stopping runs', () => {
   // repo-check of master can finish in under 3 s; a stop test on it would race the gate's own end
-  // (and does, under load). On this branch the commit's check script never returns by itself.
-  const SLOW = 'slow/check';
-  beforeAll(async () => {
-    const work = await mkdtemp(join(tmpdir(), 'slow-check-'));
-    try {
-      await git(['clone', '-q', join(lab.env.LAB_GIT_ROOT!, 'unidesk.git'), work]);
-      await writeFile(join(work, 'scripts', 'cli.ts'), 'await new Promise((r) => setTimeout(r, 600_000));\n');
-      await git(['-c', 'user.name=lab', '-c', 'user.email=lab@unidesk.invalid', 'commit', '-qam', 'scripts: a check that never ends'], { cwd: work });
-      await git(['push', '-q', 'origin', `HEAD:refs/heads/${SLOW}`], { cwd: work });
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+  // (and does, under load): these runs are on a branch whose check never returns by itself
+  const SLOW = SLOW_CHECK_BRANCH;
+  beforeAll(() => pushSlowCheckBranch(lab.env.LAB_GIT_ROOT!));
 
   test('cancelling a running PipelineRun stops its steps and ends it Cancelled; nothing keeps running', async () => {
     const created = await createPipelineRun(ci.kube, commitRequest(SLOW));
