@@ -53,20 +53,13 @@ export type StepImagePush = {
   layoutCacheDir: string;
 };
 
-/** The image ID (its config digest) of a local image, or undefined when storage lacks it. */
-export async function localImageId(localName: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const r = await runCommand('buildah', ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', localName], { env, timeoutMs: 60_000 }).catch(() => undefined);
-  const id = r?.exitCode === 0 ? r.stdout.trim() : '';
-  return /^[a-f0-9]{64}$/.test(id) ? id : undefined;
-}
-
-/** The labels of a local image, or undefined when storage lacks it. */
-export async function localImageLabels(localName: string, env: NodeJS.ProcessEnv): Promise<Record<string, string> | undefined> {
-  const r = await runCommand('buildah', ['inspect', '--type', 'image', localName], { env, timeoutMs: 60_000, tailLines: 100_000 }).catch(() => undefined);
+/** A local image's ID (its config digest) and labels, from one `buildah inspect`; undefined when storage lacks it. */
+export async function inspectLocalImage(localName: string, env: NodeJS.ProcessEnv): Promise<{ id: string; labels: Record<string, string> } | undefined> {
+  const r = await runCommand('buildah', ['inspect', '--type', 'image', localName], { env, timeoutMs: 60_000 }).catch(() => undefined);
   if (r?.exitCode !== 0) return undefined;
   try {
-    const info = JSON.parse(r.stdout) as { OCIv1?: { config?: { Labels?: Record<string, string> } } };
-    return info.OCIv1?.config?.Labels ?? {};
+    const info = JSON.parse(r.stdout) as { FromImageID?: string; OCIv1?: { config?: { Labels?: Record<string, string> } } };
+    return /^[a-f0-9]{64}$/.test(info.FromImageID ?? '') ? { id: info.FromImageID!, labels: info.OCIv1?.config?.Labels ?? {} } : undefined;
   } catch {
     return undefined;
   }
@@ -82,7 +75,7 @@ export async function pushStepImage(p: StepImagePush): Promise<string> {
   const ticker = startTicker(`step image push to ${p.remote}`, p.log);
   const dir = await mkdtemp(join(tmpdir(), 'unidesk-ci-step-push-'));
   try {
-    const id = await localImageId(p.localName, p.env);
+    const id = (await inspectLocalImage(p.localName, p.env))?.id;
     if (!id) throw new CiError('infra.registry', `step image push: ${p.localName} is not in the build storage`);
     const layout = join(p.layoutCacheDir, `${id.slice(0, 32)}-gzip${p.compress ? 6 : 1}`);
     if (!existsSync(join(layout, 'index.json'))) {

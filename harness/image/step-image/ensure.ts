@@ -9,7 +9,7 @@ import { verifyPublishedImage } from '../../registry/labels.ts';
 import { runCommand } from '../../process/run.ts';
 import { REPO_ROOT } from '../../tekton/crd-files.ts';
 import { stepBaseImage } from './base.ts';
-import { buildStepImage, localImageLabels, pushStepImage } from './build.ts';
+import { buildStepImage, inspectLocalImage, pushStepImage } from './build.ts';
 import { stageContext } from './context.ts';
 import { STEP_IMAGE_REPOSITORY, stepImageLabels, stepImageRefFor } from './reference.ts';
 import { reuseDecision, servedStepImage } from './served.ts';
@@ -69,7 +69,7 @@ export async function ensureStepImage(o: EnsureOptions): Promise<EnsuredStepImag
     if (staged.tag !== tag) throw new CiError('input', `the checkout changed while the step image was being staged (tag ${tag}, staged files hash to ${staged.tag}); run install again`);
     o.log(`step image: context staged (${files.length} project files, ${context.packages} production packages, node ${context.nodeVersion})`);
     // built before from these very files, base and commit (the tag is their hash): not built again
-    if (!o.rebuild && sameLabels(await localImageLabels(localName, env), labels)) o.log(`step image: ${localName} is in the build storage with these labels; not built again`);
+    if (!o.rebuild && sameLabels((await inspectLocalImage(localName, env))?.labels, labels)) o.log(`step image: ${localName} is in the build storage with these labels; not built again`);
     else await buildStepImage({ contextDir: context.dir, containerfile: context.containerfile, baseImage, localName, labels, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs });
   } finally {
     await context.close();

@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { GATES, loadConfig, type Gate } from '../../config.ts';
 import { CiError, failureClassOf } from '../../failure.ts';
 import { writeGateResults } from '../../tekton/gate-results.ts';
-import { parseJUnit } from '../junit-read.ts';
-import { readJUnit } from '../junit-read.ts';
+import { parseJUnit, readJUnit } from '../junit-read.ts';
 import { recordAfterGate } from './after-gate.ts';
 
 /** Pure: the step's exit code — the gate's when it failed, else 1 when recording failed. */
