@@ -31,15 +31,20 @@ export function readServicePullPolicy(image: string, registry: string): 'Never' 
   return image.startsWith(`${registry}/`) ? 'IfNotPresent' : 'Never';
 }
 
+/** The seed's read service: read role, every *_ENABLED flag false (the dev-e2e read service too). */
+export const READ_ROLE_ENV: ReadonlyArray<{ name: string; value: string }> = [
+  { name: 'CODE_QUEUE_SERVICE_ROLE', value: 'read' },
+  { name: 'CODE_QUEUE_SCHEDULER_ENABLED', value: 'false' },
+  { name: 'CODE_QUEUE_STARTUP_OA_BACKFILL_ENABLED', value: 'false' },
+  { name: 'CODE_QUEUE_NOTIFY_CLAUDEQQ_ENABLED', value: 'false' },
+  { name: 'CODE_QUEUE_CODEX_SQLITE_LOG_EXPORT_ENABLED', value: 'false' },
+];
+
 export function readServiceEnv(spec: ReadServiceSpec): Array<Record<string, unknown>> {
   const proxy = spec.proxyUrl ?? DEFAULT_EGRESS_PROXY;
   const noProxy = [TCP_EGRESS_GATEWAY, READ_SERVICE, `${READ_SERVICE}.${CI_NAMESPACE}`, `${READ_SERVICE}.${CI_NAMESPACE}.svc`, `${READ_SERVICE}.${CI_NAMESPACE}.svc.cluster.local`];
   return [
-    { name: 'CODE_QUEUE_SERVICE_ROLE', value: 'read' },
-    { name: 'CODE_QUEUE_SCHEDULER_ENABLED', value: 'false' },
-    { name: 'CODE_QUEUE_STARTUP_OA_BACKFILL_ENABLED', value: 'false' },
-    { name: 'CODE_QUEUE_NOTIFY_CLAUDEQQ_ENABLED', value: 'false' },
-    { name: 'CODE_QUEUE_CODEX_SQLITE_LOG_EXPORT_ENABLED', value: 'false' },
+    ...READ_ROLE_ENV,
     { name: 'HTTP_PROXY', value: proxy },
     { name: 'HTTPS_PROXY', value: proxy },
     { name: 'NO_PROXY', value: noProxy.join(',') },
