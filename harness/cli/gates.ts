@@ -7,6 +7,8 @@ import { CiError } from '../failure.ts';
 import { PROJECT_ROOT } from '../report/junit-gate-run.ts';
 
 export const RUN_ORDER: readonly Gate[] = ['install', 'commit', 'artifact', 'perf', 'dev-e2e'];
+/** Seed: "the manual dev desired-state smoke" — run only when named (`run --local dev-e2e`, `run-dev-e2e`). */
+export const MANUAL_GATES: readonly Gate[] = ['dev-e2e'];
 
 export function gateExists(gate: Gate, root = PROJECT_ROOT): boolean {
   const dir = join(root, 'suites', gate);
@@ -17,12 +19,13 @@ export function discoverGates(root = PROJECT_ROOT): Gate[] {
   return RUN_ORDER.filter((g) => gateExists(g, root));
 }
 
-/** The gates to run: the requested ones (validated, in run order) or every gate that exists. */
+/** The gates to run: the requested ones (validated, in run order) or every gate that exists and is not manual. */
 export function selectGates(requested: readonly string[], root = PROJECT_ROOT): Gate[] {
   const existing = discoverGates(root);
   if (!requested.length) {
-    if (!existing.length) throw new CiError('input', `no gate has suites yet under ${join(root, 'suites')}`);
-    return existing;
+    const automatic = existing.filter((g) => !MANUAL_GATES.includes(g));
+    if (!automatic.length) throw new CiError('input', `no gate has suites yet under ${join(root, 'suites')}`);
+    return automatic;
   }
   for (const r of requested) {
     if (!(GATES as readonly string[]).includes(r)) throw new CiError('input', `unknown gate ${JSON.stringify(r)}: gates are ${RUN_ORDER.join(', ')}`);

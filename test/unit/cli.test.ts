@@ -8,7 +8,7 @@ import { formatSummary, verdictOf } from '../../harness/cli/summary.ts';
 import type { GateRun } from '../../harness/report/junit-gate-run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cli-gates-'));
-for (const g of ['perf', 'commit', 'install']) {
+for (const g of ['perf', 'commit', 'install', 'dev-e2e']) {
   mkdirSync(join(root, 'suites', g), { recursive: true });
   writeFileSync(join(root, 'suites', g, `${g}.test.ts`), '');
 }
@@ -17,8 +17,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('gate discovery', () => {
   test('existing gates in run order: install, commit, artifact, perf, dev-e2e', () => {
-    expect(discoverGates(root)).toEqual(['install', 'commit', 'perf']);
+    expect(discoverGates(root)).toEqual(['install', 'commit', 'perf', 'dev-e2e']);
     expect(selectGates(['perf', 'commit'], root)).toEqual(['commit', 'perf']);
+  });
+  test('the manual dev-e2e smoke runs only when named', () => {
+    expect(selectGates([], root)).toEqual(['install', 'commit', 'perf']);
+    expect(selectGates(['dev-e2e', 'commit'], root)).toEqual(['commit', 'dev-e2e']);
   });
   test('unknown or not-yet-existing gates are input errors', () => {
     expect(() => selectGates(['nope'], root)).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('unknown gate "nope"') }));
@@ -55,7 +59,8 @@ describe('main', () => {
     const done = quiet();
     expect(await main(argv)).toBe(22);
     expect(done()).toContain(text);
-  });
+    // the first case loads every command module (~3 s idle): under CI load that passed Vitest's 5 s default
+  }, 60_000);
   test('help exits 0', async () => {
     const done = quiet();
     expect(await main(['help'])).toBe(0);
