@@ -8,6 +8,7 @@ import { CI_NAMESPACE } from '../config.ts';
 import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
+import { hostPathRule } from './policy-host-paths.ts';
 import { unprewarmedStepImages } from './prewarm-coverage.ts';
 
 export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
@@ -28,6 +29,7 @@ export function policyViolations(objects: readonly Manifest[]): Violation[] {
     namespaceRule(o, add);
     rbacRule(o as Any, add);
     listenerRule(o as Any, add);
+    hostPathRule(o, add);
     for (const { image, where } of imagesOf(o as Any)) {
       const why = unpinnedReason(image);
       if (why) add('pinned-images', `${where}: ${why}`);
