@@ -51,8 +51,9 @@ gate.step('the code-queue image of that commit is in the loopback registry: reus
 });
 
 gate.step('the image is imported into the node containerd with its digest preserved', async ({ property, signal }) => {
-  const imported = await importCodeQueueImage({ config, env, image: state.image!, signal, log });
+  const imported = await importCodeQueueImage({ config, env: { ...process.env, ...env }, image: state.image!, signal, log });
   await property('containerd-digest', imported.digest);
+  await property('containerd-action', imported.action);
   await property('import-ms', imported.ms);
 });
 
