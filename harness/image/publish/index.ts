@@ -29,7 +29,7 @@ export const PUBLISH_STEPS: ReadonlyArray<PublishStep> = [
 ];
 
 /**
- * The steps of a publication whose commit the caller already resolved (dev-e2e: deploy.json's pin).
+ * The steps of a publication whose commit the caller already resolved (dev-e2e: the dev environment's pin).
  * `source` only checks that the remote has the commit on a branch; `build` and `push` do nothing
  * when `existing` found the tag with this commit's identity labels.
  */

@@ -28,7 +28,7 @@ export async function resolveSource(p: Publication): Promise<void> {
   p.labels = serviceIdentityLabels(p.image, { commit, sourceRepo: p.remote });
 }
 
-/** A commit the caller resolved (deploy.json): full 40 hex and on a branch of the remote, or `input`. */
+/** A commit the caller resolved (the dev environment's pin): full 40 hex and on a branch of the remote, or `input`. */
 async function checkPinnedCommit(p: Publication, access: Omit<Parameters<typeof remoteContains>[0], 'commit'>): Promise<void> {
   const commit = p.pinnedCommit!;
   if (!FULL_SHA.test(commit)) throw new CiError('input', `the ${p.image.serviceId} commit ${JSON.stringify(commit)} is not a full 40-character lowercase SHA`);

@@ -18,7 +18,7 @@ export type PublishContext = {
 
 export type Publication = PublishContext & {
   image: ServiceImage;
-  /** A commit already resolved by the caller (deploy.json's pin): checked on the remote, not resolved. */
+  /** A commit already resolved by the caller (the dev environment's pin): checked on the remote, not resolved. */
   pinnedCommit?: string;
   remote: string;
   registry: RegistryClient;
