@@ -141,6 +141,7 @@ describe('the node runs what containerd holds for the pod image', () => {
     const pod = (await kube.core.listNamespacedPod({ namespace: ns.name, labelSelector: 'app=cq-pinned' })).items[0];
     const log = await kube.core.readNamespacedPodLog({ namespace: ns.name, name: pod.metadata!.name! });
     expect(log).toContain(`${p.imageRef} (${p.digest}) from containerd`);
+    expect(log).not.toMatch(/Warning|Error/);
   }, 120_000);
 
   test('the code-queue/v2 commit image, imported by digest, reports the other version', async () => {

@@ -29,6 +29,7 @@ describe('the fixture Code Queue component', () => {
     const dockerfile = await show(repo.commits.tag, 'src/components/code-queue/Dockerfile');
     expect(dockerfile).toMatch(/^FROM docker\.io\/library\/busybox:1\.36\.1$/m);
     expect(dockerfile).toContain('CMD ["node", "/app/service/main.ts"]');
+    expect(JSON.parse(await show(repo.commits.tag, `${SERVICE_DIR}/package.json`))).toEqual({ private: true, type: 'module' });
     // the commit before it has no code-queue component at all
     await expect(show(repo.commits.first, `${SERVICE_DIR}/main.ts`)).rejects.toThrow();
   });
