@@ -90,6 +90,12 @@ describe('Code Queue image of the commit deploy.json pins', () => {
     expect((JSON.parse(r.stdout) as { Digest: string }).Digest).toBe(impostor);
   }, 180_000);
 
+  test('a pinned commit the remote does not have is input, before anything is built', async () => {
+    const before = (await spy.calls()).length;
+    await expect(publish('0123456789abcdef0123456789abcdef01234567')).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(/is on no branch of .*push it first/) });
+    expect((await spy.calls()).slice(before)).toEqual([]);
+  });
+
   test('imported into the node containerd with the published digest; a second import finds it present', async () => {
     const log: string[] = [];
     expect(await timed('import', () => importImage(first, log))).toEqual({ image: first.imageRef, digest: first.digest, action: 'imported' });
