@@ -11,7 +11,7 @@ export type RemoteImage = { digest: string; mediaType: string; labels: Record<st
 export async function readRemoteImage(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<RemoteImage | undefined> {
   const m = await client.manifest(repository, reference, signal);
   if (!m) return undefined;
-  if (isIndex(m.mediaType)) throw new CiError('infra.registry', `${client.registry}/${repository}:${reference} is a multi-platform index; backend-core is published as a single image manifest`);
+  if (isIndex(m.mediaType)) throw new CiError('infra.registry', `${client.registry}/${repository}:${reference} is a multi-platform index; service images are published as single image manifests`);
   const parsed = imageManifest.safeParse(JSON.parse(m.body.toString('utf8')));
   if (!parsed.success) throw new CiError('infra.registry', `${client.registry}/${repository}:${reference}: manifest is not an image manifest (${parsed.error.issues[0]?.message})`);
   const config = imageConfig.parse(JSON.parse((await client.blob(repository, parsed.data.config.digest, signal)).toString('utf8')));

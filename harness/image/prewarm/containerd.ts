@@ -37,3 +37,15 @@ export async function containerdImages(address: string, signal?: AbortSignal): P
 export async function importLayoutTar(address: string, tarFile: string, signal?: AbortSignal): Promise<void> {
   await ctr(address, ['images', 'import', '--digests', tarFile], `importing ${tarFile} into containerd`, signal);
 }
+
+/** Pack an OCI layout, import it, and check containerd now names `name` with exactly `digest`. */
+export async function importLayoutVerified(address: string, layoutDir: string, name: string, digest: string, signal?: AbortSignal): Promise<void> {
+  const tar = `${layoutDir}.tar`;
+  const t = await runCommand('tar', ['-C', layoutDir, '-cf', tar, '.']);
+  if (t.exitCode !== 0) throw new CiError('infra.cluster', `packing ${name} for import failed`, { command: t.command, exitCode: t.exitCode, outputTail: t.tail });
+  await importLayoutTar(address, tar, signal);
+  const stored = (await containerdImages(address, signal)).get(name);
+  if (stored !== digest) {
+    throw new CiError('infra.cluster', `${name}: containerd holds ${stored ?? 'nothing'} after import, expected ${digest} (digest not preserved)`);
+  }
+}

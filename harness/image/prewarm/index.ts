@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { ProxyAgent } from 'undici';
 import { CiError } from '../../failure.ts';
 import { redact } from '../../redact.ts';
-import { runCommand } from '../../process/run.ts';
 import { createRegistryClient } from '../../registry/client.ts';
 import { manifestReference } from '../../registry/reference.ts';
-import { containerdImages, importLayoutTar } from './containerd.ts';
+import { containerdImages, importLayoutVerified } from './containerd.ts';
 import type { PrewarmImage } from './list.ts';
 import { pullToLayout } from './pull.ts';
 import { formatRate, throughputMeter } from './throughput.ts';
@@ -86,14 +85,7 @@ async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: strin
   }
   const { bytes, bytesPerSec } = meter.summary();
   o.log(`prewarm: ${image.name} ${pulled.digest} pulled, ${bytes} bytes at ${formatRate(bytesPerSec)}`);
-  const tar = `${dir}.tar`;
-  const t = await runCommand('tar', ['-C', dir, '-cf', tar, '.']);
-  if (t.exitCode !== 0) throw new CiError('infra.cluster', `packing ${image.name} for import failed`, { command: t.command, exitCode: t.exitCode, outputTail: t.tail });
-  await importLayoutTar(o.containerdAddress, tar, o.signal);
-  const stored = (await containerdImages(o.containerdAddress, o.signal)).get(image.name);
-  if (stored !== pulled.digest) {
-    throw new CiError('infra.cluster', `${image.name}: containerd holds ${stored ?? 'nothing'} after import, expected ${pulled.digest} (digest not preserved)`);
-  }
-  o.log(`prewarm: ${image.name} imported into containerd with digest ${stored}`);
-  return { image: image.name, digest: stored, action: 'imported', bytes, bytesPerSec };
+  await importLayoutVerified(o.containerdAddress, dir, image.name, pulled.digest, o.signal);
+  o.log(`prewarm: ${image.name} imported into containerd with digest ${pulled.digest}`);
+  return { image: image.name, digest: pulled.digest, action: 'imported', bytes, bytesPerSec };
 }

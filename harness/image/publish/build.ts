@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { cloneAt } from '../../git/clone.ts';
 import { git } from '../../git/exec.ts';
 import { gitAccessFrom } from '../../git/access.ts';
-import { BACKEND_CORE_REPOSITORY } from '../../registry/tag-policy.ts';
 import { buildImage, pushImage } from '../buildah.ts';
-import { BACKEND_CORE_DOCKERFILE, backendCoreLabels } from '../labels.ts';
+import { serviceLabels } from '../labels.ts';
 import { need, type Publication } from './state.ts';
 
 export async function buildFromFreshClone(p: Publication): Promise<void> {
@@ -21,10 +20,10 @@ export async function buildFromFreshClone(p: Publication): Promise<void> {
     await cloneAt({ ...access, commit, dir: join(dir, 'src') });
     // created = the commit's time: the same commit always gets the same label set
     const created = (await git(['show', '-s', '--format=%cI', commit], { cwd: join(dir, 'src'), fallback: 'input' })).stdout.trim();
-    const labels = backendCoreLabels({ commit, sourceRepo: p.remote, created: new Date(created).toISOString() });
-    const localImage = `localhost/${BACKEND_CORE_REPOSITORY}:${commit}`;
-    p.log(`artifact: buildah build ${BACKEND_CORE_DOCKERFILE} → ${localImage}`);
-    await buildImage({ contextDir: join(dir, 'src'), dockerfile: BACKEND_CORE_DOCKERFILE, tag: localImage, labels }, {
+    const labels = serviceLabels(p.image, { commit, sourceRepo: p.remote, created: new Date(created).toISOString() });
+    const localImage = `localhost/${p.image.repository}:${commit}`;
+    p.log(`artifact: buildah build ${p.image.dockerfile} → ${localImage}`);
+    await buildImage({ contextDir: join(dir, 'src'), dockerfile: p.image.dockerfile, tag: localImage, labels }, {
       env: p.env,
       signal: p.signal,
       timeoutMs: p.config.waitMs,

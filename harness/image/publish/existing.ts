@@ -3,16 +3,15 @@
 // A tag holding anything else is a registry inconsistency, never silently overwritten.
 import { CiError } from '../../failure.ts';
 import { labelMismatches, readRemoteImage } from '../../registry/labels.ts';
-import { BACKEND_CORE_REPOSITORY } from '../../registry/tag-policy.ts';
 import { need, type Publication } from './state.ts';
 
 export async function findExisting(p: Publication): Promise<void> {
   const commit = need(p.commit, 'the commit');
-  const image = await readRemoteImage(p.registry, BACKEND_CORE_REPOSITORY, commit, p.signal);
+  const image = await readRemoteImage(p.registry, p.image.repository, commit, p.signal);
   if (!image) return;
   const wrong = labelMismatches(image.labels, need(p.labels, 'the labels'));
   if (wrong.length) {
-    throw new CiError('infra.registry', `${p.imageRef} already exists but is not this commit's backend-core image:\n  ${wrong.join('\n  ')}`, {
+    throw new CiError('infra.registry', `${p.imageRef} already exists but is not this commit's ${p.image.serviceId} image:\n  ${wrong.join('\n  ')}`, {
       hint: `commit tags are immutable here: delete ${p.imageRef} from the registry deliberately, then publish again`,
     });
   }

@@ -5,12 +5,15 @@ import { gitAccessFrom } from '../../git/access.ts';
 import { assertPushed } from '../../git/worktree.ts';
 import { resolveRevisionDetailed } from '../../git/resolve.ts';
 import { remoteContains } from '../../git/contains.ts';
-import { assertPublishRef, backendCoreRef } from '../../registry/tag-policy.ts';
-import { identityLabels } from '../labels.ts';
+import { FULL_SHA } from '../../git/revision.ts';
+import { CiError } from '../../failure.ts';
+import { assertServicePublishRef, serviceImageRef } from '../../registry/tag-policy.ts';
+import { serviceIdentityLabels } from '../labels.ts';
 import type { Publication } from './state.ts';
 
 export async function resolveSource(p: Publication): Promise<void> {
   const access = { ...gitAccessFrom(p.config), remote: p.remote, signal: p.signal, onLine: (l: string) => p.log(`git: ${l}`) };
+  if (p.pinnedCommit !== undefined) return checkPinnedCommit(p, access);
   const worktree = p.config.raw.UNIDESK_CI_SOURCE_WORKTREE;
   const revision = worktree ? await assertPushed(worktree) : p.config.revision;
   p.log(`artifact: resolving ${revision} on ${p.remote}`);
@@ -19,8 +22,19 @@ export async function resolveSource(p: Publication): Promise<void> {
   const branches = ref?.startsWith('refs/heads/') ? [ref.slice('refs/heads/'.length)] : await remoteContains({ ...access, commit });
   p.log(`artifact: ${revision} → ${commit} (on ${branches.join(', ')})`);
   p.commit = commit;
-  p.imageRef = backendCoreRef(p.config.registry, commit);
+  p.imageRef = serviceImageRef(p.image, p.config.registry, commit);
   const requested = p.config.raw.UNIDESK_CI_IMAGE_REF;
-  if (requested) assertPublishRef(requested, p.config.registry, commit);
-  p.labels = identityLabels({ commit, sourceRepo: p.remote });
+  if (requested) assertServicePublishRef(p.image, requested, p.config.registry, commit);
+  p.labels = serviceIdentityLabels(p.image, { commit, sourceRepo: p.remote });
+}
+
+/** A commit the caller resolved (the dev environment's pin): full 40 hex and on a branch of the remote, or `input`. */
+async function checkPinnedCommit(p: Publication, access: Omit<Parameters<typeof remoteContains>[0], 'commit'>): Promise<void> {
+  const commit = p.pinnedCommit!;
+  if (!FULL_SHA.test(commit)) throw new CiError('input', `the ${p.image.serviceId} commit ${JSON.stringify(commit)} is not a full 40-character lowercase SHA`);
+  const branches = await remoteContains({ ...access, commit });
+  p.log(`artifact: ${p.image.serviceId} commit ${commit} is on ${branches.join(', ')} of ${p.remote}`);
+  p.commit = commit;
+  p.imageRef = serviceImageRef(p.image, p.config.registry, commit);
+  p.labels = serviceIdentityLabels(p.image, { commit, sourceRepo: p.remote });
 }

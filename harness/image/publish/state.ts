@@ -1,10 +1,12 @@
-// One backend-core publication: the facts its steps learn, in order. Steps are plain functions
-// over this state so the artifact gate runs them as JUnit steps and the CLI runs them in a row.
+// One service image publication (backend-core unless told otherwise): the facts its steps learn,
+// in order. Steps are plain functions over this state so the gates run them as JUnit steps and the
+// CLI runs them in a row.
 import { join } from 'node:path';
 import type { RunConfig } from '../../config.ts';
 import { required } from '../../config.ts';
 import { createRegistryClient, type RegistryClient } from '../../registry/client.ts';
 import type { RemoteImage } from '../../registry/labels.ts';
+import { BACKEND_CORE_IMAGE, type ServiceImage } from '../service-image.ts';
 
 export type PublishContext = {
   config: RunConfig;
@@ -15,6 +17,9 @@ export type PublishContext = {
 };
 
 export type Publication = PublishContext & {
+  image: ServiceImage;
+  /** A commit already resolved by the caller (the dev environment's pin): checked on the remote, not resolved. */
+  pinnedCommit?: string;
   remote: string;
   registry: RegistryClient;
   resultsDir: string;
@@ -29,10 +34,13 @@ export type Publication = PublishContext & {
   built: boolean;
 };
 
-export function startPublication(ctx: PublishContext): Publication {
-  const remote = required(ctx.config.repoUrl, 'UNIDESK_CI_REPO_URL', 'the Git remote the backend-core image is built from');
+export function startPublication(ctx: PublishContext, o: { image?: ServiceImage; commit?: string } = {}): Publication {
+  const image = o.image ?? BACKEND_CORE_IMAGE;
+  const remote = required(ctx.config.repoUrl, 'UNIDESK_CI_REPO_URL', `the Git remote the ${image.serviceId} image is built from`);
   return {
     ...ctx,
+    image,
+    pinnedCommit: o.commit,
     remote,
     registry: createRegistryClient({ registry: ctx.config.registry, timeoutMs: 30_000 }),
     resultsDir: ctx.config.raw.UNIDESK_CI_RESULTS_DIR ?? join(ctx.config.reportDir, 'results'),
