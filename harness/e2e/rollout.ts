@@ -12,8 +12,11 @@ import { codeQueueWorkload, databaseSecret, databaseUrl, postgresWorkload, type 
 export type RolloutOptions = { namespace: string; runId: string; image: string; waitMs: number; signal?: AbortSignal };
 export type RolledOut = { name: string; ms: number };
 
-/** The Deployments' own deadline follows the wait bound, so a pod that never becomes ready fails as ProgressDeadlineExceeded. */
-export const progressDeadlineSeconds = (waitMs: number) => Math.min(600, Math.max(10, Math.ceil(waitMs / 1000)));
+/**
+ * The Deployments' own deadline is half the wait bound (10..600 s): a pod that never becomes ready
+ * ends as the API server reports it, ProgressDeadlineExceeded, well before the harness stops waiting.
+ */
+export const progressDeadlineSeconds = (waitMs: number) => Math.min(600, Math.max(10, Math.ceil(waitMs / 2000)));
 
 export async function rollOut(kube: Kube, o: RolloutOptions): Promise<RolledOut[]> {
   const password = randomBytes(18).toString('base64url');

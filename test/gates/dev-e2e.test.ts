@@ -113,7 +113,7 @@ describe('the dev-e2e gate against the lab', () => {
   test('a read service that accepts a write (code-queue/read-writes): app at the refusal step', async () => {
     await pushCodeQueuePin(gitRoot(), await branchCommit('code-queue/read-writes'));
     const run = await devE2e();
-    expect(run.exitCode).toBe(20);
+    expect(run.exitCode, run.output).not.toBe(0); // Vitest's exit; the class is the step's (the CLI maps it to 20)
     expect(step(run, 'the read service refuses a write')).toMatchObject({ status: 'failed', failureClass: 'app' });
     expect(step(run, 'the read service refuses a write').message).toMatch(/code-queue-read accepted a write \(POST \/api\/tasks → 201\)/);
     expect(step(run, 'teardown')).toMatchObject({ status: 'skipped' });
@@ -122,8 +122,8 @@ describe('the dev-e2e gate against the lab', () => {
 
   test('a Code Queue that never becomes ready: the rollout deadline is infra.cluster, evidence saved, the namespace deleted', async () => {
     await pushCodeQueuePin(gitRoot(), await branchCommit('code-queue/never-ready'));
-    const run = await devE2e({ UNIDESK_CI_WAIT_MS: '15000' });
-    expect(run.exitCode).toBe(33);
+    const run = await devE2e({ UNIDESK_CI_WAIT_MS: '30000' });
+    expect(run.exitCode, run.output).not.toBe(0); // Vitest's exit; the class is the step's (the CLI maps it to 33)
     const s4 = step(run, 'PostgreSQL and the Code Queue');
     expect(s4).toMatchObject({ status: 'failed', failureClass: 'infra.cluster' });
     expect(s4.message).toMatch(/rollout of Deployment unidesk-ci-e2e-[a-z0-9-]+\/code-queue-write failed: deployment "code-queue-write" exceeded its progress deadline/);
@@ -137,7 +137,7 @@ describe('the dev-e2e gate against the lab', () => {
   test('deploy.json pins a commit the remote does not have: input at the first step, nothing built or deployed', async () => {
     await pushMasterDeployJson(gitRoot(), BAD_DEPLOY_JSON['unknown commit']!);
     const run = await devE2e();
-    expect(run.exitCode).toBe(22);
+    expect(run.exitCode, run.output).not.toBe(0); // Vitest's exit; the class is the step's (the CLI maps it to 22)
     expect(step(run, 'origin/master:deploy.json pins')).toMatchObject({ status: 'failed', failureClass: 'input' });
     expect(step(run, 'origin/master:deploy.json pins').message).toMatch(/environments\.dev\.services\[0\]\.commit 0123456789abcdef0123456789abcdef01234567 is not on any branch/);
     expect(run.steps.slice(1).every((s) => s.status === 'skipped')).toBe(true);

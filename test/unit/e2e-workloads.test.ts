@@ -41,8 +41,9 @@ describe('dev-e2e workloads', () => {
     expect(Buffer.from(data.DATABASE_URL, 'base64').toString()).toBe('postgres://codequeue:pw-xyz@code-queue-postgres.unidesk-ci-e2e-r1.svc:5432/codequeue');
   });
 
-  test('the progress deadline follows the wait bound, within 10..600 s', () => {
-    expect(progressDeadlineSeconds(20_000)).toBe(20);
+  test('the progress deadline is half the wait bound, within 10..600 s', () => {
+    expect(progressDeadlineSeconds(60_000)).toBe(30);
+    expect(progressDeadlineSeconds(600_000)).toBe(300);
     expect(progressDeadlineSeconds(1_000)).toBe(10);
     expect(progressDeadlineSeconds(3_600_000)).toBe(600);
   });
