@@ -114,6 +114,18 @@ describe('evaluation', () => {
   });
 });
 
+test('DELETE sees oldObject; a denial fails a deletecollection too', async () => {
+  const rules = { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], operations: ['DELETE'] }] };
+  expect((await post(VAP, policy('keep', { matchConstraints: rules, validations: [{ expression: "object == null && !(has(oldObject.metadata.labels) && 'keep' in oldObject.metadata.labels)", message: 'kept' }] }))).status).toBe(201);
+  expect((await post(VAPB, bindingOf('keep'))).status).toBe(201);
+  await admin.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'kept', labels: { keep: 'yes' } } } });
+  expect((await apiError(admin.core.deleteNamespacedConfigMap({ namespace: ns, name: 'kept' }))).body).toMatchObject({ code: 422, message: `configmaps "kept" is forbidden: ValidatingAdmissionPolicy 'keep' with binding 'keep' denied request: kept` });
+  expect((await apiError(admin.core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: 'keep' }))).code).toBe(422);
+  expect(admin.double.objects().some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kept')).toBe(true);
+  await admin.core.deleteNamespacedConfigMap({ namespace: ns, name: 'before' });
+  await raw(admin.kc, 'DELETE', `${VAPB}/keep`);
+});
+
 describe('refused at create', () => {
   test.each([
     ['spec.paramKind', policy('p1', { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, validations: [{ expression: 'true' }] })],
