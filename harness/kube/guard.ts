@@ -1,11 +1,12 @@
 // The write guard: decides, before anything is sent, whether the harness may write an object.
 // Allowed: namespace unidesk-ci and the namespaces this run created (unidesk-ci-e2e-<run-id>,
 // labelled unidesk.ai/ci-run=<run-id>). Cluster-scoped writes: only the run's own namespace
-// (create/delete), the janitor deleting an expired run namespace, and the two install-time
-// objects of k3s/ci (Namespace unidesk-ci; the one ClusterRoleBinding k3s/ci ships, of the Triggers
-// cluster-wide ClusterRole to unidesk-ci service accounts). Everything else is refused with an `input` CiError naming the object.
+// (create/delete), the janitor deleting an expired run namespace, and the install-time objects of
+// k3s/ci (Namespace unidesk-ci; the Triggers ClusterRoleBinding to unidesk-ci service accounts; the
+// run-namespace grants pinned in e2e-grants.ts). Everything else is refused with an `input` CiError naming the object.
 import { CI_NAMESPACE, E2E_NAMESPACE_PREFIX } from '../config.ts';
 import { CiError } from '../failure.ts';
+import { E2E_CLUSTER_ROLES, E2E_NAMESPACES_ROLE, E2E_POLICY, excessOf, isE2eClusterBinding, isE2ePolicyObject } from './e2e-grants.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
 
 export const RUN_LABEL = 'unidesk.ai/ci-run';
@@ -51,8 +52,21 @@ export function checkWrite(intent: WriteIntent, scope: GuardScope): void {
     throw new WriteRefused(intent, `namespace ${ns} is neither ${CI_NAMESPACE} nor a namespace run ${scope.runId} created`);
   }
   if (ref.apiVersion === 'v1' && ref.kind === 'Namespace') return checkNamespaceWrite(intent, scope);
-  if (ref.kind === 'ClusterRoleBinding' && ref.apiVersion === 'rbac.authorization.k8s.io/v1') return checkTriggersBinding(intent);
+  if (ref.kind === 'ClusterRoleBinding' && ref.apiVersion === 'rbac.authorization.k8s.io/v1') {
+    return ref.name === E2E_NAMESPACES_ROLE ? checkE2eObject(intent, isE2eClusterBinding(intent.object)) : checkTriggersBinding(intent);
+  }
+  if (ref.kind === 'ClusterRole' && ref.apiVersion === 'rbac.authorization.k8s.io/v1' && ref.name in E2E_CLUSTER_ROLES) {
+    const rules = (intent.object as { rules?: object[] } | undefined)?.rules ?? [];
+    return checkE2eObject(intent, intent.object?.metadata.name === ref.name && rules.every((r) => !excessOf(ref.name, r)));
+  }
+  if (ref.apiVersion === 'admissionregistration.k8s.io/v1' && ref.name === E2E_POLICY) return checkE2eObject(intent, isE2ePolicyObject(intent.object));
   throw new WriteRefused(intent, 'cluster-scoped writes are not allowed');
+}
+
+/** The run-namespace objects of k3s/ci (e2e-grants.ts): applied by the install, exactly as pinned. */
+function checkE2eObject(intent: WriteIntent, pinned: boolean): void {
+  if (intent.verb === 'apply' && pinned) return;
+  throw new WriteRefused(intent, `k3s/ci's run-namespace grants may only be applied as pinned in harness/kube/e2e-grants.ts (the runner's ClusterRoles, their ClusterRoleBinding and ValidatingAdmissionPolicy ${E2E_POLICY})`);
 }
 
 function checkNamespaceWrite(intent: WriteIntent, scope: GuardScope): void {

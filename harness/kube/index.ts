@@ -26,6 +26,7 @@ export { applyManifests, applyObject, applyObjects, summarize, type ApplyOutcome
 export { loadManifests, parseManifestFile, parseManifestText, type SourcedManifest } from './manifests.ts';
 export { asHeader, describeRef, manifestSchema, refOf, type Manifest, type ObjectRef } from './objects.ts';
 export { createRunNamespace, type RunNamespace, type RunNamespaceOptions } from './namespace.ts';
+export { RUN_CLUSTER_ROLE, RUN_ROLE_BINDING, createRunRoleBinding, runRoleBinding } from './run-binding.ts';
 export { deleteExpiredRunNamespaces, type JanitorResult } from './janitor.ts';
 export { CI_RUN_OBJECT_KINDS, deleteExpiredCiObjects, type CiObjectJanitorResult } from './janitor-ci-objects.ts';
 export { expiresAt, expiryAnnotation, runTtlMs } from './expiry.ts';

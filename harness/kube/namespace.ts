@@ -1,7 +1,8 @@
 // The run's ephemeral namespace unidesk-ci-e2e-<run-id>: created labelled with the run id and an
 // expiry (so the janitor can remove it if this process dies), objects registered as they are
 // created, torn down in reverse order waiting for each deletion — on dispose (`await using`) and
-// on SIGINT/SIGTERM. On failure, diagnostics are saved before anything is deleted.
+// on SIGINT/SIGTERM. On failure, diagnostics are saved before anything is deleted. The runner's
+// RoleBinding (run-binding.ts) is created right after the namespace and goes with it.
 import { CiError } from '../failure.ts';
 import { deleteAndWait } from './delete.ts';
 import { saveDiagnostics } from './diagnostics.ts';
@@ -9,6 +10,7 @@ import { statusOf } from './errors.ts';
 import { EXPIRES_ANNOTATION, RUN_LABEL, runNamespaceName } from './guard.ts';
 import type { Kube } from './kube.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
+import { createRunRoleBinding } from './run-binding.ts';
 import { write } from './write.ts';
 import { expiresAt as expiresAtFor } from './expiry.ts';
 
@@ -45,6 +47,12 @@ export async function createRunNamespace(kube: Kube, o: RunNamespaceOptions): Pr
   });
   kube.runNamespaces.add(name);
   kube.log(`namespace: created ${name} (expires ${expiresAt})`);
+  // the runner's rights inside the namespace; without them nothing else can be created, so undo
+  await createRunRoleBinding(kube, name).catch(async (e: Error) => {
+    await deleteAndWait(kube, nsRef, { timeoutMs: o.waitMs }).catch((d: Error) => kube.log(`namespace: ${name}: ${d.message}`));
+    kube.runNamespaces.delete(name);
+    throw e;
+  });
 
   const tracked: ObjectRef[] = [];
   let failed = false;

@@ -1,10 +1,11 @@
 // Policies over the k3s/ci manifests (static tests and the install gate use them):
 // no `latest`, no wildcard or /status RBAC and nothing cluster-wide beyond the standard Triggers
-// ClusterRoles, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
+// ClusterRoles and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
 // every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
 // (render.ts): an unrendered step image has no tag and is refused like `latest`.
 import { CI_NAMESPACE } from '../config.ts';
+import { E2E_CLUSTER_ROLES, E2E_NAMESPACES_ROLE, excessOf, isE2eClusterBinding, isE2ePolicyObject } from './e2e-grants.ts';
 import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
@@ -17,7 +18,7 @@ export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_
 /** Gates whose step calls the Kubernetes API (proxy cleared) vs. downloads through the egress proxy. */
 export const KUBE_GATES = ['install', 'perf', 'dev-e2e'];
 export const EGRESS_GATES = ['commit', 'artifact'];
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 type Any = Record<string, any>; // manifests are free-form YAML here; each rule reads what it needs
 export type Violation = { object: string; rule: string; message: string };
@@ -44,7 +45,7 @@ type Add = (rule: string, message: string) => void;
 
 function namespaceRule(o: Manifest, add: Add): void {
   if (CLUSTER_SCOPED.has(o.kind)) {
-    const allowed = (o.kind === 'Namespace' && o.metadata.name === CI_NAMESPACE) || o.kind === 'ClusterRoleBinding';
+    const allowed = (o.kind === 'Namespace' && o.metadata.name === CI_NAMESPACE) || o.kind === 'ClusterRoleBinding' || o.kind === 'ClusterRole' || isE2ePolicyObject(o);
     if (!allowed) add('namespace', `cluster-scoped ${o.kind} is not allowed in k3s/ci`);
   } else if (o.metadata.namespace !== CI_NAMESPACE) {
     add('namespace', `must be in namespace ${CI_NAMESPACE}, found ${o.metadata.namespace ?? '(none: would default)'}`);
@@ -56,8 +57,11 @@ function namespaceRule(o: Manifest, add: Add): void {
 
 function rbacRule(o: Any, add: Add): void {
   if (o.kind === 'Role' || o.kind === 'ClusterRole') {
-    if (o.kind === 'ClusterRole') add('rbac', 'no ClusterRole may be defined (nothing cluster-wide beyond the standard Triggers ClusterRoles)');
+    const pinned = o.kind === 'ClusterRole' && o.metadata?.name in E2E_CLUSTER_ROLES;
+    if (o.kind === 'ClusterRole' && !pinned) add('rbac', `no ClusterRole may be defined but ${Object.keys(E2E_CLUSTER_ROLES).join(', ')} (harness/kube/e2e-grants.ts)`);
     for (const [i, r] of (o.rules ?? []).entries()) {
+      const excess = pinned ? excessOf(o.metadata.name, r) : undefined;
+      if (excess) add('rbac', `rules[${i}] ${excess}`);
       for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
         if ((r[field] ?? []).includes('*')) add('rbac', `rules[${i}].${field} contains a wildcard`);
       }
@@ -67,6 +71,10 @@ function rbacRule(o: Any, add: Add): void {
   }
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
     const ref = o.roleRef ?? {};
+    if (o.kind === 'ClusterRoleBinding' && o.metadata?.name === E2E_NAMESPACES_ROLE) {
+      if (!isE2eClusterBinding(o as Manifest)) add('rbac', `ClusterRoleBinding ${E2E_NAMESPACES_ROLE} must bind ClusterRole ${E2E_NAMESPACES_ROLE} to ServiceAccount ${CI_NAMESPACE}/unidesk-ci-runner alone`);
+      return;
+    }
     if (ref.kind === 'ClusterRole' && !TRIGGERS_CLUSTER_ROLES.includes(ref.name)) add('rbac', `binds ClusterRole ${ref.name}; only the standard Triggers ClusterRoles may be bound`);
     if (o.kind === 'ClusterRoleBinding' && ref.name !== TRIGGERS_CLUSTER_BINDING.clusterRole) add('rbac', `ClusterRoleBinding to ${ref.name}; only ${TRIGGERS_CLUSTER_BINDING.clusterRole} may be bound cluster-wide`);
     if (o.kind === 'ClusterRoleBinding' && o.metadata?.name !== TRIGGERS_CLUSTER_BINDING.name) add('rbac', `ClusterRoleBinding ${o.metadata?.name}; the only one allowed is ${TRIGGERS_CLUSTER_BINDING.name}`);

@@ -1,10 +1,18 @@
 // What the CI runner service account may do, checked by SelfSubjectAccessReviews impersonating it:
 // create/delete the temporary Deployment and Service in unidesk-ci, read Deployments (the rollout
-// poll) — and nothing in any other namespace, nothing cluster-wide, never deployments/status.
+// poll), create/delete namespaces and RoleBindings binding only ClusterRole unidesk-ci-e2e-run
+// (RBAC cannot narrow these by name: k3s/ci's ValidatingAdmissionPolicy does, proven in
+// test/lab/kube/e2e-namespaces.test.ts) — and no workload rights in any other namespace, no other
+// cluster-wide write, never deployments/status.
 import { CI_NAMESPACE } from '../config.ts';
 import { accessReviewer, describeQuery, type AccessQuery } from './access-review.ts';
 import { serviceAccountUser } from './client.ts';
+import { E2E_RUN_ROLE } from './e2e-grants.ts';
 import type { Kube } from './kube.ts';
+
+const RBAC = 'rbac.authorization.k8s.io';
+/** A run namespace's name shape; RoleBinding rights are cluster-wide, so any such name answers alike. */
+const RUN_NAMESPACE_EXAMPLE = 'unidesk-ci-e2e-access-review';
 
 export const RUNNER_SERVICE_ACCOUNT = 'unidesk-ci-runner';
 export const RUNNER_USER = serviceAccountUser(CI_NAMESPACE, RUNNER_SERVICE_ACCOUNT);
@@ -29,16 +37,23 @@ export function requiredGrants(): AccessQuery[] {
       { verb, group: '', resource: 'services', namespace: CI_NAMESPACE },
     ]),
     { verb: 'get', group: '', resource: 'services', subresource: 'proxy', namespace: CI_NAMESPACE },
+    { verb: 'create', group: '', resource: 'namespaces' },
+    { verb: 'delete', group: '', resource: 'namespaces' },
+    { verb: 'create', group: RBAC, resource: 'rolebindings', namespace: RUN_NAMESPACE_EXAMPLE },
+    { verb: 'bind', group: RBAC, resource: 'clusterroles', name: E2E_RUN_ROLE },
   ];
 }
 
 export function forbiddenOutside(namespaces: readonly string[]): AccessQuery[] {
   return [
     ...namespaces.flatMap((namespace) => WRITTEN.flatMap((r) => WRITE_VERBS.map((verb) => ({ verb, ...r, namespace })))),
-    { verb: 'create', group: '', resource: 'namespaces' },
-    { verb: 'delete', group: '', resource: 'namespaces' },
-    { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
-    { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+    ...['update', 'patch'].map((verb) => ({ verb, group: '', resource: 'namespaces', name: CI_NAMESPACE })),
+    ...['update', 'patch'].map((verb) => ({ verb, group: RBAC, resource: 'rolebindings', namespace: RUN_NAMESPACE_EXAMPLE })),
+    ...['cluster-admin', 'admin', 'edit'].map((name) => ({ verb: 'bind', group: RBAC, resource: 'clusterroles', name })),
+    { verb: 'escalate', group: RBAC, resource: 'clusterroles' },
+    { verb: 'create', group: RBAC, resource: 'clusterroles' },
+    { verb: 'create', group: RBAC, resource: 'clusterrolebindings' },
+    { verb: 'get', group: '', resource: 'secrets', namespace: RUN_NAMESPACE_EXAMPLE },
   ];
 }
 

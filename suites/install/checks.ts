@@ -1,8 +1,24 @@
-// Install-gate checks that read live objects: the EventListener's Service and the run namespace.
+// Install-gate checks that read live objects: the EventListener's Service and the run namespace
+// (labelled, expiring, with the runner's RoleBinding).
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import { poll, PollTimeout } from '../../harness/kube/wait.ts';
-import { EXPIRES_ANNOTATION, RUN_LABEL, asHeader, describeRef, isNotFound, kubeError, refOf, runNamespaceName, type Kube, type Manifest } from '../../harness/kube/index.ts';
+import {
+  EXPIRES_ANNOTATION,
+  RUN_CLUSTER_ROLE,
+  RUN_LABEL,
+  RUN_ROLE_BINDING,
+  RUNNER_SERVICE_ACCOUNT,
+  asHeader,
+  describeRef,
+  isNotFound,
+  kubeError,
+  refOf,
+  runNamespaceName,
+  runRoleBinding,
+  type Kube,
+  type Manifest,
+} from '../../harness/kube/index.ts';
 
 /** Tekton Triggers names the listener's Service el-<name>; it must be ClusterIP, as the spec asks. */
 export async function checkListenerService(kube: Kube, manifests: readonly Manifest[], o: { timeoutMs: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<string> {
@@ -42,7 +58,21 @@ export async function checkRunNamespace(kube: Kube, runId: string): Promise<stri
   if (ns.metadata?.labels?.[RUN_LABEL] !== runId) throw new CiError('infra.cluster', `namespace ${name} lacks label ${RUN_LABEL}=${runId}`);
   const expires = Date.parse(ns.metadata?.annotations?.[EXPIRES_ANNOTATION] ?? '');
   if (!(expires > Date.now())) throw new CiError('infra.cluster', `namespace ${name} has no future ${EXPIRES_ANNOTATION}`);
+  await checkRunRoleBinding(kube, name);
   return name;
+}
+
+/** The runner's rights in the run namespace: exactly ClusterRole unidesk-ci-e2e-run, to the runner alone. */
+async function checkRunRoleBinding(kube: Kube, namespace: string): Promise<void> {
+  const want = runRoleBinding(namespace) as Manifest & { roleRef: unknown; subjects: unknown };
+  const live = (await kube.objects.read(asHeader(refOf(want))).catch((e) => {
+    if (isNotFound(e)) throw new CiError('infra.cluster', `RoleBinding ${namespace}/${RUN_ROLE_BINDING} was not created with the run namespace`);
+    throw kubeError(e, `read RoleBinding ${namespace}/${RUN_ROLE_BINDING}`);
+  })) as { roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string; namespace?: string }> };
+  const subjects = (live.subjects ?? []).map((s) => `${s.kind}:${s.namespace}/${s.name}`);
+  if (live.roleRef?.kind !== 'ClusterRole' || live.roleRef.name !== RUN_CLUSTER_ROLE || subjects.join(',') !== `ServiceAccount:${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT}`) {
+    throw new CiError('infra.cluster', `RoleBinding ${namespace}/${RUN_ROLE_BINDING} binds ${live.roleRef?.kind} ${live.roleRef?.name} to ${subjects.join(', ') || 'nobody'}; expected ClusterRole ${RUN_CLUSTER_ROLE} to ${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT} alone`);
+  }
 }
 
 /** Objects of k3s/ci the cluster does not have (read only: the gate never installs by itself). */

@@ -16,6 +16,21 @@ function violationsAfter(mutate: (all: Obj[]) => void): Violation[] {
 const find = (all: Obj[], kind: string, name?: string) => all.find((o) => o.kind === kind && (!name || o.metadata.name === name))!;
 const step = (all: Obj[], task: string) => find(all, 'Task', task).spec.steps[0];
 const env = (s: any, name: string) => s.env.find((e: any) => e.name === name);
+const TRIGGERS = 'unidesk-ci-triggers-eventlistener-clusterroles';
+const rule = (a: Obj[], role: string, resource: string) => find(a, 'ClusterRole', role).rules.find((r: any) => r.resources.includes(resource));
+/** The run-namespace grants (e2e-namespaces.*.yaml): exactly as pinned, nothing broader. */
+const E2E_CASES: Array<[string, string, RegExp, (all: Obj[]) => void]> = [
+  ['rbac', 'reading Secrets in a run namespace', /grants get secrets, more than unidesk-ci-e2e-run may/, (a) => void rule(a, 'unidesk-ci-e2e-run', 'secrets').verbs.push('get')],
+  ['rbac', 'updating namespaces cluster-wide', /grants update namespaces, more than unidesk-ci-e2e-namespaces may/, (a) => void rule(a, 'unidesk-ci-e2e-namespaces', 'namespaces').verbs.push('update')],
+  ['rbac', 'a wildcard in the namespaces ClusterRole', /rules\[0\]\.resources contains a wildcard/, (a) => void (rule(a, 'unidesk-ci-e2e-namespaces', 'namespaces').resources = ['*'])],
+  ['rbac', 'bind without resourceNames', /grants bind clusterroles\.rbac\.authorization\.k8s\.io beyond resourceNames unidesk-ci-e2e-run/, (a) => void delete rule(a, 'unidesk-ci-e2e-namespaces', 'clusterroles').resourceNames],
+  ['rbac', 'bind on cluster-admin', /beyond resourceNames unidesk-ci-e2e-run/, (a) => void rule(a, 'unidesk-ci-e2e-namespaces', 'clusterroles').resourceNames.push('cluster-admin')],
+  ['rbac', 'workload rights cluster-wide', /grants create deployments\.apps, more than unidesk-ci-e2e-namespaces may/, (a) => void find(a, 'ClusterRole', 'unidesk-ci-e2e-namespaces').rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] })],
+  ['rbac', 'the run ClusterRole bound cluster-wide', /must bind ClusterRole unidesk-ci-e2e-namespaces to ServiceAccount unidesk-ci\/unidesk-ci-runner alone/, (a) => void (find(a, 'ClusterRoleBinding', 'unidesk-ci-e2e-namespaces').roleRef.name = 'unidesk-ci-e2e-run')],
+  ['rbac', 'another subject of the namespaces ClusterRole', /to ServiceAccount unidesk-ci\/unidesk-ci-runner alone/, (a) => void find(a, 'ClusterRoleBinding', 'unidesk-ci-e2e-namespaces').subjects.push({ kind: 'ServiceAccount', name: 'default', namespace: 'unidesk-ci' })],
+  ['namespace', 'another ValidatingAdmissionPolicy', /cluster-scoped ValidatingAdmissionPolicy is not allowed/, (a) => void (find(a, 'ValidatingAdmissionPolicy').metadata.name = 'other')],
+  ['namespace', 'a policy binding to another policy', /cluster-scoped ValidatingAdmissionPolicyBinding is not allowed/, (a) => void (find(a, 'ValidatingAdmissionPolicyBinding').spec.policyName = 'other')],
+];
 
 describe('k3s/ci policies', () => {
   test('the real manifests have no violations', () => {
@@ -30,8 +45,9 @@ describe('k3s/ci policies', () => {
     ['rbac', 'wildcard resources', /rules\[1\]\.resources contains a wildcard/, (a) => void (find(a, 'Role').rules[1].resources = ['*'])],
     ['rbac', 'deployments/status', /grants deployments\/status/, (a) => void find(a, 'Role').rules[0].resources.push('deployments/status')],
     ['rbac', 'a ClusterRole', /no ClusterRole may be defined/, (a) => void a.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' }, rules: [] })],
-    ['rbac', 'a binding to cluster-admin', /only the standard Triggers ClusterRoles/, (a) => void (find(a, 'ClusterRoleBinding').roleRef.name = 'cluster-admin')],
-    ['rbac', 'another ClusterRoleBinding name', /ClusterRoleBinding extra; the only one allowed is unidesk-ci-triggers-eventlistener-clusterroles/, (a) => void (find(a, 'ClusterRoleBinding').metadata.name = 'extra')],
+    ['rbac', 'a binding to cluster-admin', /only the standard Triggers ClusterRoles/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).roleRef.name = 'cluster-admin')],
+    ['rbac', 'another ClusterRoleBinding name', /ClusterRoleBinding extra; the only one allowed is unidesk-ci-triggers-eventlistener-clusterroles/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).metadata.name = 'extra')],
+    ...E2E_CASES,
     ['rbac', 'a user subject', /is not a unidesk-ci service account/, (a) => void find(a, 'RoleBinding').subjects.push({ kind: 'User', name: 'bob' })],
     ['namespace', 'an object in default', /must be in namespace unidesk-ci, found default/, (a) => void (find(a, 'ConfigMap').metadata.namespace = 'default')],
     ['namespace', 'an object in unidesk (production)', /found unidesk$/, (a) => void (find(a, 'Task').metadata.namespace = 'unidesk')],
