@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { registerSecret } from '../redact.ts';
 import { applyObject } from '../kube/apply.ts';
 import { deleteAndWait } from '../kube/delete.ts';
-import type { Kube } from '../kube/kube.ts';
+import { FIELD_MANAGER, type Kube } from '../kube/kube.ts';
+import { refOf } from '../kube/objects.ts';
+import { write } from '../kube/write.ts';
 import { waitForRollout } from '../kube/rollout.ts';
 import { codeQueueWorkload, databaseSecret, databaseUrl, postgresWorkload, type WorkloadSpec } from './workloads.ts';
 
@@ -23,7 +25,10 @@ export async function rollOut(kube: Kube, o: RolloutOptions): Promise<RolledOut[
   const spec: WorkloadSpec = { namespace: o.namespace, runId: o.runId, image: o.image, password, progressDeadlineSeconds: progressDeadlineSeconds(o.waitMs) };
   registerSecret(password);
   registerSecret(databaseUrl(spec));
-  await applyObject(kube, databaseSecret(spec));
+  // Secrets in a run namespace are write-only for the runner (docs/manifests.md): created, never
+  // applied (server-side apply reads the object first)
+  const secret = databaseSecret(spec);
+  await write(kube, { verb: 'create', ref: refOf(secret), object: secret }, () => kube.objects.create(secret, undefined, undefined, FIELD_MANAGER));
   const out: RolledOut[] = [];
   for (const [deployment, service] of [postgresWorkload(spec), codeQueueWorkload(spec, 'write'), codeQueueWorkload(spec, 'scheduler'), codeQueueWorkload(spec, 'read')]) {
     o.signal?.throwIfAborted();
