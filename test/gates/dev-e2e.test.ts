@@ -14,6 +14,7 @@ import { git } from '../../harness/git/exec.ts';
 import { applyObjects, connectKube, deleteExpiredRunNamespaces, EXPIRES_ANNOTATION, loadCheckedManifests, RUN_LABEL, type Kube } from '../../harness/kube/index.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 import { BAD_DEPLOY_JSON, pushCodeQueuePin, pushMasterDeployJson, resetMaster } from '../support/deploy-json.ts';
+import { pushImpostorImage } from '../support/impostor-image.ts';
 
 let lab: Lab;
 let kube: Kube;
@@ -131,6 +132,19 @@ describe('the dev-e2e gate against the lab', () => {
     const saved = (await readdir(diag, { recursive: true })).map(String);
     expect(saved.some((f) => /events/.test(f)), saved.join(' ')).toBe(true);
     expect(saved.some((f) => /code-queue-write.*log|log.*code-queue-write/.test(f)), saved.join(' ')).toBe(true);
+    expect(await runNamespaces()).toEqual([]);
+  });
+
+  test('the registry holds another image under the commit\'s tag: its labels disagree, refused (infra.registry), nothing deployed', async () => {
+    const commit = await branchCommit('broken/ts-error');
+    await pushImpostorImage({ registry: lab.env.UNIDESK_CI_REGISTRY!, repository: 'unidesk/code-queue', tag: commit, env: { ...process.env, ...lab.env } });
+    await pushCodeQueuePin(gitRoot(), commit);
+    const run = await devE2e();
+    expect(run.exitCode, run.output).not.toBe(0);
+    const s2 = step(run, 'the code-queue image of that commit');
+    expect(s2).toMatchObject({ status: 'failed', failureClass: 'infra.registry' });
+    expect(s2.message).toMatch(/unidesk\.ai\/service-id="impostor" \(expected "code-queue"\)/);
+    expect(run.output).not.toMatch(/buildah build|waiting for Deployment/);
     expect(await runNamespaces()).toEqual([]);
   });
 
