@@ -42,7 +42,8 @@ async function gate(): Promise<Sample> {
     const run = await runGate({ gate: 'dev-e2e', reportDir, env });
     const total = (performance.now() - t0) / 1000;
     if (run.exitCode !== 0 || !run.report) throw new Error(`bench: the dev-e2e gate failed:\n${run.output.slice(-3000)}`);
-    const steps = new Map(testcases(run.report).map((c, i) => [`${i + 1}. ${c.name.slice(0, 58)}`, c.timeSeconds]));
+    // step names carry the run namespace: one key per step across runs
+    const steps = new Map(testcases(run.report).map((c, i) => [`${i + 1}. ${c.name.replace(/unidesk-ci-e2e-[a-z0-9-]+/, '<run ns>').slice(0, 58)}`, c.timeSeconds]));
     return { total, steps, rebuilt: run.steps[1]?.properties['unidesk.image-rebuilt'] ?? '?' };
   } finally {
     await rm(reportDir, { recursive: true, force: true });
