@@ -18,6 +18,7 @@ export async function guardWrite(kube: Kube, req: WriteRequest): Promise<WriteIn
   const resource = await kube.objects.scopeOf(req.ref.apiVersion, req.ref.kind).catch((e) => {
     throw kubeError(e, `discover ${req.ref.apiVersion} ${req.ref.kind}`);
   });
+  // unclassified: kubeError classifies it
   if (!resource) throw kubeError(new Error(`the server does not serve ${req.ref.apiVersion} ${req.ref.kind}`), `${req.verb} ${describeRef(req.ref)}`);
   const intent: WriteIntent = { verb: req.verb, ref: { ...req.ref }, namespaced: resource.namespaced, object: req.object, janitor: req.janitor };
   if (intent.namespaced && intent.ref.namespace) await learnRunNamespace(kube, intent.ref.namespace);

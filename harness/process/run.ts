@@ -100,6 +100,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     child.on('error', (err) => {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
+      // unclassified: callers classify ENOENT (not installed); any other spawn failure is a harness bug
       reject(Object.assign(new Error(`${command}: ${redact(err.message)}`), { code: (err as NodeJS.ErrnoException).code }));
     });
     child.on('close', (code, signal) => {
@@ -107,6 +108,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of ['out', 'err'] as const) if (partial[w]) emit(partial[w]);
       // as spawn({ signal }) does: an aborted command rejects (callers tell it from a failure)
+      // unclassified: not a failure, the caller's own cancellation (AbortError)
       if (aborted) return reject(Object.assign(new Error(`${command}: aborted`), { name: 'AbortError', code: 'ABORT_ERR' }));
       resolve({
         command,
