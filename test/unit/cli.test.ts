@@ -121,6 +121,21 @@ describe('config', () => {
       log.mockRestore();
     }
   });
+  test('plain output masks the passwords in the proxy and perf URLs', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.stubEnv('UNIDESK_CI_PROXY_URL', 'http://ci:proxy-pass-9@proxy.example:18789');
+    vi.stubEnv('UNIDESK_CI_PERF_BASE_URL', 'https://perf:perf-pass-7@queue.example/');
+    try {
+      expect(await main(['config'])).toBe(0);
+      const plain = log.mock.calls.flat().join('\n');
+      expect(plain).toContain('UNIDESK_CI_PROXY_URL=http://***@proxy.example:18789');
+      expect(plain).toContain('UNIDESK_CI_PERF_BASE_URL=https://***@queue.example/');
+      expect(plain).not.toMatch(/proxy-pass-9|perf-pass-7/);
+    } finally {
+      vi.unstubAllEnvs();
+      log.mockRestore();
+    }
+  });
 });
 
 describe('summary paths', () => {
