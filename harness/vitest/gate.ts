@@ -82,8 +82,6 @@ export function defineGate(gate: Gate): Gate_ {
           if (d.exitCode !== undefined) await property('exit-code', d.exitCode);
           if (d.outputTail) await property('output-tail', d.outputTail);
           if (d.hint) await property('hint', d.hint);
-          // redact the message itself: it reaches the JUnit failure text and the console
-          error.message = redact(error.message);
         }
         throw error;
       }
