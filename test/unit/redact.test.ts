@@ -22,9 +22,19 @@ describe('redact', () => {
     expect(redact('-c http.extraheader=Authorization: Basic Ym90OnRvaw==')).toBe('-c http.extraheader=Authorization: Basic ***');
     expect(redact('postgres://u:pw@127.0.0.1/db password=hunter2;')).toBe('postgres://u:***@127.0.0.1/db password=***;');
   });
-  test('short values are not registered (they would shred ordinary text)', () => {
+  test('short values (1–3 characters) are redacted where they stand alone, never inside other text', () => {
     registerSecret('ab');
-    expect(redact('abc')).toBe('abc');
+    registerSecret('x');
+    expect(redact('abc tab ab')).toBe('abc tab ***');
+    expect(redact('password: ab\nab\n"ab"')).toBe('password: ***\n***\n"***"');
+    expect(redact('x marks y-x, box')).toBe('*** marks y-***, box');
+    // base64 of a short value ("YWI=") is a token too, not a substring
+    expect(redact(`YWI= ${'YWI='}xyz`)).toBe('*** YWI=xyz');
+  });
+  test('a short secret does not eat into an earlier redaction or a long secret', () => {
+    registerSecret('*');
+    registerSecret('long-secret-1');
+    expect(redact('long-secret-1 *')).toBe('*** ***');
   });
   test('runCommand redacts the command line, output and tail', async () => {
     registerSecret('very-secret-value');
