@@ -55,6 +55,12 @@ describe('main', () => {
     [['publish-backend-core', '--worktree', '.'], '--worktree belong to the local build: add --local'],
     [['run-dev-e2e', '--gate', 'x'], "Unknown option '--gate'"],
     [['run', 'extra'], 'usage: unidesk-ci run'],
+    // an empty value never falls back to the default (`master`): the flag is named
+    [['run', '--local', '--gate', 'nope', '--revision', ''], '--revision is empty: give it a value or leave the flag out'],
+    [['run', '--revision', ''], '--revision is empty: give it a value or leave the flag out'],
+    [['run-dev-e2e', '--revision', ' '], '--revision is empty: give it a value or leave the flag out'],
+    [['publish-backend-core', '--commit', ''], '--commit is empty: give it a value or leave the flag out'],
+    [['run', '--local', '--gate', 'commit', '--gate', ''], '--gate is empty'],
   ])('%j → exit 22 (input) with a message', async (argv, text) => {
     const done = quiet();
     expect(await main(argv)).toBe(22);
