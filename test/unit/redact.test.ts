@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { clearSecrets, redact, registerBasicAuth, registerSecret } from '../../harness/redact.ts';
 import { formatCommand, runCommand } from '../../harness/process/run.ts';
@@ -64,6 +65,43 @@ describe('runCommand ends the whole process tree', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - t0).toBeLessThan(10_000);
     await expect(runCommand('sh', ['-c', 'sleep 30'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('runCommand ends at its bound when an orphan holds the output', () => {
+  // `sh` exits at once; its background `sleep` is reparented (out of the tree) and keeps the pipes
+  const orphan = (seconds: string) => ['-c', `sleep ${seconds} & echo started`];
+  const killOrphans = (seconds: string) => {
+    for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${seconds}\0`) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone or not ours
+      }
+    }
+  };
+  test('on timeout', { timeout: 20_000 }, async () => {
+    const t0 = performance.now();
+    try {
+      const r = await runCommand('sh', orphan('30.0417'), { timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.stdout).toContain('started');
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      killOrphans('30.0417');
+    }
+  });
+  test('on abort', { timeout: 20_000 }, async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    try {
+      const p = runCommand('sh', orphan('30.0418'), { signal: ac.signal });
+      setTimeout(() => ac.abort(), 300);
+      await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      killOrphans('30.0418');
+    }
   });
 });
 
