@@ -9,11 +9,12 @@ export const FAILURE_CLASSES = [
   'app',
   'budget',
   'input',
+  'internal',
 ] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
-/** Distinct process exit codes; 1 stays "unclassified crash". */
+/** Distinct process exit codes; 1 is `internal`, as for any unclassified crash. */
 export const EXIT_CODES: Readonly<Record<FailureClass, number>> = {
   app: 20,
   budget: 21,
@@ -22,9 +23,16 @@ export const EXIT_CODES: Readonly<Record<FailureClass, number>> = {
   'infra.network': 31,
   'infra.registry': 32,
   'infra.cluster': 33,
+  internal: 1,
 };
 
 export const UNCLASSIFIED_EXIT_CODE = 1;
+
+/**
+ * What an `internal` failure says first: an error no part of the harness classified is a harness
+ * bug (not the application's fault, not bad input), and its verdict cannot be trusted.
+ */
+export const INTERNAL_MESSAGE = 'harness error — please report';
 
 export type CiErrorDetails = {
   /** The command that failed, already redacted. */
@@ -69,8 +77,12 @@ export function exitCodeFor(failureClass: FailureClass | undefined): number {
   return failureClass ? EXIT_CODES[failureClass] : UNCLASSIFIED_EXIT_CODE;
 }
 
-/** When several gates fail, the most "infrastructural" class decides the exit code. */
+/**
+ * When several gates fail, the most "infrastructural" class decides the exit code; a harness bug
+ * (`internal`) comes first, since it makes the run's other verdicts suspect.
+ */
 const PRECEDENCE: readonly FailureClass[] = [
+  'internal',
   'infra.auth',
   'infra.cluster',
   'infra.registry',

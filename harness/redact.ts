@@ -2,14 +2,21 @@
 // Known secret values are registered once (from the run configuration); patterns catch the rest.
 
 const secrets = new Set<string>();
+/** Secrets of 1–3 characters: replaced only where they stand alone (docs/commit-gate.md). */
+const shortSecrets = new Set<string>();
+
+/** Below this length a secret is redacted as a whole token only, never inside other text. */
+export const SHORT_SECRET_LENGTH = 4;
 
 /** Register a secret value (and its URL-encoded and base64 forms) for redaction. */
 export function registerSecret(value: string | undefined): void {
-  if (!value || value.length < 4) return;
-  secrets.add(value);
-  secrets.add(encodeURIComponent(value));
-  secrets.add(Buffer.from(value).toString('base64'));
+  if (!value) return;
+  for (const form of [value, encodeURIComponent(value), Buffer.from(value).toString('base64')]) {
+    (form.length < SHORT_SECRET_LENGTH || value.length < SHORT_SECRET_LENGTH ? shortSecrets : secrets).add(form);
+  }
 }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Register user:password the way it travels in a Basic Authorization header too. */
 export function registerBasicAuth(username: string | undefined, password: string | undefined): void {
@@ -33,6 +40,11 @@ export function redact(text: string): string {
   let out = text;
   // longest first so a secret containing another is fully hidden
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(REDACTED);
+  // a short secret inside a word is ordinary text ("ab" in "tab"): replaced only as its own token,
+  // not touching letters, digits or an earlier `***`
+  for (const s of [...shortSecrets].sort((a, b) => b.length - a.length)) {
+    out = out.replace(new RegExp(`(?<![A-Za-z0-9*])${escape(s)}(?![A-Za-z0-9*])`, 'g'), REDACTED);
+  }
   for (const p of PATTERNS) out = out.replace(p, REDACTED);
   return out;
 }
@@ -40,4 +52,5 @@ export function redact(text: string): string {
 /** For tests: forget registered secrets. */
 export function clearSecrets(): void {
   secrets.clear();
+  shortSecrets.clear();
 }

@@ -13,11 +13,19 @@ export type Command = {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseFlags<O extends Options>(argv: string[], options: O, usageText: string) {
+  let values: Record<string, unknown>;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     throw new CiError('input', `${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\nusage: ${usageText}`);
   }
+  // an empty value (`--revision ''`, a shell variable that was unset) never means the default
+  for (const [name, value] of Object.entries(values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.trim() === '') throw new CiError('input', `--${name} is empty: give it a value or leave the flag out\n\nusage: ${usageText}`);
+    }
+  }
+  return values as ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
 }
 
 export async function usage(commands: Record<string, () => Promise<Command>>): Promise<string> {

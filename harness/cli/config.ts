@@ -2,6 +2,8 @@
 // (without --markdown) the value this environment gives them, secrets masked. The README's
 // configuration table is this command's --markdown output.
 import { VARIABLES, loadConfig, type VariableName } from '../config.ts';
+import { redact } from '../redact.ts';
+import { maskUserinfo } from '../url-secrets.ts';
 import { parseFlags, type Command } from './command.ts';
 
 const USAGE = 'unidesk-ci config [--markdown]';
@@ -17,6 +19,11 @@ export function variablesMarkdown(): string {
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** A URL's `user:password@` masked (proxy, perf base URL), anything registered as a secret redacted. */
+function shown(value: string): string {
+  return redact(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUserinfo(value) : value);
+}
+
 export const configCommandSpec: Command = {
   name: 'config',
   summary: 'show the run configuration variables (and their values here, secrets masked)',
@@ -30,7 +37,7 @@ export const configCommandSpec: Command = {
     const raw = loadConfig(process.env).raw as Record<string, unknown>;
     for (const n of Object.keys(VARIABLES) as VariableName[]) {
       const set = process.env[n] !== undefined && process.env[n] !== '';
-      const value = raw[n] === undefined ? '(unset)' : SECRET.includes(n) ? '(secret, set)' : String(raw[n]);
+      const value = raw[n] === undefined ? '(unset)' : SECRET.includes(n) ? '(secret, set)' : shown(String(raw[n]));
       console.log(`${n}=${value}${set ? '' : raw[n] === undefined ? '' : '   (default)'}`);
     }
     return 0;

@@ -1,6 +1,6 @@
 // unidesk-ci: one file per command, dispatched by name. Every failure leaves as an exit code of its
 // failure class (harness/failure.ts); a usage error is `input`.
-import { CiError, exitCodeFor, failureClassOf } from '../failure.ts';
+import { CiError, exitCodeFor, failureClassOf, INTERNAL_MESSAGE } from '../failure.ts';
 import { redact } from '../redact.ts';
 import { usage, type Command } from './command.ts';
 
@@ -28,8 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     const command = await load();
     return await command.run(rest);
   } catch (error) {
-    const cls = failureClassOf(error);
-    console.error(`unidesk-ci: ${cls ? `[${cls}] ` : ''}${redact(error instanceof Error ? error.message : String(error))}`);
+    // an error no part of the harness classified is a harness bug: `internal`, exit 1
+    const cls = failureClassOf(error) ?? 'internal';
+    const message = redact(error instanceof Error ? error.message : String(error));
+    console.error(`unidesk-ci: [${cls}] ${cls === 'internal' && !message.startsWith(INTERNAL_MESSAGE) ? `${INTERNAL_MESSAGE}: ` : ''}${message}`);
     return exitCodeFor(cls);
   }
 }

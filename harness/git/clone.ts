@@ -8,7 +8,7 @@ import { FULL_SHA } from './revision.ts';
 export type CloneOptions = RemoteOptions & { commit: string; dir: string };
 
 export async function cloneAt(o: CloneOptions): Promise<void> {
-  checkRemote(o.remote);
+  checkRemote(o.remote, o.allowFileRemote);
   if (!FULL_SHA.test(o.commit)) throw new CiError('input', `cloneAt needs a full 40-character commit, got ${JSON.stringify(o.commit)}: resolve the revision first`);
   await mkdir(o.dir, { recursive: true });
   if ((await readdir(o.dir)).length > 0) throw new CiError('input', `clone target ${o.dir} is not empty: a CI checkout always starts fresh`);

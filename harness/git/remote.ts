@@ -19,21 +19,25 @@ export type RemoteOptions = {
   timeoutMs?: number;
   /** Progress lines (redacted). */
   onLine?: (line: string) => void;
+  /**
+   * Tests only: accept a `file://` remote (a fixture repository built on disk). Never set from
+   * configuration: a CI remote is http(s), as the docs say (docs/commit-gate.md).
+   */
+  allowFileRemote?: boolean;
 };
 
-const remoteUrl = z
-  .url({ protocol: /^(https?|file)$/ })
-  .refine((u) => !/\/\/[^/]*@/.test(u), 'credentials do not belong in the URL');
+const remoteUrl = (allowFile: boolean) =>
+  z.url({ protocol: allowFile ? /^(https?|file)$/ : /^https?$/ }).refine((u) => !/\/\/[^/]*@/.test(u), 'credentials do not belong in the URL');
 
-export function checkRemote(remote: string): void {
-  const r = remoteUrl.safeParse(remote);
+export function checkRemote(remote: string, allowFile = false): void {
+  const r = remoteUrl(allowFile).safeParse(remote);
   if (!r.success) {
     throw new CiError('input', `git remote ${JSON.stringify(remote.replace(/\/\/[^/]*@/, '//***@'))} is not usable: expected an http(s) URL without credentials (${r.error.issues[0].message})`);
   }
 }
 
 export async function lsRemote(o: RemoteOptions): Promise<RemoteRef[]> {
-  checkRemote(o.remote);
+  checkRemote(o.remote, o.allowFileRemote);
   const r = await git(['ls-remote', '--', o.remote], o);
   return parseLsRemote(r.stdout);
 }
@@ -42,7 +46,7 @@ export type Mirror = { dir: string; [Symbol.asyncDispose]: () => Promise<void> }
 
 /** Fetch the remote's branches and tags into a temporary bare repository; dispose removes it. */
 export async function openMirror(o: RemoteOptions): Promise<Mirror> {
-  checkRemote(o.remote);
+  checkRemote(o.remote, o.allowFileRemote);
   const dir = await mkdtemp(join(tmpdir(), 'unidesk-ci-git-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {

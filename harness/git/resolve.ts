@@ -18,14 +18,29 @@ export async function resolveRevisionDetailed(o: ResolveOptions): Promise<Resolv
   await using mirror = await openMirror(o);
   const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${o.revision}^{commit}`], { cwd: mirror.dir, allowFailure: true });
   if (r.exitCode !== 0) {
-    if (/ambiguous/i.test(r.stderr)) {
-      throw new CiError('input', `short SHA ${o.revision} is ambiguous on the remote: give more characters or the full 40-character commit`);
+    // `--quiet` hides git's own "is ambiguous": ask which commits the prefix matches
+    const commits = await commitsWithPrefix(mirror.dir, o.revision.toLowerCase());
+    if (commits.length > 1) {
+      const shown = commits.slice(0, 5).join(', ') + (commits.length > 5 ? `, ... (${commits.length} commits)` : '');
+      throw new CiError('input', `short SHA ${o.revision} is ambiguous: matches ${shown}; give more characters or the full 40-character commit`);
     }
     throw unknownRevision(o.revision, refs);
   }
   const commit = r.stdout.trim();
   if (!FULL_SHA.test(commit)) throw new CiError('input', `git resolved ${o.revision} to ${JSON.stringify(commit)}, not a commit`);
   return { commit };
+}
+
+/** The commits (not trees) of the mirror whose names start with `prefix`. */
+async function commitsWithPrefix(dir: string, prefix: string): Promise<string[]> {
+  const r = await git(['rev-parse', `--disambiguate=${prefix}`], { cwd: dir, allowFailure: true });
+  const objects = r.stdout.split('\n').filter((l) => FULL_SHA.test(l));
+  const commits: string[] = [];
+  for (const sha of objects) {
+    const t = await git(['cat-file', '-t', sha], { cwd: dir, allowFailure: true });
+    if (t.stdout.trim() === 'commit') commits.push(sha);
+  }
+  return commits.sort();
 }
 
 export async function resolveRevision(o: ResolveOptions): Promise<string> {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { CiError } from '../failure.ts';
-import { registerSecret } from '../redact.ts';
+import { redact, registerSecret } from '../redact.ts';
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 export const INSECURE_OPT_IN = 'UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY';
@@ -57,6 +57,17 @@ export class DirectKubeConfig extends k8s.KubeConfig {
 export type KubeConfigSource = { kubeconfig?: string; context?: string };
 
 /** `inClusterRoot` prefixes the service-account paths (tests); in a pod it is empty. */
+/**
+ * What is wrong with a kubeconfig file, never what is in it: the YAML parser's message quotes the
+ * lines around the error, and those can hold a token or a client key.
+ */
+function loadProblem(e: unknown): string {
+  const err = e as Error & { reason?: string; mark?: { line: number; column: number }; code?: string };
+  if (err.reason && err.mark) return `invalid YAML: ${err.reason} at line ${err.mark.line + 1}, column ${err.mark.column + 1}`;
+  if (err.code) return err.code;
+  return redact(String(err.message ?? e).split('\n')[0]).slice(0, 200);
+}
+
 export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string | undefined> = process.env, inClusterRoot = ''): DirectKubeConfig {
   const kc = new DirectKubeConfig();
   if (src.kubeconfig) {
@@ -66,7 +77,7 @@ export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string
     try {
       kc.loadFromFile(src.kubeconfig);
     } catch (e) {
-      throw new CiError('input', `kubeconfig ${src.kubeconfig} cannot be read: ${(e as Error).message}`);
+      throw new CiError('input', `kubeconfig ${src.kubeconfig} cannot be read: ${loadProblem(e)}`);
     }
   } else if (env.KUBERNETES_SERVICE_HOST && existsSync(inClusterRoot + IN_CLUSTER_TOKEN)) {
     kc.loadFromCluster(inClusterRoot);

@@ -52,12 +52,22 @@ export async function parseManifestFile(file: string): Promise<SourcedManifest[]
   return parseManifestText(text, file);
 }
 
+/** `List`, `ConfigMapList`, ...: what kubectl get prints, never an object the API server applies. */
+export function isListKind(kind: unknown): kind is string {
+  return typeof kind === 'string' && /List$/.test(kind);
+}
+
+export function listRefused(where: string, kind: string): CiError {
+  return new CiError('input', `${where}: kind ${kind} is a list of objects, not an object the API server stores: write each item as its own document (---)`);
+}
+
 export function parseManifestText(text: string, file = '<inline>'): SourcedManifest[] {
   const out: SourcedManifest[] = [];
   parseAllDocuments(text).forEach((doc, index) => {
     if (doc.errors.length) throw new CiError('input', `${file} document ${index + 1}: invalid YAML: ${doc.errors[0]!.message}`);
     const value = doc.toJS();
     if (value === null || value === undefined) return; // empty document (e.g. a trailing ---)
+    if (isListKind((value as { kind?: unknown }).kind)) throw listRefused(`${file} document ${index + 1}`, (value as { kind: string }).kind);
     const parsed = manifestSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

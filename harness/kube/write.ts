@@ -3,6 +3,7 @@
 import { E2E_NAMESPACE_PREFIX } from '../config.ts';
 import { checkWrite, RUN_LABEL, type WriteIntent, type WriteVerb } from './guard.ts';
 import { kubeError } from './errors.ts';
+import { isListKind, listRefused } from './manifests.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
 import type { Kube } from './kube.ts';
 
@@ -15,9 +16,12 @@ export type WriteRequest = {
 
 /** Resolve scope and namespace exactly as the client would send it, then check. */
 export async function guardWrite(kube: Kube, req: WriteRequest): Promise<WriteIntent> {
+  // a List is bad input, not a kind the cluster fails to serve (which would read as infra.cluster)
+  if (isListKind(req.ref.kind)) throw listRefused(`${req.verb} ${describeRef(req.ref)}`, req.ref.kind);
   const resource = await kube.objects.scopeOf(req.ref.apiVersion, req.ref.kind).catch((e) => {
     throw kubeError(e, `discover ${req.ref.apiVersion} ${req.ref.kind}`);
   });
+  // unclassified: kubeError classifies it
   if (!resource) throw kubeError(new Error(`the server does not serve ${req.ref.apiVersion} ${req.ref.kind}`), `${req.verb} ${describeRef(req.ref)}`);
   const intent: WriteIntent = { verb: req.verb, ref: { ...req.ref }, namespaced: resource.namespaced, object: req.object, janitor: req.janitor };
   if (intent.namespaced && intent.ref.namespace) await learnRunNamespace(kube, intent.ref.namespace);

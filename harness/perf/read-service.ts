@@ -4,6 +4,7 @@
 // (the caller aborts that wait first). Objects of another run with the same name are neither taken
 // over nor deleted (harness/kube/owned.ts).
 import { CI_NAMESPACE } from '../config.ts';
+import { CiError, failureClassOf, worstFailureClass } from '../failure.ts';
 import { skipsTlsVerify } from '../kube/client.ts';
 import type { Kube } from '../kube/kube.ts';
 import { refOf } from '../kube/objects.ts';
@@ -24,11 +25,13 @@ export function readService(kube: Kube, spec: ReadServiceSpec): ReadService {
   const objects = readServiceManifests(spec);
   let removal: Promise<void> | undefined;
   const remove = async () => {
-    const errors: string[] = [];
+    const errors: Error[] = [];
     for (const obj of [...objects].reverse()) {
-      await deleteOwned(kube, refOf(obj), { timeoutMs: 120_000 }).catch((e: Error) => errors.push(e.message));
+      await deleteOwned(kube, refOf(obj), { timeoutMs: 120_000 }).catch((e: Error) => errors.push(e));
     }
-    if (errors.length) throw new Error(`cleanup of ${READ_SERVICE}: ${errors.join('; ')}`);
+    // a delete that failed is the cluster's (or its own class's) failure, not the harness's
+    const cls = worstFailureClass(errors.map(failureClassOf)) ?? 'infra.cluster';
+    if (errors.length) throw new CiError(cls, `cleanup of ${READ_SERVICE}: ${errors.map((e) => e.message).join('; ')}`);
     kube.log(`perf: cleaned up Deployment and Service ${CI_NAMESPACE}/${READ_SERVICE}`);
   };
   return {

@@ -31,6 +31,7 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
   const dispose = () => (disposing ??= stack.disposeAsync());
   const onSignal = (sig: NodeJS.Signals) => {
     k.log(`perf: ${sig}: deleting what this run created before exiting`);
+    // unclassified: not a failure, the process ends by the signal once cleanup is done
     abort.abort(new Error(`interrupted by ${sig}`));
     void dispose().finally(() => process.kill(process.pid, sig));
   };

@@ -61,10 +61,18 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let timedOut = false;
+    // A process that outlived its parent (`sh -c 'sleep 30 &'`) is no longer in the tree, yet holds
+    // the output pipes: once the tree is ended (or was gone already), stop reading, so the command
+    // ends at its bound, not when that orphan does. It gets EPIPE/SIGPIPE when it next writes.
+    const releasePipes = () => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
     // the whole process tree: grandchildren would otherwise keep the pipes (and the step) open
     const end = () => {
-      if (child.pid === undefined || child.exitCode !== null) return;
-      void endTree(child.pid, opts.killGraceMs ?? 2000, opts.stopOrder ?? 'tree');
+      if (child.pid === undefined) return;
+      if (child.exitCode !== null || child.signalCode !== null) return releasePipes();
+      void endTree(child.pid, opts.killGraceMs ?? 2000, opts.stopOrder ?? 'tree').then(() => setTimeout(releasePipes, 500).unref());
     };
     const timer = opts.timeoutMs
       ? setTimeout(() => {
@@ -100,6 +108,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     child.on('error', (err) => {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
+      // unclassified: callers classify ENOENT (not installed); any other spawn failure is a harness bug
       reject(Object.assign(new Error(`${command}: ${redact(err.message)}`), { code: (err as NodeJS.ErrnoException).code }));
     });
     child.on('close', (code, signal) => {
@@ -107,6 +116,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of ['out', 'err'] as const) if (partial[w]) emit(partial[w]);
       // as spawn({ signal }) does: an aborted command rejects (callers tell it from a failure)
+      // unclassified: not a failure, the caller's own cancellation (AbortError)
       if (aborted) return reject(Object.assign(new Error(`${command}: aborted`), { name: 'AbortError', code: 'ABORT_ERR' }));
       resolve({
         command,

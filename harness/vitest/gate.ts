@@ -4,8 +4,9 @@
 // known); a failure carries unidesk.failure-class and the failing command's details.
 import { beforeEach, inject, test, type TestContext } from 'vitest';
 import { loadConfig, type Gate, type RunConfig } from '../config.ts';
-import { CiError, failureClassOf } from '../failure.ts';
+import { CiError } from '../failure.ts';
 import { redact } from '../redact.ts';
+import { stepFailure } from './step-failure.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -70,8 +71,8 @@ export function defineGate(gate: Gate): Gate_ {
       try {
         await fn(Object.assign(ctx, { config, property, facts }) as StepContext);
         if (facts.commit) await property('commit', facts.commit);
-      } catch (error) {
-        const failureClass = failureClassOf(error) ?? 'app';
+      } catch (thrown) {
+        const { failureClass, error } = stepFailure(thrown);
         blockedBy = { step: name, failureClass };
         if (facts.commit) await property('commit', facts.commit);
         await property('failure-class', failureClass);
@@ -81,8 +82,6 @@ export function defineGate(gate: Gate): Gate_ {
           if (d.exitCode !== undefined) await property('exit-code', d.exitCode);
           if (d.outputTail) await property('output-tail', d.outputTail);
           if (d.hint) await property('hint', d.hint);
-          // redact the message itself: it reaches the JUnit failure text and the console
-          error.message = redact(error.message);
         }
         throw error;
       }

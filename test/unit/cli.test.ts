@@ -55,6 +55,12 @@ describe('main', () => {
     [['publish-backend-core', '--worktree', '.'], '--worktree belong to the local build: add --local'],
     [['run-dev-e2e', '--gate', 'x'], "Unknown option '--gate'"],
     [['run', 'extra'], 'usage: unidesk-ci run'],
+    // an empty value never falls back to the default (`master`): the flag is named
+    [['run', '--local', '--gate', 'nope', '--revision', ''], '--revision is empty: give it a value or leave the flag out'],
+    [['run', '--revision', ''], '--revision is empty: give it a value or leave the flag out'],
+    [['run-dev-e2e', '--revision', ' '], '--revision is empty: give it a value or leave the flag out'],
+    [['publish-backend-core', '--commit', ''], '--commit is empty: give it a value or leave the flag out'],
+    [['run', '--local', '--gate', 'commit', '--gate', ''], '--gate is empty'],
   ])('%j → exit 22 (input) with a message', async (argv, text) => {
     const done = quiet();
     expect(await main(argv)).toBe(22);
@@ -116,6 +122,21 @@ describe('config', () => {
       const plain = log.mock.calls.flat().join('\n');
       expect(plain).toContain('UNIDESK_CI_GIT_PASSWORD=(secret, set)');
       expect(plain).not.toContain('config-secret-123');
+    } finally {
+      vi.unstubAllEnvs();
+      log.mockRestore();
+    }
+  });
+  test('plain output masks the passwords in the proxy and perf URLs', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.stubEnv('UNIDESK_CI_PROXY_URL', 'http://ci:proxy-pass-9@proxy.example:18789');
+    vi.stubEnv('UNIDESK_CI_PERF_BASE_URL', 'https://perf:perf-pass-7@queue.example/');
+    try {
+      expect(await main(['config'])).toBe(0);
+      const plain = log.mock.calls.flat().join('\n');
+      expect(plain).toContain('UNIDESK_CI_PROXY_URL=http://***@proxy.example:18789');
+      expect(plain).toContain('UNIDESK_CI_PERF_BASE_URL=https://***@queue.example/');
+      expect(plain).not.toMatch(/proxy-pass-9|perf-pass-7/);
     } finally {
       vi.unstubAllEnvs();
       log.mockRestore();

@@ -25,6 +25,19 @@ describe('loadKubeConfig', () => {
     expect(() => loadKubeConfig({}, {})).toThrow('no Kubernetes credentials: set UNIDESK_CI_KUBECONFIG (or KUBECONFIG), or run in a pod with a service account');
   });
 
+  test('a malformed kubeconfig: the error names the file and the problem, never the content', async () => {
+    const bad = join(dir, 'malformed.yaml');
+    await writeFile(bad, 'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: unregistered-token-5678\n   bad: [\n');
+    let error: unknown;
+    try {
+      loadKubeConfig({ kubeconfig: bad }, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ failureClass: 'input', message: `kubeconfig ${bad} cannot be read: invalid YAML: bad indentation of a mapping entry at line 6, column 4` });
+    expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain('unregistered-token-5678');
+  });
+
   test('missing file, unknown context, proxy-url', async () => {
     expect(() => loadKubeConfig({ kubeconfig: join(dir, 'nope') })).toThrow(/kubeconfig .*nope does not exist/);
     const ok = join(dir, 'ok.yaml');

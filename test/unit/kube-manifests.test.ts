@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadManifests, parseManifestText } from '../../harness/kube/index.ts';
+import type { Kube } from '../../harness/kube/kube.ts';
+import { guardWrite } from '../../harness/kube/write.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'kube-manifests-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -19,6 +21,9 @@ describe('loadManifests', () => {
     ['apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /document 1: metadata\.name/],
     ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [x\n', /document 2: invalid YAML/],
     ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: 1}}\n', /metadata\.labels\.x/],
+    // a List (as kubectl get -o yaml prints it) is input, with or without a name
+    ['apiVersion: v1\nkind: List\nmetadata: {name: l}\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]\n', /document 1: kind List is a list of objects, not an object .*its own document/],
+    ['apiVersion: v1\nkind: ConfigMapList\nitems: []\n', /document 1: kind ConfigMapList is a list of objects/],
   ])('rejects %j', (text, message) => {
     expect(() => parseManifestText(text, 'bad.yaml')).toThrow(message);
     try {
@@ -40,5 +45,17 @@ describe('loadManifests', () => {
     await writeFile(join(dir, 'kustomization.yaml'), 'resources: [missing.yaml]\n');
     await expect(loadManifests(dir)).rejects.toThrow(/cannot read .*missing\.yaml/);
     await expect(loadManifests(join(dir, 'nope'))).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('a List handed to a write', () => {
+  test('is input before discovery, not a kind the cluster fails to serve (infra.cluster)', async () => {
+    let discovered = false;
+    const kube = { objects: { scopeOf: async () => ((discovered = true), undefined) } } as unknown as Kube;
+    const object = { apiVersion: 'v1', kind: 'List', metadata: { name: 'l', namespace: 'unidesk-ci' } };
+    await expect(guardWrite(kube, { verb: 'apply', ref: { apiVersion: 'v1', kind: 'List', name: 'l', namespace: 'unidesk-ci' }, object })).rejects.toEqual(
+      expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('kind List is a list of objects') }),
+    );
+    expect(discovered).toBe(false);
   });
 });

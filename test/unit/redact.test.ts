@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { clearSecrets, redact, registerBasicAuth, registerSecret } from '../../harness/redact.ts';
 import { formatCommand, runCommand } from '../../harness/process/run.ts';
@@ -22,9 +23,19 @@ describe('redact', () => {
     expect(redact('-c http.extraheader=Authorization: Basic Ym90OnRvaw==')).toBe('-c http.extraheader=Authorization: Basic ***');
     expect(redact('postgres://u:pw@127.0.0.1/db password=hunter2;')).toBe('postgres://u:***@127.0.0.1/db password=***;');
   });
-  test('short values are not registered (they would shred ordinary text)', () => {
+  test('short values (1–3 characters) are redacted where they stand alone, never inside other text', () => {
     registerSecret('ab');
-    expect(redact('abc')).toBe('abc');
+    registerSecret('x');
+    expect(redact('abc tab ab')).toBe('abc tab ***');
+    expect(redact('password: ab\nab\n"ab"')).toBe('password: ***\n***\n"***"');
+    expect(redact('x marks y-x, box')).toBe('*** marks y-***, box');
+    // base64 of a short value ("YWI=") is a token too, not a substring
+    expect(redact(`YWI= ${'YWI='}xyz`)).toBe('*** YWI=xyz');
+  });
+  test('a short secret does not eat into an earlier redaction or a long secret', () => {
+    registerSecret('*');
+    registerSecret('long-secret-1');
+    expect(redact('long-secret-1 *')).toBe('*** ***');
   });
   test('runCommand redacts the command line, output and tail', async () => {
     registerSecret('very-secret-value');
@@ -54,6 +65,43 @@ describe('runCommand ends the whole process tree', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - t0).toBeLessThan(10_000);
     await expect(runCommand('sh', ['-c', 'sleep 30'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('runCommand ends at its bound when an orphan holds the output', () => {
+  // `sh` exits at once; its background `sleep` is reparented (out of the tree) and keeps the pipes
+  const orphan = (seconds: string) => ['-c', `sleep ${seconds} & echo started`];
+  const killOrphans = (seconds: string) => {
+    for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${seconds}\0`) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone or not ours
+      }
+    }
+  };
+  test('on timeout', { timeout: 20_000 }, async () => {
+    const t0 = performance.now();
+    try {
+      const r = await runCommand('sh', orphan('30.0417'), { timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.stdout).toContain('started');
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      killOrphans('30.0417');
+    }
+  });
+  test('on abort', { timeout: 20_000 }, async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    try {
+      const p = runCommand('sh', orphan('30.0418'), { signal: ac.signal });
+      setTimeout(() => ac.abort(), 300);
+      await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      killOrphans('30.0418');
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { git } from '../../git/exec.ts';
 import { gitAccessFrom } from '../../git/access.ts';
 import { buildImage, pushImage } from '../buildah.ts';
 import { serviceLabels } from '../labels.ts';
+import { settleTagAfterPush } from './after-push.ts';
 import { need, type Publication } from './state.ts';
 
 export async function buildFromFreshClone(p: Publication): Promise<void> {
@@ -41,6 +42,7 @@ export async function pushBuiltImage(p: Publication): Promise<void> {
   if (p.existing) return;
   const imageRef = need(p.imageRef, 'the image reference');
   p.log(`artifact: buildah push → ${imageRef}`);
-  p.digest = await pushImage(need(p.localImage, 'the built image'), imageRef, { env: p.env, signal: p.signal, timeoutMs: p.config.waitMs });
-  p.log(`artifact: pushed ${imageRef} as ${p.digest}`);
+  const pushed = await pushImage(need(p.localImage, 'the built image'), imageRef, { env: p.env, signal: p.signal, timeoutMs: p.config.waitMs });
+  p.log(`artifact: pushed ${imageRef} as ${pushed}`);
+  p.digest = await settleTagAfterPush(p, pushed);
 }

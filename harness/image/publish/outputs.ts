@@ -12,6 +12,7 @@ export async function verifyInRegistry(p: Publication): Promise<void> {
 
 /** The artifact gate's outputs (its record is backend-core's); other services hand on publicationResult(). */
 export async function writeOutputs(p: Publication): Promise<ArtifactRecord & { recordFile: string }> {
+  // unclassified: a harness bug (only backend-core's record reaches here)
   if (p.image.serviceId !== 'backend-core') throw new Error(`writeOutputs: the artifact record is backend-core's, not ${p.image.serviceId}'s`);
   const imageRef = need(p.imageRef, 'the image reference');
   const digest = need(p.digest, 'the digest');
