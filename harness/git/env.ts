@@ -8,7 +8,20 @@ export type GitProxy = { url?: string; noProxy?: string };
 export type GitAccess = {
   credentials?: GitCredentials;
   proxy?: GitProxy;
+  /** Override of the stall bound (tests); default GIT_LOW_SPEED. */
+  lowSpeed?: GitLowSpeed;
 };
+
+/** curl aborts a transfer slower than `limitBytesPerSecond` for `timeSeconds` ("Operation too slow"). */
+export type GitLowSpeed = { limitBytesPerSecond: number; timeSeconds: number };
+
+/**
+ * A stalled server (accepts, then sends nothing or a trickle) fails in 30 s instead of waiting for
+ * the step's 10-minute bound. 1000 B/s is far below any working remote or proxy (a clone of a
+ * large repository moves MB/s), yet above a stuck connection's keep-alive trickle; 30 s tolerates a
+ * slow server-side pack computation before the first byte.
+ */
+export const GIT_LOW_SPEED: GitLowSpeed = { limitBytesPerSecond: 1000, timeSeconds: 30 };
 
 /** Proxy variables a CI pod may inherit; the git child gets only the ones we decide. */
 const INHERITED_PROXY_VARS = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY'];
@@ -28,6 +41,8 @@ export function gitEnv(access: GitAccess = {}, base: NodeJS.ProcessEnv = process
     ['credential.helper', ''],
     ['advice.detachedHead', 'false'],
     ['init.defaultBranch', 'master'],
+    ['http.lowSpeedLimit', String((access.lowSpeed ?? GIT_LOW_SPEED).limitBytesPerSecond)],
+    ['http.lowSpeedTime', String((access.lowSpeed ?? GIT_LOW_SPEED).timeSeconds)],
   ];
   if (access.credentials) {
     registerBasicAuth(access.credentials.username, access.credentials.password);

@@ -1,7 +1,7 @@
 // harness/git: everything CI does with Git. Credentials travel only as an http.extraHeader in the
 // git child's environment; the egress proxy is set for the git child only and honours NO_PROXY.
 export { gitCredentials, type GitCredentials } from './credentials.ts';
-export { gitEnv, type GitAccess, type GitProxy } from './env.ts';
+export { gitEnv, GIT_LOW_SPEED, type GitAccess, type GitLowSpeed, type GitProxy } from './env.ts';
 export { classifyGitOutput, AUTH_GAP } from './classify.ts';
 export { git } from './exec.ts';
 export { lsRemote, openMirror, type RemoteOptions } from './remote.ts';
