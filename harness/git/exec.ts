@@ -1,6 +1,7 @@
 // One git invocation: isolated environment, redacted output, classified failure.
 import { CiError, type FailureClass } from '../failure.ts';
-import { runCommand, type RunResult } from '../process/run.ts';
+import { formatBytes } from '../http/bounded-body.ts';
+import { MAX_KEPT_OUTPUT_BYTES, runCommand, type RunResult } from '../process/run.ts';
 import { classifyGitOutput } from './classify.ts';
 import { gitEnv, type GitAccess } from './env.ts';
 
@@ -26,6 +27,10 @@ export async function git(args: readonly string[], o: GitRunOptions = {}): Promi
       throw new CiError('input', 'git is not installed; install it with: apt-get install -y git');
     }
     throw new CiError('infra.network', `git was aborted: ${(e as Error).message}`);
+  }
+  // callers parse git's stdout: a cut-off ref list or file list must not pass as the whole
+  if (r.outputTruncated) {
+    throw new CiError('input', `${r.command} printed more ${r.outputTruncated} than the harness keeps (${formatBytes(MAX_KEPT_OUTPUT_BYTES)}): its output cannot be parsed whole`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
   }
   if (r.exitCode === 0 || o.allowFailure) return r;
   if (r.timedOut) {

@@ -4,10 +4,17 @@
 // sent and read back exactly as written here, with the same URL, auth and direct dispatcher.
 import * as k8s from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { readBoundedText } from '../http/bounded-body.ts';
 import type { Kube } from './kube.ts';
 import type { Manifest } from './objects.ts';
 
 export type RawObject = Record<string, any> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number; [k: string]: unknown } };
+
+/**
+ * One object as the API server returns it: etcd refuses objects over 1.5 MiB (its default request
+ * limit), so 8 MiB is no object but a faulty API server or something in between (infra.cluster).
+ */
+export const RAW_OBJECT_MAX_BYTES = 8 * 1024 * 1024;
 
 async function send(kube: Kube, method: k8s.HttpMethod, spec: Manifest, action: 'read' | 'patch', query: Record<string, string>, body?: string, contentType?: string): Promise<RawObject> {
   const path = await kube.objects.pathOf(structuredClone(spec), action);
@@ -19,7 +26,7 @@ async function send(kube: Kube, method: k8s.HttpMethod, spec: Manifest, action: 
   const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
   if (contentType) headers['content-type'] = contentType;
   const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as never });
-  const text = await res.text();
+  const text = res.body ? await readBoundedText(res.body, { maxBytes: RAW_OBJECT_MAX_BYTES, what: `${method} ${url.pathname}`, failureClass: 'infra.cluster' }) : '';
   if (res.status < 200 || res.status > 299) throw new k8s.ApiException(res.status, 'Unsuccessful HTTP Request', text, Object.fromEntries(res.headers));
   return JSON.parse(text) as RawObject;
 }

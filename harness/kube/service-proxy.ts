@@ -8,6 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CI_NAMESPACE } from '../config.ts';
 import { CiError } from '../failure.ts';
+import { readBoundedText } from '../http/bounded-body.ts';
 import { kubeError } from './errors.ts';
 import type { Kube } from './kube.ts';
 import { learnRunNamespace } from './write.ts';
@@ -34,7 +35,23 @@ export async function serviceProxyEndpoint(kube: Kube, t: ServiceTarget): Promis
   return { baseUrl, dispatcher: ctx.getDispatcher() as Dispatcher, headers: { ...ctx.getHeaders() } };
 }
 
-export type ProxyRequest = { method?: 'GET' | 'POST'; path: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
+/**
+ * Cap of one answer through the service proxy. The callers (the e2e API checks, perf's read-only
+ * checks) read Code Queue's JSON answers of a few KiB to a few hundred KiB; 16 MiB is far above
+ * any of them. The body comes from the service under test (the API server only relays it), so an
+ * oversize answer is `app`.
+ */
+export const SERVICE_PROXY_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export type ProxyRequest = {
+  method?: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Override of SERVICE_PROXY_MAX_BODY_BYTES for this request. */
+  maxBytes?: number;
+};
 export type ProxyResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
 
 /**
@@ -62,9 +79,10 @@ export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: Proxy
       body: json,
       signal: r.signal,
     });
-    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+    const text = await readBoundedText(res.body, { maxBytes: r.maxBytes ?? SERVICE_PROXY_MAX_BODY_BYTES, what: `${what} (${ep.baseUrl}${path})`, failureClass: 'app' });
+    return { status: res.statusCode, headers: res.headers, text };
   } catch (e) {
-    throw kubeError(e, what);
+    throw kubeError(e, what); // passes the oversize CiError through
   }
 }
 

@@ -4,6 +4,12 @@ import { taskPageResponse } from '../../fixtures/code-queue/schema.ts';
 import { CiError } from '../failure.ts';
 import type { Probe } from './probe.ts';
 
+/**
+ * Cap of one discovery page: a page of at most 50 task summaries is a few tens of KiB; 4 MiB is
+ * far beyond any real page, so an answer that big is the service's fault (`app`), read no further.
+ */
+export const DISCOVERY_MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
 export type DiscoveredTask = { taskId: number; stepSeq: number; stepCount: number; scanned: number; pages: number };
 export type DiscoveryOptions = { pageSize?: number; maxPages?: number; log?: (line: string) => void };
 
@@ -14,7 +20,7 @@ export async function discoverTraceTask(probe: Probe, o: DiscoveryOptions = {}):
   let scanned = 0;
   for (let page = 1; page <= maxPages; page++) {
     const path = `/api/tasks?limit=${pageSize}${before ? `&before=${before}` : ''}`;
-    const s = await probe.sample('discovery', path, { index: page - 1, cold: false, keepBody: true });
+    const s = await probe.sample('discovery', path, { index: page - 1, cold: false, keepBody: true, maxBytes: DISCOVERY_MAX_PAGE_BYTES });
     if (s.error || s.body === undefined) {
       const failureClass = s.status !== null && s.status < 500 ? 'app' : probe.transport.infraClass;
       throw new CiError(failureClass, `task discovery: GET ${path} via ${probe.transport.describe} failed: ${s.error ?? 'no body'}`);

@@ -4,6 +4,15 @@ import { spawn } from 'node:child_process';
 import { redact } from '../redact.ts';
 import { endTree } from './tree.ts';
 
+/**
+ * How much of each of stdout and stderr a result keeps. Callers parse small outputs (a SHA, ref
+ * lists, `buildah inspect` JSON: KiB to a few MiB); long build logs go through `onLine` and the
+ * tail. 16 MiB per stream bounds the harness's memory without cutting a chatty build short: beyond
+ * it the command runs on, the rest is not kept, and the result says `outputTruncated` so a parser
+ * can refuse it instead of reading a cut-off text.
+ */
+export const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
+
 export type RunOptions = {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -12,6 +21,8 @@ export type RunOptions = {
   input?: string;
   /** Called with each redacted output line (stdout and stderr interleaved), e.g. for progress. */
   onLine?: (line: string) => void;
+  /** Override of MAX_KEPT_OUTPUT_BYTES (per stream). */
+  maxOutputBytes?: number;
   /** How many lines the tail keeps. */
   tailLines?: number;
   /** After SIGTERM (timeout/abort), how long the tree may clean up before SIGKILL. Default 2 s. */
@@ -34,6 +45,8 @@ export type RunResult = {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /** Set when stdout or stderr went past maxOutputBytes: that stream holds only its first bytes. */
+  outputTruncated?: 'stdout' | 'stderr';
   /** Last lines of stdout+stderr interleaved, redacted. */
   tail: string;
   durationMs: number;
@@ -53,6 +66,9 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
   const tail: string[] = [];
   let stdout = '';
   let stderr = '';
+  const maxKept = opts.maxOutputBytes ?? MAX_KEPT_OUTPUT_BYTES;
+  const kept = { out: 0, err: 0 };
+  let outputTruncated: RunResult['outputTruncated'];
   const command = formatCommand(cmd, args);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, [...args], {
@@ -90,8 +106,12 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     const partial = { out: '', err: '' };
     const feed = (which: 'out' | 'err', chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      if (which === 'out') stdout += text;
-      else stderr += text;
+      const room = maxKept - kept[which];
+      const keep = chunk.length <= room ? text : chunk.subarray(0, Math.max(0, room)).toString('utf8');
+      if (chunk.length > room) outputTruncated ??= which === 'out' ? 'stdout' : 'stderr';
+      kept[which] += Math.min(chunk.length, Math.max(0, room));
+      if (which === 'out') stdout += keep;
+      else stderr += keep;
       const lines = (partial[which] + text).split('\n');
       partial[which] = lines.pop() ?? '';
       for (const l of lines) emit(l);
@@ -125,6 +145,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
         timedOut,
         stdout: redact(stdout),
         stderr: redact(stderr),
+        ...(outputTruncated ? { outputTruncated } : {}),
         tail: tail.join('\n'),
         durationMs: performance.now() - started,
       });

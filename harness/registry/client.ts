@@ -5,8 +5,21 @@ import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { loopbackRegistry } from '../config.ts';
 import { CiError, type FailureClass } from '../failure.ts';
+import { readBounded, readBoundedText } from '../http/bounded-body.ts';
 import { bearerToken } from './token.ts';
 import { MANIFEST_ACCEPT } from './media-types.ts';
+
+/**
+ * Caps of what the client holds in memory (blob layers are streamed by `blobStream`, not read here).
+ * Manifests: 4 MiB is the size the distribution spec says registries should accept at least, and
+ * what registries (distribution, Harbor) enforce on push, so a larger one is no valid manifest.
+ * Config blobs (the only blobs `blob` reads: labels, prewarm's config): a few KiB in practice; 8 MiB
+ * leaves room for long histories. Error bodies: only the first 300 characters are shown; 64 KiB.
+ * Oversize is the registry's fault: the client's transport class (infra.registry by default).
+ */
+export const REGISTRY_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const REGISTRY_MAX_BLOB_BYTES = 8 * 1024 * 1024;
+export const REGISTRY_MAX_ERROR_BYTES = 64 * 1024;
 
 export type RegistryClientOptions = {
   /** host:port (or docker.io). */
@@ -78,7 +91,8 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
   }
 
   const unexpected = async (res: Dispatcher.ResponseData<unknown>, what: string) => {
-    const text = (await res.body.text().catch(() => '')).slice(0, 300);
+    const limit = { maxBytes: REGISTRY_MAX_ERROR_BYTES, what: `registry ${o.registry}: ${what} error body`, failureClass: transportFailure };
+    const text = (await readBoundedText(res.body, limit).catch(() => '')).slice(0, 300);
     return new CiError(transportFailure, `registry ${o.registry}: ${what} answered HTTP ${res.statusCode} ${text}`.trim());
   };
 
@@ -97,7 +111,9 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
         return undefined;
       }
       if (res.statusCode !== 200) throw await unexpected(res, `GET manifest ${repository}:${reference}`);
-      const body = await readBody(o.registry, `manifest ${repository}:${reference}`, () => res.body.arrayBuffer(), transportFailure);
+      const what = `manifest ${repository}:${reference}`;
+      const limit = { maxBytes: REGISTRY_MAX_MANIFEST_BYTES, what: `registry ${o.registry}: ${what} (${baseUrl}/v2/${repository}/manifests/${reference})`, failureClass: transportFailure };
+      const body = await readBody(o.registry, what, () => readBounded(res.body, limit), transportFailure);
       const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
       const header = res.headers['docker-content-digest'];
       // the header is authoritative when present; it must agree with the bytes we got
@@ -110,7 +126,9 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     async blob(repository, digest, signal) {
       const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
       if (res.statusCode !== 200) throw await unexpected(res, `GET blob ${repository}@${digest}`);
-      return readBody(o.registry, `blob ${repository}@${digest}`, () => res.body.arrayBuffer(), transportFailure);
+      const what = `blob ${repository}@${digest}`;
+      const limit = { maxBytes: REGISTRY_MAX_BLOB_BYTES, what: `registry ${o.registry}: ${what} (${baseUrl}/v2/${repository}/blobs/${digest})`, failureClass: transportFailure };
+      return readBody(o.registry, what, () => readBounded(res.body, limit), transportFailure);
     },
     async blobStream(repository, digest, signal) {
       const res = await get(`/v2/${repository}/blobs/${digest}`, {}, signal, `repository:${repository}:pull`);
@@ -132,10 +150,11 @@ async function sendOnce<T>(send: () => Promise<T>, signal?: AbortSignal): Promis
 }
 
 /** Read a response body; a connection dropped mid-body is a transport failure of the given class. */
-export async function readBody(registry: string, what: string, read: () => Promise<ArrayBuffer>, failure: FailureClass): Promise<Buffer> {
+export async function readBody(registry: string, what: string, read: () => Promise<Buffer>, failure: FailureClass): Promise<Buffer> {
   try {
-    return Buffer.from(await read());
+    return await read();
   } catch (e) {
+    if (e instanceof CiError) throw e; // oversize: already names the URL and the cap
     throw new CiError(failure, `registry ${registry}: ${what} broke off while reading (${describe(e)})`);
   }
 }

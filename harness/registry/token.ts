@@ -3,9 +3,13 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CiError } from '../failure.ts';
+import { readBoundedText } from '../http/bounded-body.ts';
 import { registerSecret } from '../redact.ts';
 
 const tokenResponse = z.object({ token: z.string().optional(), access_token: z.string().optional() });
+
+/** A token answer is a JWT or two in JSON (a few KiB); 1 MiB is no token, but a faulty endpoint (infra.registry). */
+export const TOKEN_MAX_BODY_BYTES = 1024 * 1024;
 
 export function parseChallenge(header: string): Record<string, string> | undefined {
   const m = /^Bearer\s+(.*)$/i.exec(header.trim());
@@ -26,7 +30,13 @@ export async function bearerToken(challenge: string, scope: string, dispatcher?:
     await res.body.dump();
     throw new CiError('infra.auth', `registry token endpoint ${url.origin} answered HTTP ${res.statusCode} for ${scope}`);
   }
-  const body = tokenResponse.parse(await res.body.json());
+  const text = await readBoundedText(res.body, { maxBytes: TOKEN_MAX_BODY_BYTES, what: `registry token endpoint ${url.origin}${url.pathname}`, failureClass: 'infra.registry' });
+  let body: z.infer<typeof tokenResponse>;
+  try {
+    body = tokenResponse.parse(JSON.parse(text));
+  } catch {
+    throw new CiError('infra.registry', `registry token endpoint ${url.origin}${url.pathname} answered no token JSON for ${scope}`);
+  }
   const token = body.token ?? body.access_token;
   if (!token) throw new CiError('infra.auth', `registry token endpoint ${url.origin} returned no token for ${scope}`);
   registerSecret(token);

@@ -2,8 +2,8 @@
 // validate against (xunit-plugin junit-10.xsd) allows properties only there, while Vitest writes
 // annotations per testcase. This lifts the run-level facts into each <testsuite> after the run.
 // Idempotent: a suite that already has its own <properties> is left alone.
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseJUnit } from './junit-read.ts';
+import { writeFile } from 'node:fs/promises';
+import { parseJUnit, readJUnitText } from './junit-read.ts';
 
 export const SUITE_PROPERTIES = ['unidesk.gate', 'unidesk.commit', 'unidesk.run-id', 'unidesk.image-ref', 'unidesk.image-digest'] as const;
 
@@ -30,12 +30,8 @@ export function addSuiteProperties(xml: string, extra: Record<string, string> = 
 
 /** Rewrite a JUnit file in place with testsuite-level properties; returns false when there is no file. */
 export async function stampJUnitFile(path: string, extra: Record<string, string> = {}): Promise<boolean> {
-  let xml: string;
-  try {
-    xml = await readFile(path, 'utf8');
-  } catch {
-    return false;
-  }
+  const xml = await readJUnitText(path);
+  if (typeof xml !== 'string') return false;
   const out = addSuiteProperties(xml, extra);
   if (out !== xml) await writeFile(path, out);
   return true;

@@ -1,7 +1,8 @@
 // Reading the JUnit XML a gate wrote (Vitest's junit reporter, optionally with our testsuite-level
 // <properties>): testsuites → testcases with status, failure type/message and unidesk.* properties.
 // A small tokenizer is enough for this one well-formed dialect; anything unexpected is an input error.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readBoundedText } from '../http/bounded-body.ts';
 import { z } from 'zod';
 import { CiError } from '../failure.ts';
 import { decodeFacts } from './junit-facts.ts';
@@ -90,13 +91,27 @@ export function parseJUnit(xml: string): JUnitReport {
   return { suites };
 }
 
-export async function readJUnit(path: string): Promise<JUnitReport> {
-  let xml: string;
+/**
+ * Cap of one gate's JUnit file. A gate writes a few hundred testcases with failure messages and
+ * output tails (KiB each): well under 1 MiB. 64 MiB means a runaway test printed without end into
+ * its report; the file is refused (input: the report handed to the reader is unusable) rather than
+ * parsed into memory several times its size.
+ */
+export const JUNIT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The JUnit file's text, read with JUNIT_MAX_BYTES; `{ missing }` with the errno code when it cannot be opened. */
+export async function readJUnitText(path: string, maxBytes = JUNIT_MAX_BYTES): Promise<string | { missing: string }> {
   try {
-    xml = await readFile(path, 'utf8');
+    return await readBoundedText(createReadStream(path), { maxBytes, what: `JUnit report ${path}`, failureClass: 'input' });
   } catch (e) {
-    throw new CiError('input', `no JUnit report at ${path} (${(e as NodeJS.ErrnoException).code}): the gate did not run to its reporter`);
+    if (e instanceof CiError) throw e;
+    return { missing: (e as NodeJS.ErrnoException).code ?? String(e) };
   }
+}
+
+export async function readJUnit(path: string): Promise<JUnitReport> {
+  const xml = await readJUnitText(path);
+  if (typeof xml !== 'string') throw new CiError('input', `no JUnit report at ${path} (${xml.missing}): the gate did not run to its reporter`);
   if (!/<testsuites?\b/.test(xml)) throw new CiError('input', `${path} is not a JUnit report`);
   return parseJUnit(xml);
 }

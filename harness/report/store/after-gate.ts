@@ -3,12 +3,12 @@
 // file before the store is touched; if the store is down, a failed testcase of class infra.*
 // ("record the gate run in the results store") is appended to the same file and the step fails,
 // so the gate's own testcases stay as they were and the run still fails visibly.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Gate, RunConfig } from '../../config.ts';
 import { CiError, failureClassOf } from '../../failure.ts';
 import { redact } from '../../redact.ts';
 import { withFlavour, type JUnitFlavour } from '../junit-flavour.ts';
-import { parseJUnit } from '../junit-read.ts';
+import { parseJUnit, readJUnitText } from '../junit-read.ts';
 import { runFingerprint } from './fingerprint.ts';
 import { gateRunRecord } from './gate-run-record.ts';
 import { recordGateRun } from './record.ts';
@@ -22,12 +22,8 @@ export type AfterGate = { junitPath: string; gate: Gate; config: RunConfig; star
 export async function recordAfterGate(o: AfterGate): Promise<'recorded' | 'not configured' | 'no JUnit file'> {
   const log = o.log ?? ((l: string) => console.log(l));
   const flavour: JUnitFlavour = o.config.raw.UNIDESK_CI_JUNIT;
-  let xml: string;
-  try {
-    xml = await readFile(o.junitPath, 'utf8');
-  } catch {
-    return 'no JUnit file';
-  }
+  const xml = await readJUnitText(o.junitPath);
+  if (typeof xml !== 'string') return 'no JUnit file';
   const flavoured = withFlavour(xml, flavour);
   if (flavoured !== xml) await writeFile(o.junitPath, flavoured);
   const url = o.config.metricsDatabaseUrl;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { GATES, loadConfig, type Gate } from '../../config.ts';
 import { CiError, failureClassOf } from '../../failure.ts';
 import { writeGateResults } from '../../tekton/gate-results.ts';
-import { parseJUnit, readJUnit } from '../junit-read.ts';
+import { parseJUnit, readJUnit, readJUnitText } from '../junit-read.ts';
 import { recordAfterGate } from './after-gate.ts';
 
 /** Pure: the step's exit code — the gate's when it failed, else 1 when recording failed. */
@@ -39,8 +39,8 @@ export async function recordStep(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!gate || !(GATES as readonly string[]).includes(gate)) throw new CiError('input', `record step: --gate must be one of ${GATES.join(', ')}`);
   if (!values.junit || !values['exit-code-file']) throw new CiError('input', 'record step: --junit <file> and --exit-code-file <file> are required');
   const gateExit = await readExitCode(values['exit-code-file']);
-  const xml = await readFile(values.junit, 'utf8').catch(() => undefined);
-  if (xml === undefined) {
+  const xml = await readJUnitText(values.junit);
+  if (typeof xml !== 'string') {
     log(`record step: the ${gate} gate wrote no JUnit at ${values.junit}; nothing to record`);
     return recordStepExit(gateExit, gateExit !== 0);
   }
