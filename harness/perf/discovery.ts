@@ -25,7 +25,13 @@ export async function discoverTraceTask(probe: Probe, o: DiscoveryOptions = {}):
       const failureClass = s.status !== null && s.status < 500 ? 'app' : probe.transport.infraClass;
       throw new CiError(failureClass, `task discovery: GET ${path} via ${probe.transport.describe} failed: ${s.error ?? 'no body'}`);
     }
-    const parsed = taskPageResponse.safeParse(JSON.parse(s.body));
+    let value: unknown;
+    try {
+      value = JSON.parse(s.body);
+    } catch {
+      throw new CiError('app', `task discovery: GET ${path} via ${probe.transport.describe} answered a body that is not JSON: ${s.body.slice(0, 200)}`);
+    }
+    const parsed = taskPageResponse.safeParse(value);
     if (!parsed.success) throw new CiError('app', `task discovery: GET ${path} answered a body that is not a task page: ${parsed.error.issues[0]?.message}`);
     const hit = parsed.data.tasks.find((t) => t.traceStepCount > 0);
     scanned += parsed.data.tasks.length;

@@ -6,6 +6,7 @@ import type { HistoryComparison } from '../budgets/history-compare.ts';
 import type { Verdict } from '../budgets/verdict.ts';
 import { CiError } from '../failure.ts';
 import { redact } from '../redact.ts';
+import { historyPoolConfig } from './history-pool.ts';
 import { HISTORY_SCHEMA, migrateHistory } from './history-schema.ts';
 
 export type RunKey = { runId: string; commit?: string; fingerprint: string; budgetsHash: string; transport: string };
@@ -22,7 +23,7 @@ export type HistoryStore = {
 };
 
 export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const db = new pg.Pool(historyPoolConfig(databaseUrl));
   db.on('error', () => undefined); // an idle client's lost connection surfaces on the next query
   try {
     await migrateHistory(db);

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { CiError } from '../../failure.ts';
 import { redact } from '../../redact.ts';
+import { historyPoolConfig } from '../history-pool.ts';
 import { HISTORY_SCHEMA, migrateHistory } from '../history-schema.ts';
 
 export function storeError(e: unknown, doing: string): CiError {
@@ -13,7 +14,7 @@ export function storeError(e: unknown, doing: string): CiError {
 }
 
 export async function openStore(databaseUrl: string): Promise<pg.Pool> {
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000, statement_timeout: 60_000 });
+  const db = new pg.Pool(historyPoolConfig(databaseUrl));
   db.on('error', () => undefined); // an idle client's lost connection surfaces on the next query
   try {
     await migrateHistory(db);
