@@ -13,6 +13,11 @@ import { endTree } from './tree.ts';
  */
 export const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
 
+/** A line longer than this (output without newlines) goes to the tail/onLine in pieces, so the pending line stays bounded. */
+const MAX_LINE_CHARS = 64 * 1024;
+/** A tail line keeps this much: enough for any real error line, not for a base64 blob. */
+const MAX_TAIL_LINE_CHARS = 4096;
+
 export type RunOptions = {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -115,10 +120,15 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       const lines = (partial[which] + text).split('\n');
       partial[which] = lines.pop() ?? '';
       for (const l of lines) emit(l);
+      if (partial[which].length > MAX_LINE_CHARS) {
+        emit(partial[which]);
+        partial[which] = '';
+      }
     };
     const emit = (line: string) => {
       const clean = redact(line.replace(/\r/g, ''));
-      tail.push(clean);
+      // the tail goes into failure reports: a line of megabytes would swamp them
+      tail.push(clean.length > MAX_TAIL_LINE_CHARS ? `${clean.slice(0, MAX_TAIL_LINE_CHARS)}… (${clean.length - MAX_TAIL_LINE_CHARS} more characters)` : clean);
       if (tail.length > tailMax) tail.shift();
       opts.onLine?.(clean);
     };
