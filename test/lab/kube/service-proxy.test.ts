@@ -84,3 +84,26 @@ test('a POST through the proxy is refused outside unidesk-ci and the run namespa
   lab.double.registerServiceHandler(ns.name, 'echo', (_req, res) => res.end('{}'));
   expect((await serviceProxyRequest(kube, { namespace: ns.name, service: 'echo' }, { method: 'POST', path: '/api/tasks', body: {} })).status).toBe(200);
 });
+
+test('a backend that streams without end: the read stops at the cap, promptly, as app naming the URL and the cap', async () => {
+  await lab.adminApply(svc('endless'));
+  let closed = 0;
+  lab.double.registerServiceHandler('unidesk-ci', 'endless', (_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    const chunk = Buffer.alloc(16 * 1024, 'a');
+    const timer = setInterval(() => res.write(chunk), 1);
+    res.on('close', () => {
+      clearInterval(timer);
+      closed++;
+    });
+  });
+  const t0 = performance.now();
+  const err = await serviceProxyRequest(lab.kube('proxy5'), { namespace: 'unidesk-ci', service: 'endless' }, { path: '/api/tasks', maxBytes: 256 * 1024 }).catch((e: unknown) => e);
+  expect(performance.now() - t0).toBeLessThan(5000);
+  expect(err).toMatchObject({
+    failureClass: 'app',
+    message: expect.stringMatching(/services\/endless\/proxy\/api\/tasks.*larger than 256 KiB/),
+  });
+  // the sender is cut off, not left streaming into a dropped connection
+  await expect.poll(() => closed, { timeout: 5000 }).toBe(1);
+});
