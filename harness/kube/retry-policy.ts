@@ -1,7 +1,8 @@
 // When a Kubernetes API request may be sent again, and after how long: pure functions, no I/O.
 // Only idempotent requests are retried — reads (GET, never a watch or a log follow), server-side
 // apply (PATCH application/apply-patch+yaml) and DELETE (with a uid precondition, or where the caller
-// counts 404 as done). A create (POST), an update (PUT), a merge/JSON patch and every watch go once.
+// counts 404 as done). A create (POST), an update (PUT), a merge/JSON patch, every watch and the
+// service proxy go once.
 // Transient: 429 (Retry-After honoured), 500/502/503/504, and a connection that broke mid-request.
 
 /**
@@ -38,7 +39,10 @@ export type RequestShape = { method: string; url: string; contentType?: string }
 /** Whether sending the same request twice has the effect of sending it once. */
 export function isIdempotent(r: RequestShape): boolean {
   const method = r.method.toUpperCase();
-  const q = new URL(r.url, 'http://x').searchParams;
+  const u = new URL(r.url, 'http://x');
+  const q = u.searchParams;
+  // pods|services/.../proxy is the service's traffic (its own verdict, its own timing), not an API call
+  if (/\/proxy(\/|$)/.test(u.pathname)) return false;
   if (method === 'GET') return q.get('watch') !== 'true' && q.get('watch') !== '1' && q.get('follow') !== 'true';
   if (method === 'PATCH') return (r.contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/apply-patch+yaml';
   return method === 'DELETE';

@@ -20,6 +20,8 @@ describe('isIdempotent', () => {
     ['POST', '/api/v1/namespaces/a/configmaps', 'application/json', false],
     ['PUT', '/api/v1/namespaces/a/configmaps/b', 'application/json', false],
     ['DELETE', '/api/v1/namespaces/a/configmaps/b', 'application/json', true],
+    ['GET', '/api/v1/namespaces/a/services/web:8080/proxy/api/x', undefined, false],
+    ['GET', '/api/v1/namespaces/a/pods/p/proxy', undefined, false],
   ])('%s %s (%s) → %s', (method, url, contentType, want) => {
     expect(isIdempotent({ method, url: `https://127.0.0.1:6443${url}`, contentType })).toBe(want);
   });
