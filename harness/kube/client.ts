@@ -9,6 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { CiError } from '../failure.ts';
 import { redact, registerSecret } from '../redact.ts';
+import { RetryingHttpLibrary } from './retry.ts';
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 export const INSECURE_OPT_IN = 'UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY';
@@ -51,6 +52,14 @@ export class DirectKubeConfig extends k8s.KubeConfig {
       context.setDispatcher(this.directAgent);
     }
     if (this.impersonateUser) context.setHeaderParam('Impersonate-User', this.impersonateUser);
+  }
+
+  /** client-node's clients, with transient failures of idempotent requests retried (retry.ts). */
+  override makeApiClient<T extends k8s.ApiType>(apiClientType: k8s.ApiConstructor<T>): T {
+    function WithRetries(config: k8s.Configuration): T {
+      return new apiClientType({ ...config, httpApi: new RetryingHttpLibrary(config.httpApi) });
+    }
+    return super.makeApiClient(WithRetries as unknown as k8s.ApiConstructor<T>);
   }
 }
 

@@ -3,6 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { CiError, type FailureClass } from '../failure.ts';
 import { redact } from '../redact.ts';
+import { attemptsNote } from './retry.ts';
 
 export type StatusBody = { message?: string; reason?: string; code?: number };
 
@@ -33,11 +34,14 @@ function classFor(code: number | undefined): FailureClass {
 export function kubeError(e: unknown, what: string): CiError {
   if (e instanceof CiError) return e;
   const { code, body } = statusOf(e);
+  // the transport retried transient failures of an idempotent request before giving up (retry.ts)
+  const note = attemptsNote(e);
+  const after = note ? ` ${note}` : '';
   if (code !== undefined) {
     const reason = body.reason ? ` ${body.reason}` : '';
-    return new CiError(classFor(code), redact(`${what}: HTTP ${code}${reason}: ${body.message ?? 'no message'}`), {}, { cause: e });
+    return new CiError(classFor(code), redact(`${what}:${after}${after ? ':' : ''} HTTP ${code}${reason}: ${body.message ?? 'no message'}`), {}, { cause: e });
   }
   const err = e as Error & { cause?: { code?: string; message?: string } };
   const detail = err.cause?.code ?? err.cause?.message ?? err.message;
-  return new CiError('infra.cluster', redact(`${what}: Kubernetes API unreachable or failed (${detail}); check the kubeconfig server address and that the API server is up`), {}, { cause: e });
+  return new CiError('infra.cluster', redact(`${what}: Kubernetes API unreachable or failed${after} (${detail}); check the kubeconfig server address and that the API server is up`), {}, { cause: e });
 }

@@ -1,7 +1,7 @@
 // Global setup's janitor: deletes run namespaces (unidesk-ci-e2e-*, labelled with their run id)
 // whose expiry annotation has passed — leftovers of runs that were killed before teardown.
 import { E2E_NAMESPACE_PREFIX } from '../config.ts';
-import { kubeError } from './errors.ts';
+import { isNotFound, kubeError } from './errors.ts';
 import { EXPIRES_ANNOTATION, RUN_LABEL } from './guard.ts';
 import type { Kube } from './kube.ts';
 import type { Manifest } from './objects.ts';
@@ -25,8 +25,11 @@ export async function deleteExpiredRunNamespaces(kube: Kube, now = new Date()): 
       continue;
     }
     const live: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: ns.metadata?.labels, annotations: ns.metadata?.annotations } };
+    // 404 counts as done: gone meanwhile, or a retried DELETE whose first attempt did it (retry.ts)
     await write(kube, { verb: 'delete', ref: { apiVersion: 'v1', kind: 'Namespace', name }, object: live, janitor: { now } }, () =>
-      kube.core.deleteNamespace({ name }),
+      kube.core.deleteNamespace({ name }).catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      }),
     );
     kube.log(`janitor: deleted expired namespace ${name} (expired ${new Date(expires).toISOString()})`);
     result.deleted.push(name);

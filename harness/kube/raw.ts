@@ -7,6 +7,7 @@ import { fetch } from 'undici';
 import { readBoundedText } from '../http/bounded-body.ts';
 import type { Kube } from './kube.ts';
 import type { Manifest } from './objects.ts';
+import { ATTEMPTS_HEADER, sendWithRetry } from './retry.ts';
 
 export type RawObject = Record<string, any> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number; [k: string]: unknown } };
 
@@ -25,9 +26,19 @@ async function send(kube: Kube, method: k8s.HttpMethod, spec: Manifest, action: 
   await kube.kc.applySecurityAuthentication(ctx);
   const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
   if (contentType) headers['content-type'] = contentType;
-  const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as never });
+  // transient failures of a read or an apply are retried (retry.ts); the note rides on the headers
+  const { response: res, note } = await sendWithRetry(
+    { method, url: url.toString(), contentType },
+    async () => {
+      const r = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as never });
+      return { response: r, outcome: { status: r.status, retryAfter: r.headers.get('retry-after') ?? undefined } };
+    },
+    (r) => r.text(),
+  );
   const text = res.body ? await readBoundedText(res.body, { maxBytes: RAW_OBJECT_MAX_BYTES, what: `${method} ${url.pathname}`, failureClass: 'infra.cluster' }) : '';
-  if (res.status < 200 || res.status > 299) throw new k8s.ApiException(res.status, 'Unsuccessful HTTP Request', text, Object.fromEntries(res.headers));
+  if (res.status < 200 || res.status > 299) {
+    throw new k8s.ApiException(res.status, 'Unsuccessful HTTP Request', text, { ...Object.fromEntries(res.headers), ...(note ? { [ATTEMPTS_HEADER]: note } : {}) });
+  }
   return JSON.parse(text) as RawObject;
 }
 
