@@ -2,7 +2,6 @@
 // from UNIDESK_CI_* variables (CLI flags are mapped onto the same variable names first).
 import { z } from 'zod';
 import { CiError } from './failure.ts';
-import { DEFAULT_DENY_PATTERN, isRegExp } from './kube/context-policy.ts';
 import { registerBasicAuth } from './redact.ts';
 import { maskUserinfo, registerUrlSecrets } from './url-secrets.ts';
 
@@ -24,6 +23,17 @@ export const loopbackRegistry = z
 
 /** Run ids become namespace suffixes and label values: DNS-1123 label, short. */
 export const runId = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1-20 characters');
+
+/** A kubeconfig context or server host matching this looks like production (harness/kube/context-policy.ts). */
+export const DEFAULT_DENY_PATTERN = 'prod';
+
+export function isRegExp(source: string): boolean {
+  try {
+    return Boolean(new RegExp(source, 'i'));
+  } catch {
+    return false;
+  }
+}
 
 /** Variable name → schema and what it means. The README table is generated from this list. */
 export const VARIABLES = {

@@ -1,19 +1,11 @@
 // Which cluster the harness may talk to: a kubeconfig context or server host that looks like
 // production (UNIDESK_CI_KUBE_DENY_PATTERN, default `prod`, case-insensitive) is refused unless the
 // context is named in UNIDESK_CI_ALLOWED_CONTEXTS; when that list is set, only its contexts are used.
+import { DEFAULT_DENY_PATTERN } from '../config.ts';
 import { CiError } from '../failure.ts';
 
 export const DENY_PATTERN_VAR = 'UNIDESK_CI_KUBE_DENY_PATTERN';
 export const ALLOWED_CONTEXTS_VAR = 'UNIDESK_CI_ALLOWED_CONTEXTS';
-export const DEFAULT_DENY_PATTERN = 'prod';
-
-export function isRegExp(source: string): boolean {
-  try {
-    return Boolean(new RegExp(source, 'i'));
-  } catch {
-    return false;
-  }
-}
 
 /** The deny pattern as a case-insensitive RegExp; an invalid one is input naming the variable. */
 export function denyPattern(source: string): RegExp {
