@@ -18,10 +18,15 @@ export function nameProblem(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>, name: s
   return name.length <= 253 && SUBDOMAIN.test(name) ? undefined : 'is not a DNS-1123 subdomain';
 }
 
-/** Name and namespace of a ref, as the API server validates them; the first problem, or undefined. */
-export function refProblem(ref: ObjectRef): string | undefined {
+/**
+ * Namespace and name of a ref, as the API server validates them; the first problem, or undefined.
+ * `nameInUrl` false (a create: POST to the collection, the server validates the body's name, which
+ * may still be a generateName placeholder here): only the namespace is checked.
+ */
+export function refProblem(ref: ObjectRef, nameInUrl = true): string | undefined {
   const ns = ref.namespace;
   if (ns !== undefined && nameProblem({ apiVersion: 'v1', kind: 'Namespace' }, ns)) return `namespace ${JSON.stringify(ns)} is not a DNS-1123 label`;
+  if (!nameInUrl) return undefined;
   const why = nameProblem(ref, ref.name);
   return why ? `name ${JSON.stringify(ref.name)} ${why}` : undefined;
 }

@@ -20,7 +20,7 @@ export async function guardWrite(kube: Kube, req: WriteRequest): Promise<WriteIn
   // a List is bad input, not a kind the cluster fails to serve (which would read as infra.cluster)
   if (isListKind(req.ref.kind)) throw listRefused(`${req.verb} ${describeRef(req.ref)}`, req.ref.kind);
   // a name like `..` would be resolved away by the URL normaliser: refused as the API server would refuse it
-  const bad = refProblem(req.ref);
+  const bad = refProblem(req.ref, req.verb !== 'create');
   if (bad) throw new WriteRefused({ ...req, namespaced: Boolean(req.ref.namespace) }, `${bad} (the API server's name rules)`);
   const resource = await kube.objects.scopeOf(req.ref.apiVersion, req.ref.kind).catch((e) => {
     throw kubeError(e, `discover ${req.ref.apiVersion} ${req.ref.kind}`);

@@ -41,6 +41,13 @@ describe('guardWrite refuses a name before discovery or any request', () => {
     expect(asked).toBe(0);
   });
 
+  test('a create sends no name in the URL: a generateName placeholder passes, the namespace is still checked', async () => {
+    const run = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', name: 'unidesk-ci-publish-<generated>' };
+    await expect(guardWrite(kube, { verb: 'create', ref: { ...run, namespace: 'unidesk-ci' } })).resolves.toMatchObject({ verb: 'create' });
+    await expect(guardWrite(kube, { verb: 'delete', ref: { ...run, namespace: 'unidesk-ci' } })).rejects.toThrow(/is not a DNS-1123 subdomain/);
+    await expect(guardWrite(kube, { verb: 'create', ref: { ...run, namespace: '..' } })).rejects.toThrow(/namespace "\.\." is not a DNS-1123 label/);
+  });
+
   test('a namespace of ..', async () => {
     await expect(guardWrite(kube, { verb: 'delete', ref: { ...cm, name: 'x', namespace: '..' } })).rejects.toThrow(/namespace "\.\." is not a DNS-1123 label/);
   });
