@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { WriteRefused } from '../../harness/kube/guard.ts';
 import type { Kube } from '../../harness/kube/kube.ts';
 import { nameProblem, pathSegmentProblem } from '../../harness/kube/names.ts';
-import { proxyUrl } from '../../harness/kube/service-proxy.ts';
+import { proxyUrl, serviceProxyBase } from '../../harness/kube/service-proxy.ts';
 import { guardWrite } from '../../harness/kube/write.ts';
 
 const cm = { apiVersion: 'v1', kind: 'ConfigMap' };
@@ -70,6 +70,14 @@ describe('service-proxy paths stay under /proxy', () => {
   test.each(['/api/runs', 'api/runs?x=../y', '/', '/api/runs/'])('%s is kept', (p) => {
     expect(proxyUrl(base, p, 'GET web')).toBe(base + (p.startsWith('/') ? p : `/${p}`));
   });
+  test('namespace, service and port are validated before they become segments', () => {
+    const kube = { kc: { getCurrentCluster: () => ({ server: 'https://127.0.0.1:6443' }) } } as unknown as Kube;
+    expect(serviceProxyBase(kube, { namespace: 'unidesk-ci', service: 'web', port: 'http' })).toBe('https://127.0.0.1:6443/api/v1/namespaces/unidesk-ci/services/web%3Ahttp/proxy');
+    expect(() => serviceProxyBase(kube, { namespace: '..', service: 'web' })).toThrow('service proxy target ../web: a name is not a DNS-1123 label');
+    expect(() => serviceProxyBase(kube, { namespace: 'unidesk-ci', service: '..' })).toThrow('service proxy target unidesk-ci/..: a name is not a DNS-1035 label');
+    expect(() => serviceProxyBase(kube, { namespace: 'unidesk-ci', service: 'web', port: '../x' })).toThrow(/the port is neither a number nor a port name/);
+  });
+
   test('the check is on segments, after decoding', () => {
     expect(pathSegmentProblem('/a/%2e/b')).toBe('segment "%2e" is a dot segment');
     expect(pathSegmentProblem('/a/%zz')).toBe('segment "%zz" is not valid percent-encoding');
