@@ -24,6 +24,17 @@ export const loopbackRegistry = z
 /** Run ids become namespace suffixes and label values: DNS-1123 label, short. */
 export const runId = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1-20 characters');
 
+/** A kubeconfig context or server host matching this looks like production (harness/kube/context-policy.ts). */
+export const DEFAULT_DENY_PATTERN = 'prod';
+
+export function isRegExp(source: string): boolean {
+  try {
+    return Boolean(new RegExp(source, 'i'));
+  } catch {
+    return false;
+  }
+}
+
 /** Variable name → schema and what it means. The README table is generated from this list. */
 export const VARIABLES = {
   UNIDESK_CI_LAB: { schema: bool.default(false), doc: 'Run against the embedded lab (started by global setup) instead of a real cluster.' },
@@ -40,6 +51,11 @@ export const VARIABLES = {
   UNIDESK_CI_NO_PROXY: { schema: z.string().optional(), doc: 'NO_PROXY list for steps that use the egress proxy.' },
   UNIDESK_CI_KUBECONFIG: { schema: z.string().min(1).optional(), doc: 'Kubeconfig path (default: KUBECONFIG, then in-cluster service account).' },
   UNIDESK_CI_KUBE_CONTEXT: { schema: z.string().min(1).optional(), doc: 'Kubeconfig context (default: current context).' },
+  UNIDESK_CI_KUBE_DENY_PATTERN: {
+    schema: z.string().refine(isRegExp, 'a regular expression').default(DEFAULT_DENY_PATTERN),
+    doc: 'Case-insensitive regular expression: a kubeconfig context or server host matching it looks like production and is refused (unless listed in UNIDESK_CI_ALLOWED_CONTEXTS).',
+  },
+  UNIDESK_CI_ALLOWED_CONTEXTS: { schema: z.string().min(1).optional(), doc: 'Comma list of kubeconfig contexts the harness may use; when set, any other context is refused and a listed one is used even if it matches UNIDESK_CI_KUBE_DENY_PATTERN.' },
   UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: { schema: bool.default(false), doc: 'Accept a kubeconfig with `insecure-skip-tls-verify: true` or a plain http:// server (refused otherwise; a line says TLS is not verified). Never for a real cluster.' },
   UNIDESK_CI_APPLY_MANIFESTS: { schema: bool.default(false), doc: 'Global setup applies k3s/ci by server-side apply before the gate.' },
   UNIDESK_CI_TEKTON_CRDS_DIR: { schema: z.string().min(1).optional(), doc: 'Upstream Tekton CRDs (lab only; default ../shared/tekton when it exists).' },

@@ -4,11 +4,13 @@
 // and a kubeconfig `proxy-url` is refused (seed: steps calling the API clear proxy variables).
 // TLS is always verified: a cluster with `insecure-skip-tls-verify: true` (or a plain http:// server)
 // is refused unless UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY is set, which is said in one line.
+// A production-looking context or server is refused (context-policy.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { CiError } from '../failure.ts';
 import { redact, registerSecret } from '../redact.ts';
+import { checkContext } from './context-policy.ts';
 import { RetryingHttpLibrary } from './retry.ts';
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -105,6 +107,7 @@ export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string
   if (cluster.proxyUrl) {
     throw new CiError('input', `kubeconfig cluster ${cluster.name} sets proxy-url; the Kubernetes API must be reached directly, never through a proxy`);
   }
+  checkContext(kc.getCurrentContext(), cluster.server, env);
   checkTlsVerification(cluster, env);
   registerSecret(kc.getCurrentUser()?.token);
   return kc;

@@ -4,6 +4,7 @@
 //   write(kube, {verb, ref, object}, send)      the one door for writes: the write guard runs first
 //   applyObjects / applyManifests(kube, path)   server-side apply (manager unidesk-ci) → created/changed/unchanged
 //   applyCiManifests(kube, dir)                 k3s/ci: policy check first (input error, nothing sent), then apply
+//   driftOf / verifyInstalled(kube, objects)    k3s/ci live vs this checkout, read only (status, install gate)
 //   createRunNamespace(kube, {reportDir})       unidesk-ci-e2e-<run-id>, `await using`, teardown + signals + diagnostics
 //   deleteExpiredRunNamespaces(kube)            the janitor (global setup)
 //   deleteExpiredCiObjects(kube)                the janitor of expired run objects in unidesk-ci
@@ -23,6 +24,7 @@ export { FIELD_MANAGER, ScopedObjectApi, connectKube, kubeForRun, kubeFromConfig
 export { EXPIRES_ANNOTATION, RUN_LABEL, TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES, WriteRefused, checkWrite, runNamespaceName, type WriteIntent, type WriteVerb } from './guard.ts';
 export { guardWrite, write, type WriteRequest } from './write.ts';
 export { applyManifests, applyObject, applyObjects, summarize, type ApplyOutcome, type ApplyResult } from './apply.ts';
+export { driftOf, readLive, verifyInstalled } from './live-drift.ts';
 export { loadManifests, parseManifestFile, parseManifestText, type SourcedManifest } from './manifests.ts';
 export { asHeader, describeRef, manifestSchema, refOf, type Manifest, type ObjectRef } from './objects.ts';
 export { createRunNamespace, type RunNamespace, type RunNamespaceOptions } from './namespace.ts';

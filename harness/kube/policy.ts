@@ -1,5 +1,6 @@
 // Policies over the k3s/ci manifests (static tests and the install gate use them):
-// no `latest`, no wildcard or /status RBAC and nothing cluster-wide beyond the standard Triggers
+// no `latest`, no wildcard (also in a subresource) or /status RBAC, no pods/exec|attach|portforward,
+// escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the standard Triggers
 // ClusterRoles and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
 // every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
@@ -63,10 +64,11 @@ function rbacRule(o: Any, add: Add): void {
       const excess = pinned ? excessOf(o.metadata.name, r) : undefined;
       if (excess) add('rbac', `rules[${i}] ${excess}`);
       for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
-        if ((r[field] ?? []).includes('*')) add('rbac', `rules[${i}].${field} contains a wildcard`);
+        if ((r[field] ?? []).some((v: string) => v.includes('*'))) add('rbac', `rules[${i}].${field} contains a wildcard`);
       }
       for (const res of r.resources ?? []) if (/\/status$/.test(res)) add('rbac', `rules[${i}] grants ${res} (the rollout poll reads the main resource)`);
       if (r.nonResourceURLs) add('rbac', `rules[${i}] grants nonResourceURLs`);
+      privilegeRule(r, `rules[${i}]`, pinned && !excess, add);
     }
   }
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
@@ -82,6 +84,18 @@ function rbacRule(o: Any, add: Add): void {
       if (s.kind !== 'ServiceAccount' || s.namespace !== CI_NAMESPACE) add('rbac', `subject ${s.kind} ${s.namespace ?? ''}/${s.name} is not a ${CI_NAMESPACE} service account`);
     }
   }
+}
+
+/** Grants that reach beyond the namespace's own objects: container shells, privilege escalation, Secrets in bulk. */
+const SHELL_RESOURCES = ['pods/exec', 'pods/attach', 'pods/portforward'];
+const PRIVILEGE_VERBS = ['escalate', 'bind', 'impersonate'];
+
+/** `pinnedOk`: a rule of a ClusterRole within its e2e-grants.ts table (the pinned bind of unidesk-ci-e2e-run, the run namespace's Secret writes). */
+function privilegeRule(r: Any, where: string, pinnedOk: boolean, add: Add): void {
+  for (const res of r.resources ?? []) if (SHELL_RESOURCES.includes(res)) add('rbac', `${where} grants ${res} (a shell or tunnel into containers)`);
+  if (pinnedOk) return;
+  for (const verb of r.verbs ?? []) if (PRIVILEGE_VERBS.includes(verb)) add('rbac', `${where} grants the ${verb} verb (privilege escalation)`);
+  if ((r.resources ?? []).includes('secrets') && !(r.resourceNames ?? []).length) add('rbac', `${where} grants secrets without resourceNames (only the named Secrets the gates need)`);
 }
 
 function listenerRule(o: Any, add: Add): void {

@@ -11,6 +11,7 @@ import { CiError } from '../failure.ts';
 import { readBoundedText } from '../http/bounded-body.ts';
 import { kubeError } from './errors.ts';
 import type { Kube } from './kube.ts';
+import { nameProblem, normalisedPathOf, pathSegmentProblem } from './names.ts';
 import { learnRunNamespace } from './write.ts';
 
 export type ServiceTarget = { namespace: string; service: string; port?: string | number };
@@ -23,6 +24,7 @@ export type ServiceProxyEndpoint = {
 };
 
 export function serviceProxyBase(kube: Kube, t: ServiceTarget): string {
+  checkTarget(t);
   const server = kube.kc.getCurrentCluster()?.server?.replace(/\/+$/, '') ?? '';
   const svc = t.port === undefined ? t.service : `${t.service}:${t.port}`;
   return `${server}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/services/${encodeURIComponent(svc)}/proxy`;
@@ -54,6 +56,29 @@ export type ProxyRequest = {
 };
 export type ProxyResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
 
+/** Namespace and Service names as the API server validates them, before they become URL segments. */
+function checkTarget(t: ServiceTarget): void {
+  const why = nameProblem({ apiVersion: 'v1', kind: 'Namespace' }, t.namespace) ?? nameProblem({ apiVersion: 'v1', kind: 'Service' }, t.service);
+  const port = t.port === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(String(t.port)) ? undefined : 'the port is neither a number nor a port name';
+  if (why || port) throw new CiError('input', `service proxy target ${t.namespace}/${t.service}${t.port === undefined ? '' : `:${t.port}`}: ${why ? `a name ${why}` : port}`);
+}
+
+/**
+ * The path after `/proxy` must stay under it once normalised: no empty, `.` or `..` segment (also
+ * percent-encoded), so a request cannot climb to another Service or an API object.
+ */
+export function proxyUrl(baseUrl: string, path: string, what: string): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  const why = pathSegmentProblem(p);
+  const url = baseUrl + p;
+  const base = normalisedPathOf(baseUrl);
+  const sent = normalisedPathOf(url);
+  if (why || (sent !== base && !sent.startsWith(`${base}/`))) {
+    throw new CiError('input', `${what}: refused: the path ${JSON.stringify(p)} ${why ? `is unsafe: ${why}` : `escapes ${base} (normalised to ${sent})`}`);
+  }
+  return url;
+}
+
 /**
  * A POST through the proxy can change state in the backend: the write guard's namespace rule
  * applies (unidesk-ci and this run's namespaces only), checked before anything is sent.
@@ -71,8 +96,9 @@ export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: Proxy
   const path = r.path.startsWith('/') ? r.path : `/${r.path}`;
   const json = r.body === undefined ? undefined : JSON.stringify(r.body);
   const what = `${r.method ?? 'GET'} ${t.service} ${path} via service proxy in ${t.namespace}`;
+  const url = proxyUrl(ep.baseUrl, path, what);
   try {
-    const res = await request(ep.baseUrl + path, {
+    const res = await request(url, {
       method: r.method ?? 'GET',
       dispatcher: ep.dispatcher,
       headers: { ...ep.headers, accept: 'application/json, */*', ...(json ? { 'content-type': 'application/json' } : {}), ...r.headers },

@@ -10,7 +10,6 @@ import {
   RUN_ROLE_BINDING,
   RUNNER_SERVICE_ACCOUNT,
   asHeader,
-  describeRef,
   isNotFound,
   kubeError,
   refOf,
@@ -73,17 +72,4 @@ async function checkRunRoleBinding(kube: Kube, namespace: string): Promise<void>
   if (live.roleRef?.kind !== 'ClusterRole' || live.roleRef.name !== RUN_CLUSTER_ROLE || subjects.join(',') !== `ServiceAccount:${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT}`) {
     throw new CiError('infra.cluster', `RoleBinding ${namespace}/${RUN_ROLE_BINDING} binds ${live.roleRef?.kind} ${live.roleRef?.name} to ${subjects.join(', ') || 'nobody'}; expected ClusterRole ${RUN_CLUSTER_ROLE} to ${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT} alone`);
   }
-}
-
-/** Objects of k3s/ci the cluster does not have (read only: the gate never installs by itself). */
-export async function missingObjects(kube: Kube, manifests: readonly Manifest[]): Promise<string[]> {
-  const missing: string[] = [];
-  for (const m of manifests) {
-    const ref = refOf(m);
-    await kube.objects.read(asHeader(ref)).catch((e) => {
-      if (isNotFound(e)) return void missing.push(describeRef(ref));
-      throw kubeError(e, `read ${describeRef(ref)}`);
-    });
-  }
-  return missing;
 }

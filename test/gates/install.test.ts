@@ -23,7 +23,7 @@ const STEPS = [
   'the Tekton CRDs are served',
   'the registry serves the step image of this checkout, verified by digest',
   'k3s/ci keeps the policies (pinned images, narrow RBAC, ClusterIP listener, proxy rules)',
-  'every k3s/ci object is present and unchanged on re-apply',
+  'every k3s/ci object is present and as committed (read only)',
   'the EventListener Service is ClusterIP',
   'the runner can create and delete the temporary Deployment and Service in unidesk-ci',
   'the runner cannot write any other namespace or anything cluster-wide',

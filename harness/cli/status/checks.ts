@@ -10,11 +10,11 @@ import { STEP_IMAGE_REPOSITORY } from '../../image/step-image/reference.ts';
 import { isNotFound, kubeError } from '../../kube/errors.ts';
 import { loadCheckedManifests } from '../../kube/k3s-ci.ts';
 import type { Kube } from '../../kube/kube.ts';
-import { asHeader, describeRef, refOf, type Manifest } from '../../kube/objects.ts';
+import type { Manifest } from '../../kube/objects.ts';
 import { rawRead } from '../../kube/raw.ts';
+export { driftOf } from '../../kube/live-drift.ts';
 import { redact } from '../../redact.ts';
 import { REPO_ROOT } from '../../tekton/crd-files.ts';
-import { objectDrift, type Drift } from '../../tekton/drift.ts';
 import { checkTektonComponent, checkTektonCrds } from '../../tekton/install-check.ts';
 import { TEKTON_COMPONENTS } from '../../tekton/versions.ts';
 import type { Check } from './report.ts';
@@ -39,17 +39,6 @@ export async function componentChecks(kube: Kube): Promise<Check[]> {
   }
   out.push(await check('Tekton CRDs', async () => `${(await checkTektonCrds(kube)).length} served at the versions k3s/ci uses`));
   return out;
-}
-
-export async function readLive(kube: Kube, o: Manifest): Promise<Record<string, unknown> | undefined> {
-  return rawRead(kube, asHeader(refOf(o))).catch((e) => {
-    if (isNotFound(e)) return undefined;
-    throw kubeError(e, `read ${describeRef(refOf(o))}`);
-  });
-}
-
-export async function driftOf(kube: Kube, objects: readonly Manifest[]): Promise<Drift[]> {
-  return Promise.all(objects.map(async (o) => objectDrift(describeRef(refOf(o)), o as Record<string, unknown>, await readLive(kube, o))));
 }
 
 export function manifestsDir(config: RunConfig): string {

@@ -2,7 +2,7 @@
 // production-looking namespaces (and cluster-scoped objects) are refused before anything is sent —
 // the double's request log shows no request to those namespaces and no write at all.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { WriteRefused, applyObject, createRunNamespace, deleteAndWait, write, type Manifest } from '../../../harness/kube/index.ts';
+import { WriteRefused, applyObject, createRunNamespace, deleteAndWait, serviceProxyRequest, write, type Manifest } from '../../../harness/kube/index.ts';
 import { configMap, deployment, namespace, startKubeLab, touching, writes, type KubeLab } from './support.ts';
 
 let lab: KubeLab & AsyncDisposable;
@@ -81,5 +81,23 @@ describe('write guard against the double', () => {
     // the same run in another process (fresh client) learns its namespace from the label
     const sameRun = lab.kube('guard3');
     expect((await applyObject(sameRun, configMap('again', ns.name))).outcome).toBe('created');
+  });
+
+  test('a DELETE through an object named .. (or encoded, or a climbing proxy path) never reaches the double', async () => {
+    const kube = lab.kube('guard6');
+    const since = lab.double.requests().at(-1)?.seq ?? 0;
+    for (const name of ['..', '%2e%2e', '.', 'x/..']) {
+      const err = await deleteAndWait(kube, { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'unidesk-ci' }).then(() => undefined, (e: unknown) => e);
+      expect(err, name).toBeInstanceOf(WriteRefused);
+      expect((err as Error).message).toMatch(/is not a DNS-1123 subdomain/);
+    }
+    const post = (path: string) => serviceProxyRequest(kube, { namespace: 'unidesk-ci', service: 'web', port: 'http' }, { method: 'POST', path, body: {} });
+    for (const path of ['/../../../../namespaces/kube-system', '/%2e%2e/%2e%2e/x', '/a//b']) {
+      await expect(post(path), path).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(/refused: the path .* is unsafe/) });
+    }
+    expect(writes(lab.double, since)).toEqual([]);
+    expect(lab.double.requests(since).filter((r) => r.path.includes('..') || /%2e/i.test(r.path))).toEqual([]);
+    // the namespace the normaliser would have reached is still there
+    expect(lab.double.objects().some((o) => o.kind === 'Namespace' && o.metadata.name === 'unidesk-ci' && !o.metadata.deletionTimestamp)).toBe(true);
   });
 });
