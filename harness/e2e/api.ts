@@ -1,9 +1,8 @@
 // Code Queue's HTTP API as the dev-e2e gate checks it: only through the API server's service
 // proxy, every call timed. The response shapes are the fields the checks read, no more.
 import { z } from 'zod';
-import { CiError } from '../failure.ts';
 import type { Kube } from '../kube/kube.ts';
-import { serviceProxyRequest } from '../kube/service-proxy.ts';
+import { proxiedJson, serviceProxyRequest } from '../kube/service-proxy.ts';
 import { serviceName, type CodeQueueRole } from './workloads.ts';
 
 export type ApiCall = { role: CodeQueueRole; method: 'GET' | 'POST'; path: string; status: number; ms: number };
@@ -32,18 +31,7 @@ export function codeQueueApi(kube: Kube, namespace: string, signal?: AbortSignal
   };
   const json: CodeQueueApi['json'] = async (role, method, path, schema, body) => {
     const res = await raw(role, method, path, body);
-    const what = `${method} ${path} on ${serviceName(role)} (service proxy, ${namespace})`;
-    if (res.status === 502 || res.status === 503) throw new CiError('infra.cluster', `${what}: HTTP ${res.status} from the service proxy: ${res.text.slice(0, 300)}`);
-    if (res.status < 200 || res.status > 299) throw new CiError('app', `${what}: HTTP ${res.status}: ${res.text.slice(0, 300)}`);
-    let value: unknown;
-    try {
-      value = JSON.parse(res.text);
-    } catch {
-      throw new CiError('app', `${what}: the response is not JSON: ${res.text.slice(0, 200)}`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new CiError('app', `${what}: unexpected response: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    return parsed.data;
+    return proxiedJson(res, `${method} ${path} on ${serviceName(role)} (service proxy, ${namespace})`, schema);
   };
   return { calls, raw, json };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CiError } from '../failure.ts';
 import { remoteContains } from '../git/contains.ts';
-import { git } from '../git/exec.ts';
+import { git, gitFailure } from '../git/exec.ts';
 import { checkRemote, type RemoteOptions } from '../git/remote.ts';
 import { DEPLOY_FILE, devServicePin, type DevServicePin } from './deploy-json.ts';
 
@@ -22,7 +22,7 @@ export async function readDevPin(o: RemoteOptions): Promise<DevPin> {
     if (fetched.exitCode !== 0) {
       if (/couldn't find remote ref/i.test(fetched.tail)) throw new CiError('input', `${o.remote} has no ${DEPLOY_BRANCH} branch: ${DEPLOY_FILE} is read from origin/${DEPLOY_BRANCH}`);
       // the git taxonomy (auth, proxy, network) decides the class
-      await git(['fetch', '--quiet', '--depth=1', '--', o.remote, `refs/heads/${DEPLOY_BRANCH}`], { ...o, cwd: dir });
+      throw gitFailure(fetched, o);
     }
     const master = (await git(['rev-parse', 'FETCH_HEAD'], { cwd: dir, fallback: 'input' })).stdout.trim();
     const where = `origin/${DEPLOY_BRANCH} (${master.slice(0, 12)})`;

@@ -33,11 +33,16 @@ export async function git(args: readonly string[], o: GitRunOptions = {}): Promi
     throw new CiError('input', `${r.command} printed more ${r.outputTruncated} than the harness keeps (${formatBytes(MAX_KEPT_OUTPUT_BYTES)}): its output cannot be parsed whole`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
   }
   if (r.exitCode === 0 || o.allowFailure) return r;
+  throw gitFailure(r, o);
+}
+
+/** A failed git run as its classified error (also for a caller that ran with allowFailure and looked first). */
+export function gitFailure(r: RunResult, o: Pick<GitRunOptions, 'timeoutMs' | 'fallback'> = {}): CiError {
   if (r.timedOut) {
-    throw new CiError('infra.network', `${r.command} timed out after ${o.timeoutMs} ms`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+    return new CiError('infra.network', `${r.command} timed out after ${o.timeoutMs} ms`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
   }
   const { failureClass, why } = classifyGitOutput(r.tail, o.fallback);
   const lines = r.tail.split('\n');
   const firstFatal = lines.find((l) => l.startsWith('fatal:')) ?? lines.find((l) => l.startsWith('error:')) ?? lines.at(-1) ?? '';
-  throw new CiError(failureClass, `${why}: ${firstFatal}`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+  return new CiError(failureClass, `${why}: ${firstFatal}`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
 }

@@ -4,6 +4,7 @@
 // sites knowing; a non-idempotent request passes through once. When the harness gives up after
 // more than one attempt, the error carries "after N attempts over T s" (attemptsNote, kubeError).
 import * as k8s from '@kubernetes/client-node';
+import { sleep } from './wait.ts';
 import { describeAttempts, isIdempotent, nextRetry, type AttemptOutcome, type RequestShape } from './retry-policy.ts';
 
 /** Response header the transport adds to a failed answer it gave up on (ApiException keeps headers). */
@@ -15,16 +16,7 @@ export type RetryClock = { now: () => number; random: () => number; sleep: (ms: 
 const realClock: RetryClock = {
   now: () => Date.now(),
   random: () => Math.random(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep,
 };
 
 function errorCode(e: unknown): string {

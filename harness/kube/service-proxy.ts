@@ -115,7 +115,11 @@ export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: Proxy
 /** GET/POST expecting 2xx JSON of a given shape; a proxy error (503 no endpoints) is infra.cluster. */
 export async function serviceProxyJson<S extends z.ZodType>(kube: Kube, t: ServiceTarget, r: ProxyRequest, schema: S): Promise<z.infer<S>> {
   const res = await serviceProxyRequest(kube, t, r);
-  const what = `${r.method ?? 'GET'} ${r.path} on service ${t.namespace}/${t.service}`;
+  return proxiedJson(res, `${r.method ?? 'GET'} ${r.path} on service ${t.namespace}/${t.service}`, schema);
+}
+
+/** A proxied reply as 2xx JSON of `schema`: 502/503 from the proxy is infra.cluster, the rest the service's (app). */
+export function proxiedJson<S extends z.ZodType>(res: Pick<ProxyResponse, 'status' | 'text'>, what: string, schema: S): z.infer<S> {
   if (res.status === 503 || res.status === 502) throw new CiError('infra.cluster', `${what}: HTTP ${res.status} from the service proxy: ${res.text.slice(0, 300)}`);
   if (res.status < 200 || res.status > 299) throw new CiError('app', `${what}: HTTP ${res.status}: ${res.text.slice(0, 300)}`);
   let value: unknown;

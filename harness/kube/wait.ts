@@ -41,7 +41,8 @@ export async function poll<T>(check: () => Promise<PollState<T>>, o: PollOptions
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts (the caller then checks the signal). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {
