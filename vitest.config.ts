@@ -54,6 +54,8 @@ export default defineConfig({
         test: {
           name: 'gates',
           include: ['test/gates/**/*.test.ts'],
+          // every gate run a test makes, failure tests above all, must end in a known class
+          setupFiles: ['test/support/no-internal.ts'],
           // each test runs whole gates as child processes: keep the 2-core machines unsaturated
           fileParallelism: false,
           testTimeout: 600_000,

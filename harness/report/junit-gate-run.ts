@@ -80,6 +80,9 @@ export function childEnv(overrides: Record<string, string | undefined> = {}, bas
   return env;
 }
 
+/** Called with every finished gate run of this process (the gates project checks none is `internal`). */
+export const gateRunObservers = new Set<(run: GateRun) => void>();
+
 export async function runGate(o: RunGateOptions): Promise<GateRun> {
   const reportDir = o.reportDir ?? o.env?.UNIDESK_CI_REPORT_DIR ?? (await mkdtemp(join(tmpdir(), `unidesk-ci-${o.gate}-report-`)));
   const junitPath = join(reportDir, 'junit', `${o.gate}.xml`);
@@ -93,5 +96,7 @@ export async function runGate(o: RunGateOptions): Promise<GateRun> {
   let report: JUnitReport | undefined;
   // idempotent: the gate's global teardown normally did this already
   if (await stampJUnitFile(junitPath, { 'unidesk.gate': o.gate })) report = await readJUnit(junitPath);
-  return { gate: o.gate, exitCode: r.exitCode, output: r.tail, reportDir, junitPath, report, steps: report ? stepsOf(report) : [], durationMs: r.durationMs };
+  const run: GateRun = { gate: o.gate, exitCode: r.exitCode, output: r.tail, reportDir, junitPath, report, steps: report ? stepsOf(report) : [], durationMs: r.durationMs };
+  for (const observe of gateRunObservers) observe(run);
+  return run;
 }
