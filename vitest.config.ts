@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { GATES } from './harness/gates.ts';
 
 // One Vitest project per gate, plus the project's own tests. Reporters/outputFile are root-only
 // in Vitest, so each gate runs as its own invocation with --outputFile.junit=reports/junit/<gate>.xml
 // (the CLI does that); `npm test` writes reports/junit/test.xml. A plain `vitest run --project
 // <gate>` (or `vitest run suites/<gate>`), as a Tekton step calls it, writes
-// $UNIDESK_CI_REPORT_DIR/junit/<gate>.xml by itself.
-const GATE_NAMES = ['install', 'commit', 'artifact', 'dev-e2e', 'perf'];
+// $UNIDESK_CI_REPORT_DIR/junit/<gate>.xml by itself. The gates are harness/gates.ts's.
 
 /** The single gate this invocation runs, read from --project / suites/<gate> arguments. */
 export function onlyGate(argv: readonly string[] = process.argv): string | undefined {
@@ -17,7 +17,7 @@ export function onlyGate(argv: readonly string[] = process.argv): string | undef
     if (path && !a.startsWith('-')) picked.add(path);
   });
   const [only] = picked;
-  return picked.size === 1 && GATE_NAMES.includes(only) ? only : undefined;
+  return picked.size === 1 && (GATES as readonly string[]).includes(only) ? only : undefined;
 }
 const junitFile = `${process.env.UNIDESK_CI_REPORT_DIR || 'reports'}/junit/${onlyGate() ?? 'test'}.xml`;
 const gate = (name: string) => ({
@@ -62,11 +62,7 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
-      gate('install'),
-      gate('commit'),
-      gate('artifact'),
-      gate('dev-e2e'),
-      gate('perf'),
+      ...GATES.map(gate),
     ],
   },
 });

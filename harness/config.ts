@@ -7,8 +7,8 @@ import { maskUserinfo, registerUrlSecrets } from './url-secrets.ts';
 
 export const CI_NAMESPACE = 'unidesk-ci';
 export const E2E_NAMESPACE_PREFIX = 'unidesk-ci-e2e-';
-export const GATES = ['install', 'commit', 'artifact', 'dev-e2e', 'perf'] as const;
-export type Gate = (typeof GATES)[number];
+import { GATES, type Gate } from './gates.ts';
+export { GATES, type Gate };
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])

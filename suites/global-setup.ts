@@ -3,6 +3,7 @@
 // Kubernetes steps (janitor, apply k3s/ci, the run's ephemeral namespace) hook in via setupSteps.
 import type { TestProject } from 'vitest/node';
 import { GATES, loadConfig, type Gate } from '../harness/config.ts';
+import { gatesWhere } from '../harness/gates.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import type { SetupStep } from './setup-steps.ts';
 import { join, resolve } from 'node:path';
@@ -18,7 +19,7 @@ import { writeGateResults } from '../harness/tekton/gate-results.ts';
  * load the Kubernetes setup steps (harness/kube + client-node: ~0.8 s of every run) unless
  * UNIDESK_CI_APPLY_MANIFESTS=1 asks for k3s/ci to be applied.
  */
-export const KUBERNETES_FREE_GATES: readonly Gate[] = ['commit', 'artifact'];
+export const KUBERNETES_FREE_GATES: readonly Gate[] = gatesWhere((g) => !g.cluster);
 
 export async function setupStepsFor(gate: Gate, applyManifests: boolean): Promise<readonly SetupStep[]> {
   if (KUBERNETES_FREE_GATES.includes(gate) && !applyManifests) return [];

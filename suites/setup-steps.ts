@@ -4,6 +4,7 @@
 // has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
 import { join } from 'node:path';
 import { loadConfig, type Gate } from '../harness/config.ts';
+import { gatesWhere } from '../harness/gates.ts';
 import { applyObjects, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, loadCheckedManifests, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
 import { checkTektonComponent, checkTektonCrds, REPO_ROOT, TEKTON_COMPONENTS } from '../harness/tekton/index.ts';
 import { failureClassOf } from '../harness/failure.ts';
@@ -23,9 +24,9 @@ export type SetupContext = {
 export type SetupStep = (ctx: SetupContext) => Promise<(() => Promise<void>) | void>;
 
 /** Gates that get a run namespace unidesk-ci-e2e-<run-id> (creating one needs namespace rights). */
-export const RUN_NAMESPACE_GATES: readonly Gate[] = ['install', 'dev-e2e'];
+export const RUN_NAMESPACE_GATES: readonly Gate[] = gatesWhere((g) => g.runNamespace);
 /** Gates whose lab includes the Tekton stand-in, so k3s/ci is applied there. */
-export const LAB_APPLY_GATES: readonly Gate[] = ['install', 'perf', 'dev-e2e'];
+export const LAB_APPLY_GATES: readonly Gate[] = gatesWhere((g) => g.lab.includes('tekton'));
 export const K3S_CI_DIR = join(REPO_ROOT, 'k3s/ci');
 
 const log = (line: string) => console.log(line);
