@@ -7,15 +7,15 @@ import { join, resolve } from 'node:path';
 import { CiError } from '../failure.ts';
 import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
-export type LocalPublishFlags = { commit?: string; worktree?: string; lab?: boolean; 'report-dir'?: string; 'wait-ms'?: string };
+export type LocalPublishFlags = { revision?: string; worktree?: string; lab?: boolean; 'report-dir'?: string; 'wait-ms'?: string };
 
 export async function publishLocal(flags: LocalPublishFlags, base: NodeJS.ProcessEnv, usage: string): Promise<number> {
-  if (!flags.commit && !flags.worktree && !base.UNIDESK_CI_REVISION && !base.UNIDESK_CI_SOURCE_WORKTREE) {
-    throw new CiError('input', `say which pushed commit to publish: --commit <rev> or --worktree <dir>\n\nusage: ${usage}`);
+  if (!flags.revision && !flags.worktree && !base.UNIDESK_CI_REVISION && !base.UNIDESK_CI_SOURCE_WORKTREE) {
+    throw new CiError('input', `say which pushed commit to publish: --revision <rev> or --worktree <dir>\n\nusage: ${usage}`);
   }
   // flags become the variables a Tekton step would set; one parse validates them all
   const env: Record<string, string | undefined> = { ...base };
-  if (flags.commit !== undefined) env.UNIDESK_CI_REVISION = flags.commit;
+  if (flags.revision !== undefined) env.UNIDESK_CI_REVISION = flags.revision;
   if (flags.worktree !== undefined) env.UNIDESK_CI_SOURCE_WORKTREE = resolve(flags.worktree);
   if (flags['report-dir'] !== undefined) env.UNIDESK_CI_REPORT_DIR = flags['report-dir'];
   if (flags['wait-ms'] !== undefined) env.UNIDESK_CI_WAIT_MS = flags['wait-ms'];

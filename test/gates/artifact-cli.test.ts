@@ -40,23 +40,23 @@ describe('unidesk-ci publish-backend-core --local', () => {
   test('no commit given is input: there is no implicit revision to publish', async () => {
     const error = await publishBackendCore(['--local'], labEnv()).catch((e: unknown) => e);
     expect((error as CiError).failureClass).toBe('input');
-    expect((error as CiError).message).toMatch(/--commit <rev> or --worktree <dir>/);
+    expect((error as CiError).message).toMatch(/--revision <rev> or --worktree <dir>/);
   });
 
   test('a bad --wait-ms is named', async () => {
-    await expect(publishBackendCore(['--local', '--commit', 'master', '--wait-ms', 'soon'], labEnv())).rejects.toThrow(/UNIDESK_CI_WAIT_MS="soon"/);
+    await expect(publishBackendCore(['--local', '--revision', 'master', '--wait-ms', 'soon'], labEnv())).rejects.toThrow(/UNIDESK_CI_WAIT_MS="soon"/);
   });
 
   test('publishes a commit and prints the deployment input', async () => {
     const commits = JSON.parse(lab.env.LAB_GIT_COMMITS) as Record<string, string>;
-    const { code, lines } = await quietly(['--commit', commits.tag.slice(0, 10), '--report-dir', reportDir], labEnv());
+    const { code, lines } = await quietly(['--revision', commits.tag.slice(0, 10), '--report-dir', reportDir], labEnv());
     expect(code, lines.join('\n')).toBe(0);
     expect(lines).toContain(`IMAGE_URL=${lab.env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${commits.tag}`);
     expect(lines.some((l) => /^IMAGE_DIGEST=sha256:[a-f0-9]{64}$/.test(l))).toBe(true);
   });
 
   test('an unhealthy registry exits with the infra.registry code', async () => {
-    const { code, lines } = await quietly(['--commit', 'master', '--report-dir', reportDir], { ...labEnv(), UNIDESK_CI_REGISTRY: '127.0.0.1:1' });
+    const { code, lines } = await quietly(['--revision', 'master', '--report-dir', reportDir], { ...labEnv(), UNIDESK_CI_REGISTRY: '127.0.0.1:1' });
     expect(code).toBe(EXIT_CODES['infra.registry']);
     expect(lines.join('\n')).toMatch(/FAIL the D601 artifact registry is healthy \[infra.registry\]/);
     expect(lines.join('\n')).not.toMatch(/IMAGE_URL=/);

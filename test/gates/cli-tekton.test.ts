@@ -53,7 +53,7 @@ describe('unidesk-ci run / publish-backend-core / run-dev-e2e: one PipelineRun e
   beforeAll(() => {
     good = cli(['run', '--revision', 'master']);
     broken = cli(['run', '--revision', 'broken/ts-error', '--output', 'json']);
-    publish = cli(['publish-backend-core', '--commit', 'v0.1.0']);
+    publish = cli(['publish-backend-core', '--revision', 'v0.1.0']);
     devE2e = cli(['run-dev-e2e', '--wait-ms', '300000']);
   });
 
@@ -95,7 +95,7 @@ describe('unidesk-ci run / publish-backend-core / run-dev-e2e: one PipelineRun e
     expect(r.stderr).toMatch(/^\[repo-check : commit-gate\] /m);
   });
 
-  test('publish-backend-core --commit v0.1.0: the publish PipelineRun; IMAGE_URL and IMAGE_DIGEST from its results', async () => {
+  test('publish-backend-core --revision v0.1.0: the publish PipelineRun; IMAGE_URL and IMAGE_DIGEST from its results', async () => {
     const r = await publish;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const name = runName(r.stdout)!;
