@@ -1,23 +1,20 @@
-// The gates, once. Everything that names, counts or orders gates derives from this table: the Gate
-// type and UNIDESK_CI_GATE (config.ts), the Vitest projects (vitest.config.ts), the CLI's choices,
-// run order and summary (cli/gates.ts), global setup's steps and the lab each gate gets (fixtures/lab).
+// The gates, once: the Gate type and UNIDESK_CI_GATE (config.ts), the Vitest projects, the CLI's
+// choices and run order, global setup's steps and each gate's lab (fixtures/lab) derive from here.
 // Keys are in run order (seed: install, the commit checks, artifact publication, performance, the
-// manual dev e2e smoke). A gate's steps are suites/<gate>/*.test.ts; its Vitest project is <gate>.
+// manual dev e2e smoke); a gate's steps are suites/<gate>/*.test.ts, its Vitest project <gate>.
 
 /** Lab services by role: fixtures/lab maps them to what it starts (the harness never imports fixtures). */
 export type LabServiceName = 'proxy' | 'git' | 'registry' | 'postgres' | 'cluster' | 'tekton';
 
 export type GateSpec = {
   /** What its lab provides, in start order. */
-  readonly lab: readonly LabServiceName[];
-  /** Its steps call the Kubernetes API: global setup loads the Kubernetes steps (janitor, apply, namespace). */
-  readonly cluster: boolean;
-  /** It gets a run namespace unidesk-ci-e2e-<run-id> (creating one needs namespace rights). */
-  readonly runNamespace: boolean;
-  /** Seed: "the manual dev desired-state smoke": it runs only when named. */
-  readonly manual: boolean;
-  /** The k3s/ci Task whose step runs it; none: `unidesk-ci install` runs it where it is typed. */
-  readonly task?: string;
+  lab: readonly LabServiceName[];
+  /** cluster: its steps call the Kubernetes API; runNamespace: it gets unidesk-ci-e2e-<run-id>; manual: it runs only when named. */
+  cluster: boolean;
+  runNamespace: boolean;
+  manual: boolean;
+  /** The k3s/ci Task whose step runs it (the install gate: `unidesk-ci install`, where it is typed). */
+  task?: string;
 };
 
 export const GATE_SPECS = {
@@ -31,14 +28,7 @@ export const GATE_SPECS = {
 } as const satisfies Record<string, GateSpec>;
 
 export type Gate = keyof typeof GATE_SPECS;
-/** Every gate, in run order. */
 export const GATES = Object.keys(GATE_SPECS) as [Gate, ...Gate[]];
-
-export function gateSpec(gate: Gate): GateSpec {
-  return GATE_SPECS[gate];
-}
-
+export const gateSpec = (gate: Gate): GateSpec => GATE_SPECS[gate];
 /** The gates whose spec satisfies `test`, in run order. */
-export function gatesWhere(test: (spec: GateSpec) => boolean): Gate[] {
-  return GATES.filter((g) => test(GATE_SPECS[g]));
-}
+export const gatesWhere = (test: (spec: GateSpec) => boolean): Gate[] => GATES.filter((g) => test(GATE_SPECS[g]));

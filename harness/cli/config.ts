@@ -24,7 +24,7 @@ function shown(value: string): string {
   return redact(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUserinfo(value) : value);
 }
 
-export const configCommandSpec: Command = {
+export const configCommand: Command = {
   name: 'config',
   summary: 'show the run configuration variables (and their values here, secrets masked)',
   usage: USAGE,

@@ -1,5 +1,4 @@
-// unidesk-ci install [--lab] [--report-dir <dir>]
-// "Install or refresh CI" (seed): apply k3s/ci by server-side apply (field manager unidesk-ci),
+// unidesk-ci install, "Install or refresh CI" (seed): apply k3s/ci by server-side apply (field manager unidesk-ci),
 // rendered for this checkout's step image; build and push that image when the registry lacks it
 // (reused when it is served with the same content hash), prewarm the images PipelineRun pods need,
 // and verify the result, then a table of what was created, changed or left unchanged — which is exactly the install gate with UNIDESK_CI_APPLY_MANIFESTS=1, so
@@ -11,7 +10,7 @@ import { exitCodeOf, prepareRun, runGates } from './gate-runs.ts';
 
 const USAGE = 'unidesk-ci install [--lab] [--report-dir <dir>]';
 
-export const installCommandSpec: Command = {
+export const installCommand: Command = {
   name: 'install',
   summary: 'build/push the step image if missing, apply k3s/ci, prewarm the CI images and verify the installation (the install gate)',
   usage: USAGE,

@@ -1,5 +1,4 @@
-// unidesk-ci logs [<pipelinerun>] [-f]
-// The step logs of a PipelineRun (the newest CI run when none is named), every TaskRun's steps in
+// unidesk-ci logs: the step logs of a PipelineRun (the newest CI run when none is named), every TaskRun's steps in
 // Pipeline order with `[task : step] ` prefixes, as `tkn pr logs` prints them; -f follows a running
 // one to its end. A run that does not exist is an `input` error naming the last few runs.
 import { parseArgs } from 'node:util';

@@ -9,10 +9,10 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).runCommandSpec,
   'run-dev-e2e': async () => (await import('./run-dev-e2e.ts')).runDevE2eCommand,
   status: async () => (await import('./status.ts')).statusCommand,
-  install: async () => (await import('./install.ts')).installCommandSpec,
+  install: async () => (await import('./install.ts')).installCommand,
   'publish-backend-core': async () => (await import('./publish-backend-core.ts')).publishBackendCoreCommand,
-  config: async () => (await import('./config.ts')).configCommandSpec,
-  report: async () => (await import('./report.ts')).reportCommandSpec,
+  config: async () => (await import('./config.ts')).configCommand,
+  report: async () => (await import('./report.ts')).reportCommand,
   logs: async () => (await import('./logs.ts')).logsCommand,
 };
 

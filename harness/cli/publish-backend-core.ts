@@ -1,6 +1,4 @@
-// unidesk-ci publish-backend-core --revision <rev> [--wait-ms <ms>] [--output text|json] [--lab]
-// unidesk-ci publish-backend-core --local --revision <rev> | --worktree <dir> [--lab] [--report-dir <dir>] [--wait-ms <ms>]
-// The CI producer action (seed: "Publish a backend-core artifact for production CD"). By default it
+// unidesk-ci publish-backend-core, the CI producer action (seed: "Publish a backend-core artifact for production CD"). By default it
 // creates the unidesk-backend-core-artifact-publish PipelineRun (the commit resolved on the remote
 // first), follows it and, on success, prints IMAGE_URL and IMAGE_DIGEST from its results: nothing
 // is built on the machine that typed the command. --local runs the artifact gate here instead —

@@ -1,5 +1,4 @@
-// unidesk-ci report [--report-dir <dir>] [--runs <n>]
-// Writes <report-dir>/index.html from the results store (UNIDESK_CI_METRICS_DATABASE_URL): the
+// unidesk-ci report writes <report-dir>/index.html from the results store (UNIDESK_CI_METRICS_DATABASE_URL): the
 // last runs per gate, their steps and JUnit, the perf trends. `unidesk-ci run` calls writeRunReport.
 import { loadConfig } from '../config.ts';
 import { CiError } from '../failure.ts';
@@ -13,7 +12,7 @@ import type { PreparedRun } from './gate-runs.ts';
 
 const USAGE = 'unidesk-ci report [--report-dir <dir>] [--runs <n>]';
 
-export const reportCommandSpec: Command = {
+export const reportCommand: Command = {
   name: 'report',
   summary: 'write reports/index.html from the results store: last runs per gate, steps, JUnit links, perf trends',
   usage: USAGE,

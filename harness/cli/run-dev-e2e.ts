@@ -1,5 +1,4 @@
-// unidesk-ci run-dev-e2e [--revision <rev>] [--wait-ms <ms>] [--output text|json] [--lab]
-// The manual dev desired-state smoke (seed: "Dev Namespace E2E"): creates the unidesk-ci-dev-e2e
+// unidesk-ci run-dev-e2e, the manual dev desired-state smoke (seed: "Dev Namespace E2E"): creates the unidesk-ci-dev-e2e
 // PipelineRun (the revision resolved on the remote first), follows it, summarises it and exits with
 // the worst failure class its Task reported — the same flow as `run`.
 import { CiError } from '../failure.ts';

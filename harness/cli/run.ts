@@ -1,6 +1,4 @@
-// unidesk-ci run [--revision <rev>] [--wait-ms <ms>] [--publish-backend-core] [--output json] [--lab]
-// unidesk-ci run --local [--lab] [--gate <name>]... [--revision <rev>] [--report-dir <dir>]
-// By default a Tekton client: creates the unidesk-ci-commit PipelineRun for the revision (resolved
+// unidesk-ci run, by default a Tekton client: creates the unidesk-ci-commit PipelineRun for the revision (resolved
 // on the remote first: an unknown one is `input` before anything is created), prints its name,
 // follows it (TaskRun states, `[task : step]` logs), prints the summary and exits with the worst
 // failure class the Tasks reported. --lab does that in the embedded lab (lab up, CI installed, the
@@ -10,10 +8,9 @@ import { parseFlags, type Command } from './command.ts';
 import { runLocal } from './run-local.ts';
 import { parseOutput, parseWaitMs, printers, refuseFlags } from './tekton/options.ts';
 
-export const RUN_USAGE =
+const USAGE =
   'unidesk-ci run [--revision <rev>] [--wait-ms <ms>] [--publish-backend-core] [--output text|json] [--lab]\n' +
   '       unidesk-ci run --local [--lab] [--gate <name>]... [--revision <rev>] [--report-dir <dir>]';
-const USAGE = RUN_USAGE;
 
 const FLAGS = {
   local: { type: 'boolean' },

@@ -1,5 +1,4 @@
-// unidesk-ci status [--runs <n>] [--output text|json]
-// Is CI healthy on this cluster? Tekton Pipelines and Triggers at the pinned versions with their
+// unidesk-ci status: is CI healthy on this cluster? Tekton Pipelines and Triggers at the pinned versions with their
 // controllers and webhooks Available, the CRDs served; k3s/ci as applied matching this checkout
 // (drift named per object); the step image served by the registry; the EventListener's ClusterIP
 // Service; the budgets readable; then the last runs as `tkn pr list` shows them. Exit 0 when
