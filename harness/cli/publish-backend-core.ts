@@ -1,9 +1,9 @@
-// unidesk-ci publish-backend-core, the CI producer action (seed: "Publish a backend-core artifact for production CD"). By default it
-// creates the unidesk-backend-core-artifact-publish PipelineRun (the commit resolved on the remote
-// first), follows it and, on success, prints IMAGE_URL and IMAGE_DIGEST from its results: nothing
-// is built on the machine that typed the command. --local runs the artifact gate here instead —
-// what the Task step itself runs. It never deploys or restarts anything. --commit is the old name
-// of --revision (every other command's): it still works, with one warning line on stderr.
+// unidesk-ci publish-backend-core, the CI producer action (seed: "Publish a backend-core artifact for
+// production CD"). By default it creates the unidesk-backend-core-artifact-publish PipelineRun (the
+// commit resolved on the remote first), follows it and, on success, prints IMAGE_URL and IMAGE_DIGEST
+// from its results: nothing is built on the machine that typed the command. --local runs the artifact
+// gate here instead — what the Task step itself runs. It never deploys or restarts anything. --commit
+// is the old name of --revision (every other command's): it still works, with one warning line.
 import { CiError } from '../failure.ts';
 import { parseFlags, type Command } from './command.ts';
 import { publishLocal } from './publish-local.ts';
