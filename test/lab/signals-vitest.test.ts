@@ -33,11 +33,14 @@ afterAll(async () => {
 
 type Killed = { runId: string; output: string; ownerLog: string; exit: { code: number | null; signal: string | null } };
 
-/** Runs `vitest run --project <gate>`; at the first output line matching `when`, SIGTERM to its main process only. */
-async function killGateAt(gate: 'perf' | 'dev-e2e', when: RegExp, runId: string): Promise<Killed> {
+/**
+ * Runs `vitest run --project <gate>`; at the first output line matching `when`, SIGTERM to its main
+ * process only — or, with `group`, to its whole process group (Vitest started as a group leader).
+ */
+async function killGateAt(gate: 'perf' | 'dev-e2e', when: RegExp, runId: string, group = false): Promise<Killed> {
   const reportDir = join(dir, runId);
   const env = childEnv({ ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_RUN_ID: runId, UNIDESK_CI_REPORT_DIR: reportDir, FORCE_COLOR: '0', NO_COLOR: '1' });
-  const child: ChildProcess = spawn(process.execPath, [VITEST_BIN, 'run', '--project', gate], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [VITEST_BIN, 'run', '--project', gate], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   const exit = new Promise<Killed['exit']>((res) => child.on('exit', (code, signal) => res({ code, signal })));
   let output = '';
   let tree: number[] = [];
@@ -46,7 +49,8 @@ async function killGateAt(gate: 'perf' | 'dev-e2e', when: RegExp, runId: string)
       output += c.toString();
       if (when.test(output) && !tree.length) {
         tree = processTree(child.pid!);
-        child.kill('SIGTERM'); // the main process only, not its workers or group
+        if (group) process.kill(-child.pid!, 'SIGTERM');
+        else child.kill('SIGTERM'); // the main process only, not its workers or group
         res();
       }
     };
@@ -97,6 +101,19 @@ describe('SIGTERM to the Vitest main process: the cleanup owner deletes what the
       expect(await leftovers(k.runId), k.ownerLog).toEqual([]);
       expect(k.ownerLog, k.output).toMatch(/cleanup owner: Deployment unidesk-ci\/code-queue-ci-read: deleted/);
       expect(k.ownerLog).toMatch(/cleanup owner: Secret unidesk-ci\/code-queue-ci-read-database: deleted/);
+      expect(k.ownerLog).toMatch(/cleanup owner: done/);
+    } finally {
+      await admin.settings({ readinessDelayMs: 0 });
+    }
+  });
+
+  test("(d) to Vitest's whole process group while code-queue-ci-read rolls out: the owner, in its own session, is not hit", { timeout: 240_000 }, async () => {
+    const admin = await labClusterAdminFromKubeconfig(lab.env.UNIDESK_CI_KUBECONFIG);
+    await admin.settings({ readinessDelayMs: 3_600_000 });
+    try {
+      const k = await killGateAt('perf', /rollout Deployment unidesk-ci\/code-queue-ci-read: .*available/, 'sig-vt-group', true);
+      expect(await leftovers(k.runId), k.ownerLog).toEqual([]);
+      expect(k.ownerLog, k.output).not.toMatch(/SIGTERM ignored/);
       expect(k.ownerLog).toMatch(/cleanup owner: done/);
     } finally {
       await admin.settings({ readinessDelayMs: 0 });
