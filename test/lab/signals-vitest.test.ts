@@ -2,7 +2,7 @@
 // at three points: while the run namespace is being created, while code-queue-ci-read rolls out,
 // while the perf gate measures. Vitest ends its main process and workers at once, so only the
 // cleanup owner (harness/cleanup) can delete what the run created: the test waits for its log to
-// say it is done, then lists the cluster double.
+// say it is done, then lists the cluster double. A gate that ends normally releases the owner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,27 @@ async function leftovers(runId: string): Promise<string[]> {
     .filter((o) => (o.kind === 'Namespace' && o.metadata.name === `unidesk-ci-e2e-${runId}`) || o.metadata.namespace === `unidesk-ci-e2e-${runId}` || (o.metadata.namespace === 'unidesk-ci' && /^code-queue-ci-read/.test(o.metadata.name ?? '')))
     .map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} (run ${o.metadata.labels?.['unidesk.ai/ci-run'] ?? '-'})`);
 }
+
+describe('no signal', () => {
+  test('a gate that ends normally releases the owner: it deletes nothing', { timeout: 240_000 }, async () => {
+    const reportDir = join(dir, 'sig-vt-normal');
+    const env = childEnv({ ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_RUN_ID: 'sig-vt-normal', UNIDESK_CI_REPORT_DIR: reportDir, FORCE_COLOR: '0', NO_COLOR: '1' });
+    const child = spawn(process.execPath, [VITEST_BIN, 'run', '--project', 'perf'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    const code = await new Promise((res) => child.on('exit', res));
+    expect(code, output).toBe(0);
+    let ownerLog = '';
+    for (const until = Date.now() + 30_000; !/released|done/.test(ownerLog) && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 200));
+      ownerLog = await readFile(join(reportDir, 'cleanup', 'perf.owner.log'), 'utf8').catch(() => '');
+    }
+    expect(ownerLog).toMatch(/cleanup owner: released: the run cleaned up itself; nothing deleted/);
+    expect(ownerLog).not.toMatch(/without releasing/);
+    expect(await leftovers('sig-vt-normal')).toEqual([]);
+  });
+});
 
 describe('SIGTERM to the Vitest main process: the cleanup owner deletes what the run created', () => {
   test('(a) while the run namespace is being created (dev-e2e global setup)', { timeout: 240_000 }, async () => {
