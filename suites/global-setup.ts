@@ -12,6 +12,8 @@ import { recordAfterGate } from '../harness/report/store/after-gate.ts';
 import { failureClassOf } from '../harness/failure.ts';
 import { readJUnit } from '../harness/report/junit-read.ts';
 import { writeGateResults } from '../harness/tekton/gate-results.ts';
+import { startCleanupOwner } from '../harness/cleanup/owner.ts';
+import { LEDGER_ENV } from '../harness/cleanup/ledger.ts';
 
 /**
  * Gates whose steps never call the Kubernetes API: the seed's repo check, and the artifact
@@ -49,13 +51,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     teardowns.push(lab.stop);
   }
 
+  const steps = await setupStepsFor(gate, base.applyManifests);
+  // before anything is created: deletes the run's objects if Vitest dies first (harness/cleanup)
+  const owner = steps.length ? await startCleanupOwner({ dir: join(base.reportDir, 'cleanup'), gate, env: { ...process.env, ...ciEnv } }) : undefined;
+  if (owner) process.env[LEDGER_ENV] = ciEnv[LEDGER_ENV] = owner.ledger;
   try {
-    for (const step of await setupStepsFor(gate, base.applyManifests)) {
+    for (const step of steps) {
       const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
       if (teardown) teardowns.push(teardown);
     }
   } catch (e) {
-    for (const t of teardowns.reverse()) await t().catch(() => undefined);
+    let clean = true;
+    for (const t of teardowns.reverse()) await t().catch(() => void (clean = false));
+    if (clean) await owner?.release();
     throw e;
   }
 
@@ -67,6 +75,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const errors: string[] = [];
     for (const t of [...teardowns].reverse()) await t().catch((e: Error) => errors.push(e.message));
     if (errors.length) console.error(`global teardown: ${errors.join('; ')}`);
+    // a teardown that failed leaves its objects to the owner, which tries again when Vitest ends
+    else await owner?.release();
     // run-level facts at testsuite level (architecture.md, Reports)
     const junit = junitOutput(project);
     if (junit) await stampJUnitFile(junit).catch((e: Error) => console.error(`global teardown: JUnit properties: ${e.message}`));

@@ -13,6 +13,7 @@ import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
 import { createRunRoleBinding } from './run-binding.ts';
 import { write } from './write.ts';
 import { expiresAt as expiresAtFor } from './expiry.ts';
+import { recordCreated, recordIntent } from '../cleanup/ledger.ts';
 
 export type RunNamespaceOptions = {
   /** How long the janitor leaves it alone if teardown never runs. */
@@ -41,10 +42,13 @@ export async function createRunNamespace(kube: Kube, o: RunNamespaceOptions): Pr
     metadata: { name, labels: { [RUN_LABEL]: kube.runId, 'app.kubernetes.io/part-of': 'unidesk-ci' }, annotations: { [EXPIRES_ANNOTATION]: expiresAt } },
   };
   const nsRef: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name };
-  await write(kube, { verb: 'create', ref: nsRef, object: body }, () => kube.core.createNamespace({ body })).catch((e: CiError) => {
+  // in the ledger before the request: the cleanup owner deletes it if Vitest dies before teardown
+  recordIntent(nsRef, kube.runId);
+  const created = await write(kube, { verb: 'create', ref: nsRef, object: body }, () => kube.core.createNamespace({ body })).catch((e: CiError) => {
     const code = statusOf(e.cause).code;
     throw code === 409 ? new CiError('infra.cluster', `namespace ${name} already exists: run id ${kube.runId} was used before; pick a new UNIDESK_CI_RUN_ID`) : e;
   });
+  recordCreated(nsRef, kube.runId, created.metadata?.uid);
   kube.runNamespaces.add(name);
   kube.log(`namespace: created ${name} (expires ${expiresAt})`);
   // the runner's rights inside the namespace; without them nothing else can be created, so undo

@@ -13,6 +13,7 @@ import { rawRead, type RawObject } from './raw.ts';
 import { poll } from './wait.ts';
 import { write } from './write.ts';
 import { expiryAnnotation } from './expiry.ts';
+import { recordCreated, recordIntent } from '../cleanup/ledger.ts';
 
 async function readLive(kube: Kube, ref: ObjectRef): Promise<RawObject | undefined> {
   return rawRead(kube, asHeader(ref) as Manifest).catch((e) => {
@@ -41,9 +42,12 @@ export async function claimObject(kube: Kube, given: Manifest, busy: string): Pr
   const live = await readLive(kube, ref);
   if (live && ownerOf(live) !== kube.runId) throw refuse(live);
   if (!live) {
+    // in the ledger before the request: the cleanup owner deletes it if this process dies meanwhile
+    recordIntent(ref, kube.runId);
     const created = await write(kube, { verb: 'create', ref, object }, async () => {
       try {
-        await kube.objects.create(structuredClone(object), undefined, undefined, FIELD_MANAGER);
+        const made = await kube.objects.create(structuredClone(object), undefined, undefined, FIELD_MANAGER);
+        recordCreated(ref, kube.runId, (made as RawObject).metadata?.uid as string | undefined);
         return true;
       } catch (e) {
         if (statusOf(e).code === 409) return false; // someone created it since the read
@@ -64,17 +68,21 @@ export async function claimObject(kube: Kube, given: Manifest, busy: string): Pr
 
 export type DeleteOwnedResult = 'deleted' | 'absent' | 'foreign';
 
-/** Delete the object only if the live one carries this run's label; wait until that one is gone. */
-export async function deleteOwned(kube: Kube, ref: ObjectRef, o: { timeoutMs: number }): Promise<DeleteOwnedResult> {
+/**
+ * Delete the object only if the live one carries this run's label (and, given `uid`, is that very
+ * object, not a later one of the same name); wait until that one is gone.
+ */
+export async function deleteOwned(kube: Kube, ref: ObjectRef, o: { timeoutMs: number; uid?: string }): Promise<DeleteOwnedResult> {
   const what = describeRef(ref);
   const live = await readLive(kube, ref);
   if (!live) return 'absent';
   const owner = ownerOf(live);
-  if (owner !== kube.runId) {
-    kube.log(`cleanup: not deleting ${what}: it belongs to ${owner ? `run ${owner}` : 'no CI run'}, not this run ${kube.runId}`);
+  const uid = live.metadata?.uid as string | undefined;
+  if (owner !== kube.runId || (o.uid && uid !== o.uid)) {
+    const why = owner !== kube.runId ? `it belongs to ${owner ? `run ${owner}` : 'no CI run'}, not this run ${kube.runId}` : `its uid ${uid} is not the ${o.uid} this run created`;
+    kube.log(`cleanup: not deleting ${what}: ${why}`);
     return 'foreign';
   }
-  const uid = live.metadata?.uid as string | undefined;
   const sent = await write(kube, { verb: 'delete', ref }, async () => {
     try {
       await kube.objects.delete(asHeader(ref), undefined, undefined, undefined, undefined, 'Background', { preconditions: { uid } });
