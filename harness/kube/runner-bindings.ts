@@ -32,10 +32,12 @@ export function subjectOf(b: { subjects?: Subject[] | null }, sa: Account): Subj
 const describe = (b: { kind: string; namespace?: string; name: string }) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
 type Expected = { kind: string; namespace?: string; prefix?: string; name: string; roleRef: RoleRef; rules: RbacRule[] };
 
-/** The account's bindings in k3s/ci with their roles' committed rules; `runNamespaces`: also the per-run RoleBinding (run-binding.ts). */
-export function expectedBindings(manifests: readonly Manifest[], sa: Account, runNamespaces = false): Expected[] {
+/** The account's bindings in k3s/ci with their roles' committed rules (`shipped`: pinned rules of
+ * ClusterRoles k3s/ci binds but does not define); `runNamespaces`: also the per-run RoleBinding (run-binding.ts). */
+export function expectedBindings(manifests: readonly Manifest[], sa: Account, runNamespaces = false, shipped: Record<string, readonly RbacRule[]> = {}): Expected[] {
   const any = manifests as ReadonlyArray<Manifest & { roleRef?: RoleRef; subjects?: Subject[]; rules?: RbacRule[] }>;
-  const rulesOf = (ref: RoleRef, ns?: string) => any.find((m) => m.kind === ref.kind && m.metadata.name === ref.name && (ref.kind === 'ClusterRole' || m.metadata.namespace === ns))?.rules ?? [];
+  const rulesOf = (ref: RoleRef, ns?: string) =>
+    any.find((m) => m.kind === ref.kind && m.metadata.name === ref.name && (ref.kind === 'ClusterRole' || m.metadata.namespace === ns))?.rules ?? (ref.kind === 'ClusterRole' ? [...(shipped[ref.name] ?? [])] : []);
   const out: Expected[] = any
     .filter((m) => (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') && m.roleRef && (m.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa.name && s.namespace === sa.namespace))
     .map((m) => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name, roleRef: m.roleRef!, rules: rulesOf(m.roleRef!, m.metadata.namespace) }));

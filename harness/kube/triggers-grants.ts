@@ -13,3 +13,14 @@ export const TRIGGERS_EL_CLUSTER_GRANTS = [
   { group: 'triggers.tekton.dev', resource: 'clustertriggerbindings', verbs: INFORMER },
   { group: 'triggers.tekton.dev', resource: 'clusterinterceptors', verbs: INFORMER },
 ];
+
+/** Triggers v0.34.0's namespaced EventListener ClusterRole (release.yaml), bound in unidesk-ci only:
+ * what the install gate accepts through that RoleBinding (runner-bindings.ts). */
+export const TRIGGERS_EL_SHIPPED_ROLE = 'tekton-triggers-eventlistener-roles';
+export const TRIGGERS_EL_SHIPPED_RULES = [
+  { apiGroups: ['triggers.tekton.dev'], resources: ['eventlisteners', 'triggerbindings', 'interceptors', 'triggertemplates', 'triggers'], verbs: INFORMER },
+  { apiGroups: [''], resources: ['configmaps'], verbs: INFORMER },
+  { apiGroups: ['tekton.dev'], resources: ['pipelineruns', 'pipelineresources', 'taskruns'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+];

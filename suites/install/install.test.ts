@@ -27,7 +27,7 @@ import {
 } from '../../harness/kube/index.ts';
 import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
 import { defineGate } from '../../harness/vitest/gate.ts';
-import { checkRunnerBindings } from './bindings.ts';
+import { checkAccountBindings } from './bindings.ts';
 import { checkListenerService, checkRunNamespace } from './checks.ts';
 import { prewarmStep } from './prewarm.ts';
 import { stepImageStep } from './step-image.ts';
@@ -93,7 +93,11 @@ gate.step('the runner cannot read or write deployments/status', async () => {
 });
 
 gate.step('every Role and ClusterRole bound to the runner, by anyone in any namespace, grants only what k3s/ci grants (read only)', async ({ property }) => {
-  await property('runner-bindings', (await checkRunnerBindings(kube(), manifests)).join(', '));
+  await property('runner-bindings', (await checkAccountBindings(kube(), manifests, 'runner')).join(', '));
+});
+
+gate.step("every Role and ClusterRole bound to the EventListener's ServiceAccount grants only what k3s/ci grants: no Secret (read only)", async ({ property }) => {
+  await property('listener-bindings', (await checkAccountBindings(kube(), manifests, 'listener')).join(', '));
 });
 
 gate.step("the run's namespace is labelled with the run id and expires", async ({ property }) => {

@@ -3,7 +3,8 @@
 // ClusterRoleBinding of a foreign ClusterRole (`view`, or one that lists Secrets), a RoleBinding
 // in another namespace, a group binding (system:serviceaccounts:unidesk-ci) or a rule added to
 // k3s/ci's own Role makes it fail as infra.cluster naming binding, role and rule; removed, it
-// passes again. The step only reads (no write in the double's request log).
+// passes again. The same for the EventListener's account (Triggers' shipped namespaced role is
+// pinned as released; the pre-narrowing secrets-reading binding fails). The step only reads (no write in the double's request log).
 import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applyManifests, createRunNamespace, loadRenderedManifests, type Manifest } from '../../../harness/kube/index.ts';
 import { REPO_ROOT } from '../../../harness/tekton/index.ts';
-import { checkRunnerBindings } from '../../../suites/install/bindings.ts';
+import { checkAccountBindings } from '../../../suites/install/bindings.ts';
 import { namespace, registerTestImages, startKubeLab, writes, type KubeLab } from './support.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -26,7 +27,7 @@ const clusterRole = (name: string, rules: unknown[]) => ({ apiVersion: `${RBAC}/
 const crb = (name: string, role: string, subjects: unknown[] = [RUNNER]) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
 const rb = (ns: string, name: string, role: string, subjects: unknown[] = [RUNNER]) => ({ apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
 
-const check = () => checkRunnerBindings(lab.kube('bindings'), manifests);
+const check = () => checkAccountBindings(lab.kube('bindings'), manifests, 'runner');
 async function failure(): Promise<{ failureClass: string; message: string }> {
   const e = await check().then(() => undefined, (x: unknown) => x);
   expect(e, 'the step passed').toBeInstanceOf(Error);
@@ -98,6 +99,23 @@ describe("the install gate's runner-bindings step against the double", () => {
     const wider = { ...structuredClone(role), rules: [...role.rules, { apiGroups: [''], resources: ['*'], verbs: ['get'] }] } as Manifest;
     const msg = await extra([wider], () => lab.adminApply(role));
     expect(msg).toContain('RoleBinding unidesk-ci/unidesk-ci-runner (subject ServiceAccount unidesk-ci/unidesk-ci-runner) → Role unidesk-ci-runner: rules[7] grants get * — more than k3s/ci grants through it; policy: it.resources contains a wildcard');
+  });
+
+  test("the EventListener's account: passes as applied; the pre-narrowing binding of Triggers' shipped clusterroles fails naming its Secret rule", async () => {
+    const listener = () => checkAccountBindings(lab.kube('bindings'), manifests, 'listener');
+    expect((await listener()).sort()).toEqual(['ClusterRoleBinding unidesk-ci-triggers-eventlistener-cluster', 'RoleBinding unidesk-ci/unidesk-ci-triggers-eventlistener-roles']);
+    const old = crb('unidesk-ci-triggers-eventlistener-clusterroles', 'tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }]);
+    await lab.adminApply(old);
+    try {
+      const e = await listener().then(() => undefined, (x: { failureClass: string; message: string }) => x);
+      expect(e?.failureClass).toBe('infra.cluster');
+      expect(e?.message).toContain(
+        'ClusterRoleBinding unidesk-ci-triggers-eventlistener-clusterroles (subject ServiceAccount unidesk-ci/unidesk-ci-triggers) → ClusterRole tekton-triggers-eventlistener-clusterroles: rules[1] grants get secrets; list secrets; watch secrets — a binding k3s/ci does not make; policy: it grants secrets without resourceNames',
+      );
+    } finally {
+      await lab.kube('x').kc.makeApiClient(k8s.RbacAuthorizationV1Api).deleteClusterRoleBinding({ name: old.metadata.name });
+    }
+    await expect(listener()).resolves.toHaveLength(2);
   });
 
   test("Kubernetes' baseline for system:authenticated (self reviews, discovery GETs) is not an extra grant", async () => {
