@@ -1,7 +1,7 @@
 // Policies over the k3s/ci manifests (static tests and the install gate use them):
 // no `latest`, no wildcard (also in a subresource) or /status RBAC, no pods/exec|attach|portforward,
-// escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the standard Triggers
-// ClusterRoles and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
+// escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the EventListener's
+// ClusterRoles (triggers-grants.ts) and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
 // every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
 // (render.ts): an unrendered step image has no tag and is refused like `latest`.
