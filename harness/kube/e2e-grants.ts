@@ -4,6 +4,7 @@
 // wider than the table below (another verb or resource, a wildcard, a missing resourceName).
 import { CI_NAMESPACE } from '../config.ts';
 import type { Manifest } from './objects.ts';
+import { TRIGGERS_EL_CLUSTER_GRANTS, TRIGGERS_EL_CLUSTER_ROLE } from './triggers-grants.ts';
 
 export const E2E_NAMESPACES_ROLE = 'unidesk-ci-e2e-namespaces';
 export const E2E_RUN_ROLE = 'unidesk-ci-e2e-run';
@@ -14,7 +15,7 @@ type Grant = { group: string; resource: string; verbs: string[]; resourceNames?:
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'update', 'patch', 'delete'];
 
-/** The most each pinned ClusterRole may grant. */
+/** The most each pinned ClusterRole may grant (also the EventListener's, triggers-grants.ts). */
 export const E2E_CLUSTER_ROLES: Record<string, Grant[]> = {
   [E2E_NAMESPACES_ROLE]: [
     { group: '', resource: 'namespaces', verbs: [...READ, 'create', 'delete'] },
@@ -31,6 +32,7 @@ export const E2E_CLUSTER_ROLES: Record<string, Grant[]> = {
     { group: '', resource: 'pods/log', verbs: ['get'] },
     { group: '', resource: 'configmaps', verbs: READ },
   ],
+  [TRIGGERS_EL_CLUSTER_ROLE]: TRIGGERS_EL_CLUSTER_GRANTS,
 };
 
 type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[]; nonResourceURLs?: string[] };

@@ -1,7 +1,7 @@
 // Policies over the k3s/ci manifests (static tests and the install gate use them):
 // no `latest`, no wildcard (also in a subresource) or /status RBAC, no pods/exec|attach|portforward,
-// escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the standard Triggers
-// ClusterRoles and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
+// escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the EventListener's
+// ClusterRoles (triggers-grants.ts) and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
 // every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
 // (render.ts): an unrendered step image has no tag and is refused like `latest`.
@@ -63,12 +63,7 @@ function rbacRule(o: Any, add: Add): void {
     for (const [i, r] of (o.rules ?? []).entries()) {
       const excess = pinned ? excessOf(o.metadata.name, r) : undefined;
       if (excess) add('rbac', `rules[${i}] ${excess}`);
-      for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
-        if ((r[field] ?? []).some((v: string) => v.includes('*'))) add('rbac', `rules[${i}].${field} contains a wildcard`);
-      }
-      for (const res of r.resources ?? []) if (/\/status$/.test(res)) add('rbac', `rules[${i}] grants ${res} (the rollout poll reads the main resource)`);
-      if (r.nonResourceURLs) add('rbac', `rules[${i}] grants nonResourceURLs`);
-      privilegeRule(r, `rules[${i}]`, pinned && !excess, add);
+      for (const m of ruleViolations(r, `rules[${i}]`, pinned && !excess)) add('rbac', m);
     }
   }
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
@@ -89,6 +84,19 @@ function rbacRule(o: Any, add: Add): void {
 /** Grants that reach beyond the namespace's own objects: container shells, privilege escalation, Secrets in bulk. */
 const SHELL_RESOURCES = ['pods/exec', 'pods/attach', 'pods/portforward'];
 const PRIVILEGE_VERBS = ['escalate', 'bind', 'impersonate'];
+
+/** What the policy refuses in one RBAC rule (also applied by the install gate to live roles, runner-bindings.ts). */
+export function ruleViolations(r: Any, where: string, pinnedOk = false): string[] {
+  const out: string[] = [];
+  const add = (_rule: string, m: string) => out.push(m);
+  for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
+    if ((r[field] ?? []).some((v: string) => v.includes('*'))) add('rbac', `${where}.${field} contains a wildcard`);
+  }
+  for (const res of r.resources ?? []) if (/\/status$/.test(res)) add('rbac', `${where} grants ${res} (the rollout poll reads the main resource)`);
+  if (r.nonResourceURLs) add('rbac', `${where} grants nonResourceURLs`);
+  privilegeRule(r, where, pinnedOk, add);
+  return out;
+}
 
 /** `pinnedOk`: a rule of a ClusterRole within its e2e-grants.ts table (the pinned bind of unidesk-ci-e2e-run, the run namespace's Secret writes). */
 function privilegeRule(r: Any, where: string, pinnedOk: boolean, add: Add): void {

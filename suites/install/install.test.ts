@@ -1,7 +1,8 @@
 // The install gate (seed: "Components", "Trigger Boundary"; `ci install`): Tekton Pipelines
 // v1.12.0 and Triggers v0.34.0 are installed and Available, the Tekton CRDs are served, every
 // k3s/ci object is present and as committed (read, never re-applied), the EventListener stays ClusterIP, and the
-// runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere.
+// runner service account can do exactly what CI needs in unidesk-ci and nothing elsewhere, and no
+// binding of anyone's grants it more than k3s/ci does.
 // The registry serves the step image of this checkout (built and pushed by install when missing),
 // and k3s/ci is checked as rendered for it. Last, the CI images are prewarmed into the node's
 // containerd: the list file's, the Tekton controller's helpers and the step image.
@@ -26,6 +27,7 @@ import {
 } from '../../harness/kube/index.ts';
 import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
 import { defineGate } from '../../harness/vitest/gate.ts';
+import { checkAccountBindings } from './bindings.ts';
 import { checkListenerService, checkRunNamespace } from './checks.ts';
 import { prewarmStep } from './prewarm.ts';
 import { stepImageStep } from './step-image.ts';
@@ -88,6 +90,14 @@ gate.step('the runner cannot write any other namespace or anything cluster-wide'
 gate.step('the runner cannot read or write deployments/status', async () => {
   const allowed = await accessMismatches(kube(), forbiddenStatus(), false);
   if (allowed.length) throw new CiError('infra.cluster', `${RUNNER_USER} can ${allowed.join('; ')} (the rollout poll must read the main resource)`);
+});
+
+gate.step('every Role and ClusterRole bound to the runner, by anyone in any namespace, grants only what k3s/ci grants (read only)', async ({ property }) => {
+  await property('runner-bindings', (await checkAccountBindings(kube(), manifests, 'runner')).join(', '));
+});
+
+gate.step("every Role and ClusterRole bound to the EventListener's ServiceAccount grants only what k3s/ci grants: no Secret (read only)", async ({ property }) => {
+  await property('listener-bindings', (await checkAccountBindings(kube(), manifests, 'listener')).join(', '));
 });
 
 gate.step("the run's namespace is labelled with the run id and expires", async ({ property }) => {

@@ -28,6 +28,8 @@ const STEPS = [
   'the runner can create and delete the temporary Deployment and Service in unidesk-ci',
   'the runner cannot write any other namespace or anything cluster-wide',
   'the runner cannot read or write deployments/status',
+  'every Role and ClusterRole bound to the runner, by anyone in any namespace, grants only what k3s/ci grants (read only)',
+  "every Role and ClusterRole bound to the EventListener's ServiceAccount grants only what k3s/ci grants: no Secret (read only)",
   "the run's namespace is labelled with the run id and expires",
   'the CI images are prewarmed in the node containerd with their digests',
 ];

@@ -59,23 +59,25 @@ describe('write guard', () => {
   });
 
   test('cluster-scoped: only the pinned Triggers ClusterRoleBinding to unidesk-ci service accounts', () => {
-    const crb = (roleName: string, subjects: unknown[], verb: WriteIntent['verb'] = 'apply', name = 'unidesk-ci-triggers-eventlistener-clusterroles'): WriteIntent => ({
+    const crb = (roleName: string, subjects: unknown[], verb: WriteIntent['verb'] = 'apply', name = 'unidesk-ci-triggers-eventlistener-cluster'): WriteIntent => ({
       verb,
       namespaced: false,
       ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name },
       object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { kind: 'ClusterRole', name: roleName }, subjects } as never,
     });
     const sa = [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }];
-    const only = /the only cluster-wide write allowed is applying ClusterRoleBinding unidesk-ci-triggers-eventlistener-clusterroles of ClusterRole tekton-triggers-eventlistener-clusterroles/;
-    expect(() => checkWrite(crb('tekton-triggers-eventlistener-clusterroles', sa), scope)).not.toThrow();
+    const only = /the only cluster-wide write allowed is applying ClusterRoleBinding unidesk-ci-triggers-eventlistener-cluster of ClusterRole unidesk-ci-triggers-eventlistener-cluster/;
+    expect(() => checkWrite(crb('unidesk-ci-triggers-eventlistener-cluster', sa), scope)).not.toThrow();
+    // Triggers' shipped cluster ClusterRole reads every Secret: never bound (triggers.rbac.yaml)
+    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', sa))).toMatch(only);
     expect(refused(crb('cluster-admin', sa))).toMatch(only);
     // the namespaced Triggers ClusterRole is bound by a RoleBinding in unidesk-ci, never cluster-wide
     expect(refused(crb('tekton-triggers-eventlistener-roles', sa))).toMatch(only);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', sa, 'apply', 'b'))).toMatch(/refused apply ClusterRoleBinding b:/);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'x', namespace: 'default' }]))).toMatch(only);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', [...sa, { kind: 'User', name: 'eve' }]))).toMatch(only);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', []))).toMatch(only);
-    expect(refused(crb('tekton-triggers-eventlistener-clusterroles', sa, 'delete'))).toMatch(/refused delete/);
+    expect(refused(crb('unidesk-ci-triggers-eventlistener-cluster', sa, 'apply', 'b'))).toMatch(/refused apply ClusterRoleBinding b:/);
+    expect(refused(crb('unidesk-ci-triggers-eventlistener-cluster', [{ kind: 'ServiceAccount', name: 'x', namespace: 'default' }]))).toMatch(only);
+    expect(refused(crb('unidesk-ci-triggers-eventlistener-cluster', [...sa, { kind: 'User', name: 'eve' }]))).toMatch(only);
+    expect(refused(crb('unidesk-ci-triggers-eventlistener-cluster', []))).toMatch(only);
+    expect(refused(crb('unidesk-ci-triggers-eventlistener-cluster', sa, 'delete'))).toMatch(/refused delete/);
     expect(refused({ verb: 'create', namespaced: false, ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'x' } })).toMatch(/cluster-scoped writes are not allowed/);
   });
 });

@@ -16,7 +16,7 @@ function violationsAfter(mutate: (all: Obj[]) => void): Violation[] {
 const find = (all: Obj[], kind: string, name?: string) => all.find((o) => o.kind === kind && (!name || o.metadata.name === name))!;
 const step = (all: Obj[], task: string) => find(all, 'Task', task).spec.steps[0];
 const env = (s: any, name: string) => s.env.find((e: any) => e.name === name);
-const TRIGGERS = 'unidesk-ci-triggers-eventlistener-clusterroles';
+const TRIGGERS = 'unidesk-ci-triggers-eventlistener-cluster';
 const rule = (a: Obj[], role: string, resource: string) => find(a, 'ClusterRole', role).rules.find((r: any) => r.resources.includes(resource));
 /** The run-namespace grants (e2e-namespaces.*.yaml): exactly as pinned, nothing broader. */
 const E2E_CASES: Array<[string, string, RegExp, (all: Obj[]) => void]> = [
@@ -28,6 +28,8 @@ const E2E_CASES: Array<[string, string, RegExp, (all: Obj[]) => void]> = [
   ['rbac', 'workload rights cluster-wide', /grants create deployments\.apps, more than unidesk-ci-e2e-namespaces may/, (a) => void find(a, 'ClusterRole', 'unidesk-ci-e2e-namespaces').rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] })],
   ['rbac', 'the run ClusterRole bound cluster-wide', /must bind ClusterRole unidesk-ci-e2e-namespaces to ServiceAccount unidesk-ci\/unidesk-ci-runner alone/, (a) => void (find(a, 'ClusterRoleBinding', 'unidesk-ci-e2e-namespaces').roleRef.name = 'unidesk-ci-e2e-run')],
   ['rbac', 'another subject of the namespaces ClusterRole', /to ServiceAccount unidesk-ci\/unidesk-ci-runner alone/, (a) => void find(a, 'ClusterRoleBinding', 'unidesk-ci-e2e-namespaces').subjects.push({ kind: 'ServiceAccount', name: 'default', namespace: 'unidesk-ci' })],
+  ['rbac', "Secrets in the EventListener's cluster ClusterRole", /grants list secrets, more than unidesk-ci-triggers-eventlistener-cluster may/, (a) => void find(a, 'ClusterRole', TRIGGERS).rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['list'] })],
+  ['rbac', "the EventListener bound to Triggers' shipped cluster ClusterRole", /ClusterRoleBinding to tekton-triggers-eventlistener-clusterroles; only unidesk-ci-triggers-eventlistener-cluster may be bound cluster-wide/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).roleRef.name = 'tekton-triggers-eventlistener-clusterroles')],
   ['namespace', 'another ValidatingAdmissionPolicy', /cluster-scoped ValidatingAdmissionPolicy is not allowed/, (a) => void (find(a, 'ValidatingAdmissionPolicy').metadata.name = 'other')],
   ['namespace', 'a policy binding to another policy', /cluster-scoped ValidatingAdmissionPolicyBinding is not allowed/, (a) => void (find(a, 'ValidatingAdmissionPolicyBinding').spec.policyName = 'other')],
 ];
@@ -54,7 +56,7 @@ describe('k3s/ci policies', () => {
     ['rbac', 'the impersonate verb', /grants the impersonate verb/, (a) => void find(a, 'Role').rules.push({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] })],
     ['rbac', 'a ClusterRole', /no ClusterRole may be defined/, (a) => void a.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' }, rules: [] })],
     ['rbac', 'a binding to cluster-admin', /only the standard Triggers ClusterRoles/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).roleRef.name = 'cluster-admin')],
-    ['rbac', 'another ClusterRoleBinding name', /ClusterRoleBinding extra; the only one allowed is unidesk-ci-triggers-eventlistener-clusterroles/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).metadata.name = 'extra')],
+    ['rbac', 'another ClusterRoleBinding name', /ClusterRoleBinding extra; the only one allowed is unidesk-ci-triggers-eventlistener-cluster/, (a) => void (find(a, 'ClusterRoleBinding', TRIGGERS).metadata.name = 'extra')],
     ...E2E_CASES,
     ['rbac', 'a user subject', /is not a unidesk-ci service account/, (a) => void find(a, 'RoleBinding').subjects.push({ kind: 'User', name: 'bob' })],
     ['namespace', 'an object in default', /must be in namespace unidesk-ci, found default/, (a) => void (find(a, 'ConfigMap').metadata.namespace = 'default')],

@@ -41,7 +41,7 @@ const logged = (eventID: string) => lines.map((l) => JSON.parse(l) as Record<str
 beforeAll(async () => {
   objects.set(`/api/v1/namespaces/${NS}/secrets/hook`, { data: { secret: Buffer.from(KEY).toString('base64') } });
   objects.set('/apis/tekton.dev/v1', { resources: [{ name: 'pipelineruns', kind: 'PipelineRun' }, { name: 'pipelineruns/status', kind: 'PipelineRun' }] });
-  sink = createSink({ name: 'ci', namespace: NS, payloadValidation: true, api, log: (l) => lines.push(l) });
+  sink = createSink({ name: 'ci', namespace: NS, payloadValidation: true, api, coreInterceptors: api, log: (l) => lines.push(l) });
   server = http.createServer((q, r) => sink.handle(q, r));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -77,7 +77,7 @@ describe('the sink handler', () => {
   });
 
   test('without its EventListener: 500 and an empty body, and the reason in the log', async () => {
-    const bare = createSink({ name: 'gone', namespace: NS, payloadValidation: true, api, log: (l) => lines.push(l) });
+    const bare = createSink({ name: 'gone', namespace: NS, payloadValidation: true, api, coreInterceptors: api, log: (l) => lines.push(l) });
     const s = http.createServer((q, r) => bare.handle(q, r));
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
     try {
@@ -120,7 +120,7 @@ describe('the sink handler', () => {
   });
 
   test('payload validation off: a body that is not JSON is accepted (202) and the trigger fails with Go\'s decode error', async () => {
-    const loose = createSink({ name: 'ci', namespace: NS, payloadValidation: false, api, log: (l) => lines.push(l) });
+    const loose = createSink({ name: 'ci', namespace: NS, payloadValidation: false, api, coreInterceptors: api, log: (l) => lines.push(l) });
     const s = http.createServer((q, r) => loose.handle(q, r));
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
     try {

@@ -52,13 +52,14 @@ describe('write guard against the double', () => {
     const kube = lab.kube('guard5');
     const crb = (name: string, role: string, subjects: unknown[]) =>
       ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects }) as Manifest;
-    const name = 'unidesk-ci-triggers-eventlistener-clusterroles';
+    const name = 'unidesk-ci-triggers-eventlistener-cluster';
     const sa = [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }];
     const since = lab.double.requests().at(-1)?.seq ?? 0;
     for (const bad of [
       crb(name, 'tekton-triggers-eventlistener-roles', sa),
-      crb('unidesk-ci-extra', 'tekton-triggers-eventlistener-clusterroles', sa),
-      crb(name, 'tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }]),
+      crb('unidesk-ci-extra', name, sa),
+      crb(name, 'tekton-triggers-eventlistener-clusterroles', sa),
+      crb(name, name, [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }]),
     ]) {
       await expect(applyObject(kube, bad)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(/^write guard: refused apply ClusterRoleBinding .*: the only cluster-wide write allowed/) });
     }
@@ -66,7 +67,7 @@ describe('write guard against the double', () => {
     expect(lab.double.requests(since).filter((r) => r.path.includes('clusterrolebindings'))).toEqual([]);
     expect(writes(lab.double, since)).toEqual([]);
     // the pinned binding itself is allowed (control: the refusals above are about the binding, not the kind)
-    expect((await applyObject(kube, crb(name, 'tekton-triggers-eventlistener-clusterroles', sa))).outcome).toBe('created');
+    expect((await applyObject(kube, crb(name, name, sa))).outcome).toBe('created');
   });
 
   test('unidesk-ci and the run namespace are writable; another run cannot write this run namespace', async () => {
