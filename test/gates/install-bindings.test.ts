@@ -1,7 +1,7 @@
 // The install gate's binding step end to end, against one running lab (UNIDESK_CI_LAB_EXTERNAL):
 // an admin's extra ClusterRoleBinding granting the runner a foreign ClusterRole that lists Secrets
-// fails the gate at that step as infra.cluster, naming binding, role and rule; once the admin
-// deletes it, the same installation passes every step.
+// fails the gate at that step as infra.cluster, naming binding, role and rule. The same step
+// passing on a correct installation, and what it judged, is install.test.ts's healthy run.
 import * as k8s from '@kubernetes/client-node';
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -25,7 +25,7 @@ async function installGate(): Promise<GateRun> {
 }
 
 describe('install gate: grants to the runner beyond k3s/ci', () => {
-  test('an extra ClusterRoleBinding fails the binding step naming it; deleted, the gate passes', { timeout: 1_500_000 }, async () => {
+  test('an extra ClusterRoleBinding fails the binding step naming it', { timeout: 1_500_000 }, async () => {
     lab = await startLab({ services: GATE_SERVICES.install, log: () => undefined });
     const rbac = loadKubeConfig({ kubeconfig: lab.env.UNIDESK_CI_KUBECONFIG }).makeApiClient(k8s.RbacAuthorizationV1Api);
     await rbac.createClusterRole({ body: { metadata: { name: 'lab-secret-lister' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] } });
@@ -42,12 +42,5 @@ describe('install gate: grants to the runner beyond k3s/ci', () => {
     // the steps before it passed: the grant is invisible to the access reviews of the named namespaces
     for (const s of bad.steps.slice(0, bad.steps.indexOf(step!))) expect(s.status, `${s.name}: ${s.message}`).toBe('passed');
     expect(bad.exitCode).not.toBe(0);
-
-    await rbac.deleteClusterRoleBinding({ name: 'lab-extra-runner-grant' });
-    const good = await installGate();
-    for (const s of good.steps) expect(s.status, `${s.name}: ${s.message}\n${good.output}`).toBe('passed');
-    const judged = good.steps.find((s) => s.name === STEP)!.properties['unidesk.runner-bindings']!.split(', ').sort();
-    expect(judged).toEqual(['ClusterRoleBinding unidesk-ci-e2e-namespaces', expect.stringMatching(/^RoleBinding unidesk-ci-e2e-\S+\/unidesk-ci-e2e-run$/), 'RoleBinding unidesk-ci/unidesk-ci-runner']);
-    expect(good.exitCode).toBe(0);
   });
 });

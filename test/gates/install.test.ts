@@ -74,6 +74,9 @@ describe('install gate against the lab', () => {
     expect(run.output).toMatch(/setup: applied k3s\/ci in \d+ ms: \d+ created, 0 changed, 0 unchanged/);
     expect(run.output).toMatch(/namespace: unidesk-ci-e2e-\S+ deleted/);
     expect(existsSync(join(run.reportDir, 'diagnostics'))).toBe(false);
+    // every binding of the runner was judged: ours, and the run namespace's per-run RoleBinding
+    const judged = run.steps[10]!.properties['unidesk.runner-bindings']!.split(', ').sort();
+    expect(judged).toEqual(['ClusterRoleBinding unidesk-ci-e2e-namespaces', expect.stringMatching(/^RoleBinding unidesk-ci-e2e-\S+\/unidesk-ci-e2e-run$/), 'RoleBinding unidesk-ci/unidesk-ci-runner']);
   });
 
   test('the prewarm step imports every listed image into containerd and records ref, digest and throughput', async () => {
