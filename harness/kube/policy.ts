@@ -6,6 +6,7 @@
 // every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
 // (render.ts): an unrendered step image has no tag and is refused like `latest`.
 import { CI_NAMESPACE } from '../config.ts';
+import { GATES, gateSpec, type Gate } from '../gates.ts';
 import { E2E_CLUSTER_ROLES, E2E_NAMESPACES_ROLE, excessOf, isE2eClusterBinding, isE2ePolicyObject } from './e2e-grants.ts';
 import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
@@ -16,9 +17,6 @@ import { unprewarmedStepImages } from './prewarm-coverage.ts';
 export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
 export const REQUIRED_NO_PROXY = ['code-queue-ci-read', 'd601-tcp-egress-gateway', 'unidesk-ci-git-mirror', '.svc', 'kubernetes.default.svc'];
 export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'];
-/** Gates whose step calls the Kubernetes API (proxy cleared) vs. downloads through the egress proxy. */
-export const KUBE_GATES = ['install', 'perf', 'dev-e2e'];
-export const EGRESS_GATES = ['commit', 'artifact'];
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 type Any = Record<string, any>; // manifests are free-form YAML here; each rule reads what it needs
@@ -155,16 +153,17 @@ function stepProxyRule({ task, step }: StepOf, add: Add): void {
   if (!gate) return;
   const env = new Map<string, string>((step.env ?? []).map((e: Any) => [e.name, e.value]));
   const where = `step ${task}/${step.name} (suites/${gate})`;
-  if (KUBE_GATES.includes(gate)) {
+  // a gate calling the Kubernetes API has the proxy cleared; the others download through it
+  if (!GATES.includes(gate as Gate)) {
+    add('proxy', `${where}: unknown gate ${gate}`);
+  } else if (gateSpec(gate as Gate).cluster) {
     for (const v of PROXY_VARIABLES) if (env.get(v) !== '') add('proxy', `${where} calls the Kubernetes API: ${v} must be cleared (value "")`);
-  } else if (EGRESS_GATES.includes(gate)) {
+  } else {
     for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) if (env.get(v) !== EGRESS_PROXY) add('proxy', `${where}: ${v} must be ${EGRESS_PROXY}`);
     for (const v of ['NO_PROXY', 'no_proxy']) {
       const list = (env.get(v) ?? '').split(',');
       const missing = REQUIRED_NO_PROXY.filter((h) => !list.includes(h));
       if (missing.length) add('proxy', `${where}: ${v} lacks ${missing.join(', ')}`);
     }
-  } else {
-    add('proxy', `${where}: unknown gate ${gate}`);
   }
 }
