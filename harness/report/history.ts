@@ -2,7 +2,7 @@
 // whether the run was good), one per budget (tier, budget, value, verdict, history verdict) and
 // one per sample of each budget's population.
 import pg from 'pg';
-import type { HistoryComparison } from '../budgets/history-compare.ts';
+import type { HistoryComparison, RunValues } from '../budgets/history-compare.ts';
 import type { Verdict } from '../budgets/verdict.ts';
 import { CiError } from '../failure.ts';
 import { redact } from '../redact.ts';
@@ -10,8 +10,6 @@ import { historyPoolConfig } from './history-pool.ts';
 import { HISTORY_SCHEMA, migrateHistory } from './history-schema.ts';
 
 export type RunKey = { runId: string; commit?: string; fingerprint: string; budgetsHash: string; transport: string };
-/** Per budget name: the run's population (Infinity = failed request). */
-export type RunValues = Map<string, number[]>;
 
 export type HistoryStore = {
   /** The run's samples and, per budget, its result and (when compared) its history verdict. */
