@@ -3,31 +3,24 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
+import { afterAll, expect, test } from 'vitest';
+import { GATE_SERVICES } from '../../fixtures/lab/index.ts';
 import { connectKube, isNotFound } from '../../harness/kube/index.ts';
-import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
+import { runGate } from '../../harness/report/junit-gate-run.ts';
+import { useLab } from '../support/lab.ts';
 
-let lab: Lab;
-let dir: string;
-const runs: GateRun[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'perf-evidence-test-'));
-  process.env.LAB_CODE_QUEUE_FAULTS_FILE = join(dir, 'faults.json');
-  await writeFile(process.env.LAB_CODE_QUEUE_FAULTS_FILE, JSON.stringify({ overview: { status: 500 } }));
-  lab = await startLab({ services: GATE_SERVICES.perf, log: () => undefined });
-}, 120_000);
+const lab = useLab(GATE_SERVICES.perf);
+const dir = await mkdtemp(join(tmpdir(), 'perf-evidence-test-'));
 afterAll(async () => {
   delete process.env.LAB_CODE_QUEUE_FAULTS_FILE;
-  await lab?.stop();
-  for (const r of runs) await rm(r.reportDir, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
 });
 
 test('a failed budget saves the read service pod logs and events before the service is deleted', async () => {
-  const run = await runGate({ gate: 'perf', env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' } });
-  runs.push(run);
+  // the lab's code-queue pod runner hands this file to the service it starts
+  process.env.LAB_CODE_QUEUE_FAULTS_FILE = join(dir, 'faults.json');
+  await writeFile(process.env.LAB_CODE_QUEUE_FAULTS_FILE, JSON.stringify({ overview: { status: 500 } }));
+  const run = await runGate({ gate: 'perf', reportDir: join(dir, 'reports'), env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' } });
   expect(run.steps.find((s) => s.name.startsWith('budget overview.p95'))?.status, run.output).toBe('failed');
   const saved = (await readdir(join(run.reportDir, 'diagnostics'), { recursive: true })).map(String);
   const ns = saved.find((f) => f.endsWith('unidesk-ci/events.yaml'));
