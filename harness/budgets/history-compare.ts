@@ -3,8 +3,9 @@
 // and budgets hash); REGRESSION when it exceeds that centre by more than
 // max(b·1.4826·MAD, relative floor·centre, absolute floor). Too little history → INCONCLUSIVE.
 import { mad, median, ms } from '../perf/stats.ts';
-import type { RunValues } from '../report/history.ts';
 
+/** Per budget name: a run's population (Infinity = failed request). */
+export type RunValues = Map<string, number[]>;
 export type HistoryVerdict = 'PASS' | 'REGRESSION' | 'INCONCLUSIVE';
 export type HistoryOptions = { b: number; relativeFloor: number; absoluteFloorMs: number; minRuns: number };
 export const HISTORY_DEFAULTS: HistoryOptions = { b: 3, relativeFloor: 0.2, absoluteFloorMs: 2, minRuns: 5 };

@@ -3,13 +3,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CiError } from '../failure.ts';
+import type { Statistic } from '../perf/stats.ts';
 
 export const BUDGETS_CONFIGMAP = 'unidesk-ci-budgets';
 export const TIERS = ['blocking', 'diagnostic'] as const;
 export type Tier = (typeof TIERS)[number];
-
-/** cold: the first request of the run, n = 1; single: one warm request; p95: nearest-rank over n. */
-export type Statistic = 'cold' | 'single' | 'p95';
 
 /** The seed's five budgets: name → which endpoint and which statistic. */
 export const BUDGET_DEFINITIONS = {

@@ -1,6 +1,6 @@
 // Find a task worth measuring: scan recent tasks page by page (newest first) until one has
 // persisted trace steps. Newly created tasks often have none yet; they are skipped, not failed.
-import { taskPageResponse } from '../../fixtures/code-queue/schema.ts';
+import { taskPageResponse } from './code-queue-api.ts';
 import { CiError } from '../failure.ts';
 import type { Probe } from './probe.ts';
 

@@ -3,13 +3,16 @@
 // so a slow phase of the machine hits every endpoint alike instead of one endpoint's whole
 // population. The control request (GET /healthz, no database work) opens every round: when it is
 // as slow as the endpoints, the whole path is slow (common mode), not an endpoint.
-import type { Budget } from '../budgets/schema.ts';
+import type { Statistic } from './stats.ts';
 
 export const CONTROL_ENDPOINT = 'control';
 
 export type PlannedRequest = { endpoint: string; index: number; cold: boolean };
 
-export function samplingPlan(budgets: readonly Budget[]): PlannedRequest[] {
+/** What the plan reads of a budget (harness/budgets/schema.ts). */
+export type SampleNeed = { endpoint: string; statistic: Statistic; n: number };
+
+export function samplingPlan(budgets: readonly SampleNeed[]): PlannedRequest[] {
   const plan: PlannedRequest[] = [];
   if (budgets.some((b) => b.statistic === 'cold')) plan.push({ endpoint: 'overview', index: 0, cold: true });
   // warm samples needed per endpoint: the largest n any warm budget on it asks for

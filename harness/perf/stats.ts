@@ -6,6 +6,7 @@ export const DEFINITIONS = {
   single: 'one warm request (n = 1, total time)',
   p95: 'nearest-rank p95: the ceil(0.95·n)-th smallest total time (for n = 10 that is the maximum)',
 } as const;
+export type Statistic = keyof typeof DEFINITIONS;
 
 /** Nearest-rank percentile (p in (0, 100]): the ceil(p/100 · n)-th smallest value. */
 export function nearestRank(values: readonly number[], p: number): number {

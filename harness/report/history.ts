@@ -1,17 +1,13 @@
 // The perf history store: one row per run (commit, environment fingerprint, budgets hash,
 // whether the run was good), one per budget (tier, budget, value, verdict, history verdict) and
 // one per sample of each budget's population.
-import pg from 'pg';
-import type { HistoryComparison } from '../budgets/history-compare.ts';
+import type { HistoryComparison, RunValues } from '../budgets/history-compare.ts';
 import type { Verdict } from '../budgets/verdict.ts';
 import { CiError } from '../failure.ts';
-import { redact } from '../redact.ts';
-import { historyPoolConfig } from './history-pool.ts';
-import { HISTORY_SCHEMA, migrateHistory } from './history-schema.ts';
+import { HISTORY_SCHEMA } from './history-schema.ts';
+import { openStore, storeError } from './store/db.ts';
 
 export type RunKey = { runId: string; commit?: string; fingerprint: string; budgetsHash: string; transport: string };
-/** Per budget name: the run's population (Infinity = failed request). */
-export type RunValues = Map<string, number[]>;
 
 export type HistoryStore = {
   /** The run's samples and, per budget, its result and (when compared) its history verdict. */
@@ -23,16 +19,9 @@ export type HistoryStore = {
 };
 
 export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
-  const db = new pg.Pool(historyPoolConfig(databaseUrl));
-  db.on('error', () => undefined); // an idle client's lost connection surfaces on the next query
-  try {
-    await migrateHistory(db);
-  } catch (e) {
-    await db.end().catch(() => undefined);
-    const code = (e as { code?: string }).code;
-    const failureClass = code === '28P01' || code === '28000' ? 'infra.auth' : 'infra.network';
-    throw new CiError(failureClass, `perf history: cannot open schema ${HISTORY_SCHEMA} at UNIDESK_CI_METRICS_DATABASE_URL: ${redact((e as Error).message)}`);
-  }
+  const db = await openStore(databaseUrl).catch((e: CiError) => {
+    throw new CiError(e.failureClass, `perf history: cannot open schema ${HISTORY_SCHEMA}: ${e.message}`);
+  });
   const record: HistoryStore['record'] = async (key, verdicts, comparisons = []) => {
     const good = verdicts.every((v) => v.verdict !== 'error' && v.verdict !== 'over budget');
     const c = await db.connect();
@@ -60,7 +49,7 @@ export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
-      throw new CiError('infra.network', `perf history: recording run ${key.runId} failed: ${redact((e as Error).message)}`);
+      throw storeError(e, `perf history: recording run ${key.runId}`);
     } finally {
       c.release();
     }

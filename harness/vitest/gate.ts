@@ -1,7 +1,9 @@
 // How a gate's suite is written: `const gate = defineGate('commit')`, then `gate.step(name, fn)`
-// for each step of the seed's paragraph. Steps run in order; after a failure the rest are
-// reported skipped with the reason. Every testcase carries unidesk.gate (+ unidesk.commit once
-// known); a failure carries unidesk.failure-class and the failing command's details.
+// for each step of the seed's paragraph — the only way a gate defines a testcase. Steps run in
+// order; after a failure the rest are reported skipped with the reason (an `independent` step, one
+// budget's verdict, neither waits for nor blocks the others). Every testcase carries unidesk.gate
+// (+ unidesk.commit once known); a failure carries unidesk.failure-class and the failing command's
+// details, and the first failure saves the evidence the gate registered with `onFailure`.
 import { beforeEach, inject, test, type TestContext } from 'vitest';
 import { loadConfig, type Gate, type RunConfig } from '../config.ts';
 import { CiError } from '../failure.ts';
@@ -20,7 +22,12 @@ export type StepContext = TestContext & {
   /** Record a JUnit property on this testcase (name gets the `unidesk.` prefix if missing). */
   property: (name: string, value: string | number) => Promise<void>;
   facts: GateFacts;
+  /** End the step as skipped with this reason (recorded as unidesk.skipped-reason). */
+  notRun: (reason: string) => Promise<never>;
 };
+
+/** A step's timeout, or its options. */
+export type StepOptions = number | { timeoutMs?: number; independent?: boolean };
 
 /** Run-level facts the steps learn and share (e.g. the resolved commit). */
 export type GateFacts = Record<string, string | undefined> & { commit?: string };
@@ -29,7 +36,9 @@ export type Gate_ = {
   gate: Gate;
   config: RunConfig;
   facts: GateFacts;
-  step: (name: string, fn: (ctx: StepContext) => Promise<void>, timeoutMs?: number) => void;
+  step: (name: string, fn: (ctx: StepContext) => Promise<void>, options?: StepOptions) => void;
+  /** Evidence to save before anything is deleted (pod logs, events): run once, when a step first fails. */
+  onFailure: (collect: () => Promise<unknown>) => void;
 };
 
 export function gateEnv(): Record<string, string | undefined> {
@@ -50,30 +59,41 @@ export function defineGate(gate: Gate): Gate_ {
   const config = loadConfig({ ...gateEnv(), UNIDESK_CI_GATE: gate });
   const facts: GateFacts = {};
   let blockedBy: { step: string; failureClass: string } | undefined;
+  const collectors: Array<() => Promise<unknown>> = [];
+  let evidence: Promise<void> | undefined;
+  // a collector that fails must not hide the step's own failure
+  const saveEvidence = () => (evidence ??= (async () => {
+    for (const collect of collectors) await collect().catch((e: Error) => console.log(`evidence: ${redact(e.message)}`));
+  })());
 
   beforeEach(async (ctx) => {
     await ctx.annotate(gate, 'unidesk.gate');
     await ctx.annotate(config.runId, 'unidesk.run-id');
   });
 
-  const step: Gate_['step'] = (name, fn, timeoutMs = config.waitMs) => {
-    test(name, { timeout: timeoutMs }, async (ctx) => {
+  const step: Gate_['step'] = (name, fn, options = {}) => {
+    const o = typeof options === 'number' ? { timeoutMs: options } : options;
+    test(name, { timeout: o.timeoutMs ?? config.waitMs }, async (ctx) => {
       const property = async (n: string, v: string | number) => {
         await ctx.annotate(redact(String(v)), withPrefix(n));
       };
-      if (blockedBy) {
-        const reason = `not run: step "${blockedBy.step}" failed (${blockedBy.failureClass})`;
+      let skipped = false;
+      const notRun = async (reason: string): Promise<never> => {
         await property('skipped-reason', reason);
         if (facts.commit) await property('commit', facts.commit);
-        ctx.skip(reason);
-        return;
-      }
+        skipped = true;
+        return ctx.skip(reason);
+      };
+      if (blockedBy && !o.independent) return notRun(`not run: step "${blockedBy.step}" failed (${blockedBy.failureClass})`);
+      // also when the step times out (its promise never settles): Vitest calls this before afterAll
+      ctx.onTestFailed(saveEvidence, config.waitMs);
       try {
-        await fn(Object.assign(ctx, { config, property, facts }) as StepContext);
+        await fn(Object.assign(ctx, { config, property, facts, notRun }) as StepContext);
         if (facts.commit) await property('commit', facts.commit);
       } catch (thrown) {
+        if (skipped) throw thrown; // notRun's skip, not a failure
         const { failureClass, error } = stepFailure(thrown);
-        blockedBy = { step: name, failureClass };
+        if (!o.independent) blockedBy = { step: name, failureClass };
         if (facts.commit) await property('commit', facts.commit);
         await property('failure-class', failureClass);
         if (error instanceof CiError) {
@@ -88,5 +108,5 @@ export function defineGate(gate: Gate): Gate_ {
     });
   };
 
-  return { gate, config, facts, step };
+  return { gate, config, facts, step, onFailure: (collect) => void collectors.push(collect) };
 }

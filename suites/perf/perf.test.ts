@@ -4,17 +4,18 @@
 // Code Queue at a base URL. One testcase per budget; history comparison is diagnostic only.
 import { afterAll } from 'vitest';
 import { BUDGET_NAMES } from '../../harness/budgets/schema.ts';
-import { kubeForRun } from '../../harness/kube/kube.ts';
-import type { Kube } from '../../harness/kube/kube.ts';
+import { CI_NAMESPACE } from '../../harness/config.ts';
+import { saveDiagnostics } from '../../harness/kube/diagnostics.ts';
+import { kubeForRun, type Kube } from '../../harness/kube/kube.ts';
 import { environmentFingerprint } from '../../harness/perf/fingerprint.ts';
 import { measure } from '../../harness/perf/measure.ts';
 import { samplingPlan } from '../../harness/perf/plan.ts';
 import { createProbe } from '../../harness/perf/probe.ts';
-import { loadRunBudgets } from '../../harness/perf/run-budgets.ts';
+import { loadRunBudgets } from '../../harness/budgets/run-budgets.ts';
 import { openTransport } from '../../harness/perf/run-transport.ts';
 import { expectWriteRefused } from '../../harness/perf/read-only-check.ts';
 import { openHistory } from '../../harness/report/history.ts';
-import { compareAndRecord } from '../../harness/perf/history-run.ts';
+import { compareAndRecord } from '../../harness/report/history-run.ts';
 import { defineGate, gateEnv } from '../../harness/vitest/gate.ts';
 import { FULL_SHA } from '../../harness/git/revision.ts';
 import { budgetTestcase } from './budget-testcase.ts';
@@ -29,6 +30,8 @@ const env = gateEnv();
 const state: PerfState = { verdicts: [] };
 const log = (line: string) => console.log(line);
 const kube = (): Kube => (state.kube ??= kubeForRun(config, log));
+// a failed step saves the read service's pod logs, events and objects before afterAll deletes it
+gate.onFailure(async () => state.open?.transport.kind === 'cluster' && saveDiagnostics(kube(), CI_NAMESPACE, config.reportDir));
 
 gate.step('read the budgets from the unidesk-ci-budgets ConfigMap', async ({ property }) => {
   state.notMeasured = 'the budgets could not be read';
@@ -61,7 +64,7 @@ gate.step('the read service refuses writes (CODE_QUEUE_SERVICE_ROLE=read)', asyn
   await property('write-status', await expectWriteRefused(state.open!.transport, config.raw.UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS));
 });
 
-for (const name of BUDGET_NAMES) budgetTestcase(name, state);
+for (const name of BUDGET_NAMES) budgetTestcase(gate, name, state);
 
 gate.step('compare with the perf history (diagnostic)', async ({ property }) => {
   if (!config.metricsDatabaseUrl) {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { startCodeQueue, type CodeQueue } from '../../fixtures/code-queue/server.ts';
 import { loadSettings } from '../../fixtures/code-queue/settings.ts';
-import * as schema from '../../fixtures/code-queue/schema.ts';
+import * as schema from '../../harness/perf/code-queue-api.ts';
 
 let lab: Lab;
 let dir: string;

@@ -17,7 +17,7 @@ import { measure } from '../../harness/perf/measure.ts';
 import { samplingPlan } from '../../harness/perf/plan.ts';
 import { createProbe } from '../../harness/perf/probe.ts';
 import { directTransport } from '../../harness/perf/transport.ts';
-import { compareAndRecord, type HistoryResult } from '../../harness/perf/history-run.ts';
+import { compareAndRecord, type HistoryResult } from '../../harness/report/history-run.ts';
 import { openHistory } from '../../harness/report/history.ts';
 import { MIGRATIONS, migrateHistory } from '../../harness/report/history-schema.ts';
 import { CiError } from '../../harness/failure.ts';

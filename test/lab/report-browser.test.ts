@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { budgetsFromFile } from '../../harness/budgets/source.ts';
 import { evaluate } from '../../harness/budgets/verdict.ts';
-import { compareAndRecord } from '../../harness/perf/history-run.ts';
+import { compareAndRecord } from '../../harness/report/history-run.ts';
 import type { Sample } from '../../harness/perf/sample.ts';
 import { openHistory } from '../../harness/report/history.ts';
 import { parseJUnit } from '../../harness/report/junit-read.ts';

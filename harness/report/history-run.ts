@@ -2,7 +2,7 @@
 // same fingerprint and budgets hash, then record this run. Diagnostic only: it never fails a gate.
 import { compareWithHistory, describeMethod, HISTORY_DEFAULTS, type HistoryComparison, type HistoryOptions } from '../budgets/history-compare.ts';
 import type { Verdict } from '../budgets/verdict.ts';
-import { runValues, type HistoryStore, type RunKey } from '../report/history.ts';
+import { runValues, type HistoryStore, type RunKey } from './history.ts';
 
 export type HistoryResult = { method: string; comparisons: HistoryComparison[] };
 

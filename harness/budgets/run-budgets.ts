@@ -1,6 +1,6 @@
 // The run's budgets: UNIDESK_CI_BUDGETS_FILE when set, else the cluster's unidesk-ci-budgets.
-import { budgetsFromCluster, budgetsFromFile } from '../budgets/source.ts';
-import { BUDGETS_CONFIGMAP, type Budgets } from '../budgets/schema.ts';
+import { budgetsFromCluster, budgetsFromFile } from './source.ts';
+import { BUDGETS_CONFIGMAP, type Budgets } from './schema.ts';
 import { CI_NAMESPACE, type RunConfig } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { isNotFound, kubeError } from '../kube/errors.ts';
