@@ -1,9 +1,9 @@
 // How a commit-gate step runs a repository command: in the checkout, with the egress proxy for
 // dependency downloads, the CI tool's own bun/tsc on PATH, progress lines, and a classified failure
 // (a network failure while installing is infrastructure; anything else the command rejects is app).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../../harness/config.ts';
 import { CiError, type FailureClass } from '../../harness/failure.ts';
 import { runCommand } from '../../harness/process/run.ts';
@@ -13,14 +13,24 @@ const TOOL_ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * PATH with unidesk-ci's node_modules/.bin (bun, tsc) and rustup's cargo when present. For another
- * uid (`sandboxed`) nothing under the harness's home: rustup's /root/.cargo is not its to run
+ * uid (`sandboxed`) only directories any uid may search: rustup's /root/.cargo is not its to run
  * (the image's Debian cargo in /usr/bin is).
  */
 export function toolPath(base = process.env.PATH ?? '', sandboxed = false): string {
-  const home = homedir();
-  const own = (d: string) => sandboxed && (d === home || d.startsWith(`${home}/`));
-  const extra = [join(TOOL_ROOT, 'node_modules', '.bin'), join(home, '.cargo', 'bin')].filter((d) => existsSync(d) && !own(d));
-  return [...extra, ...base.split(delimiter).filter((d) => d && !own(d))].join(delimiter);
+  const extra = [join(TOOL_ROOT, 'node_modules', '.bin'), join(homedir(), '.cargo', 'bin')].filter((d) => existsSync(d));
+  return [...extra, ...base.split(delimiter)].filter((d) => d && (!sandboxed || searchableByAll(d))).join(delimiter);
+}
+
+/** Whether every directory from / down to `dir` lets other uids through (o+x). */
+function searchableByAll(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      if (!(statSync(d).mode & 0o001)) return false;
+    } catch {
+      return false;
+    }
+    if (d === dirname(d)) return true;
+  }
 }
 
 /** Where repository code lives and keeps its caches: a HOME and TMPDIR of its own (checkout.ts). */
