@@ -67,10 +67,15 @@ test('hostile/read-secrets: its check ran as another uid and read no secret — 
   const check = await repoCheck(pr);
   expect(succeededCondition(check), text).toMatchObject({ status: 'True' });
   expect(resultsOf(check)['failure-class']).toBe('none');
-  expect(text).toMatch(/^\[commit : sandbox\] repository commands run as uid 65532:65532/m);
-  // the script ran, as that uid, and tried everything
-  expect(text).toMatch(/^\[commit : check\] hostile: uid 65532 /m);
   expect(text).toMatch(/^\[commit : check\] hostile: done, \d+ paths tried$/m);
+  // and no hash of any secret: the check is not vacuous (tokens and the git password are known)
+  const secrets = labSecrets();
+  expect([...secrets.keys()].some((k) => k.startsWith('ServiceAccount token')), [...secrets.keys()].join(', ')).toBe(true);
+  expect(secrets.has('UNIDESK_CI_GIT_PASSWORD')).toBe(true);
+  const leaked = [...secrets].filter(([, v]) => [v, `${v}\n`].some((x) => text.includes(sha(x)))).map(([k]) => k);
+  expect(leaked).toEqual([]);
+  expect(text).toMatch(/^\[commit : sandbox\] repository commands run as uid 65532:65532/m);
+  expect(text).toMatch(/^\[commit : check\] hostile: uid 65532 /m);
   expect(text).toMatch(/^\[commit : check\] read \/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token: missing$/m);
   expect(text).toMatch(/^\[commit : check\] read \/workspace\/git-credentials\/password: missing$/m);
   const harness = /^\[commit : check\] hostile: harness (\/proc\/\d+)$/m.exec(text)?.[1];
@@ -80,12 +85,6 @@ test('hostile/read-secrets: its check ran as another uid and read no secret — 
   expect(text.match(/read \/proc\/\d+\/environ: denied/g)?.length ?? 0).toBeGreaterThan(3);
   // the lab's state (TaskRun dirs with the Secret workspace, kubeconfigs) is closed to it
   expect(text).toContain(`[commit : check] read ${lab.dir}: denied`);
-  // and no hash of any secret: the check is not vacuous (tokens and the git password are known)
-  const secrets = labSecrets();
-  expect([...secrets.keys()].some((k) => k.startsWith('ServiceAccount token')), [...secrets.keys()].join(', ')).toBe(true);
-  expect(secrets.has('UNIDESK_CI_GIT_PASSWORD')).toBe(true);
-  const leaked = [...secrets].filter(([, v]) => [v, `${v}\n`].some((x) => text.includes(sha(x)))).map(([k]) => k);
-  expect(leaked).toEqual([]);
 }, WAIT + 60_000);
 
 test('a PipelineRun without the repo-check ServiceAccount fails closed: the token is mounted, the gate refuses to run the commit', async () => {
