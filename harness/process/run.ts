@@ -2,6 +2,7 @@
 // a bounded tail kept for the failure report, secrets redacted, AbortSignal/timeout honoured.
 import { spawn } from 'node:child_process';
 import { redact } from '../redact.ts';
+import { asUser, type SandboxUser } from './sandbox.ts';
 import { endTree } from './tree.ts';
 
 /**
@@ -39,6 +40,8 @@ export type RunOptions = {
    * exits and takes their IPC channel with it.
    */
   stopOrder?: 'tree' | 'descendants-first';
+  /** Run as this uid/gid (setpriv, no_new_privs) instead of the harness's own: code of the commit under test. */
+  user?: SandboxUser;
 };
 
 export type RunResult = {
@@ -76,7 +79,8 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
   let outputTruncated: RunResult['outputTruncated'];
   const command = formatCommand(cmd, args);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], {
+    const run = asUser(opts.user, cmd, args);
+    const child = spawn(run.cmd, run.args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -26,9 +26,19 @@ export function reportsWorkspace(storage = '1Gi'): WorkspaceBinding {
   return { name: 'reports', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } } };
 }
 
-export function secretWorkspace(name: string, secretName: string): WorkspaceBinding {
-  return { name, secret: { secretName } };
+/** `defaultMode` (e.g. 0o400): files the step's root reads and another uid of the pod does not. */
+export function secretWorkspace(name: string, secretName: string, defaultMode?: number): WorkspaceBinding {
+  return { name, secret: { secretName, ...(defaultMode === undefined ? {} : { defaultMode }) } };
 }
+
+/**
+ * Pipeline tasks that run code of the commit under test, on a ServiceAccount with no token mounted
+ * and no rights (k3s/ci/serviceaccounts.yaml; docs/commit-gate.md). Every PipelineRun of those
+ * Pipelines names it, as the TriggerTemplate does; the commit gate fails closed without it.
+ */
+export const UNTRUSTED_TASKS: Readonly<Record<string, readonly { pipelineTaskName: string; serviceAccountName: string }[]>> = {
+  'unidesk-ci-commit': [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }],
+};
 
 /** Pure: the PipelineRun object for a request made by run `runId`. */
 export function pipelineRunManifest(req: PipelineRunRequest, runId: string): PipelineRun {
@@ -46,6 +56,7 @@ export function pipelineRunManifest(req: PipelineRunRequest, runId: string): Pip
       params: Object.entries(req.params).map(([name, value]) => ({ name, value })),
       workspaces: req.workspaces ?? [],
       taskRunTemplate: { serviceAccountName: req.serviceAccountName ?? RUNNER_SERVICE_ACCOUNT },
+      ...(UNTRUSTED_TASKS[req.pipeline] ? { taskRunSpecs: UNTRUSTED_TASKS[req.pipeline].map((t) => ({ ...t })) } : {}),
       ...(req.timeouts ? { timeouts: req.timeouts } : {}),
     },
   };

@@ -7,16 +7,19 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkoutRevision, type Checkout } from './checkout.ts';
-import { runRepoCommand, stepEnv } from './commands.ts';
+import { runRepoCommand, stepEnv, type RepoSandbox } from './commands.ts';
+import { sandboxUser } from '../../harness/process/sandbox.ts';
+import { assertNoServiceAccountToken, prepareSandbox, sandboxLine } from './sandbox.ts';
 
 const gate = defineGate('commit');
 const { config, facts } = gate;
 let checkout: Checkout | undefined;
+let sandbox: RepoSandbox | undefined;
 afterAll(async () => checkout?.[Symbol.asyncDispose]());
 
 const repo = () => checkout!.dir;
 const inRepo = (signal: AbortSignal, label: string, cwd: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
-  runRepoCommand({ label, cmd, args, cwd, env: stepEnv(config, env), timeoutMs: config.waitMs, signal, timeoutClass: label === 'check' ? 'app' : 'infra.network' });
+  runRepoCommand({ label, cmd, args, cwd, user: sandbox!.user, env: stepEnv(config, env, sandbox), timeoutMs: config.waitMs, signal, timeoutClass: label === 'check' ? 'app' : 'infra.network' });
 // the commands' own timeout (classified) fires before Vitest's (unclassified)
 const STEP_TIMEOUT = config.waitMs + 30_000;
 
@@ -25,6 +28,11 @@ gate.step('git clone and checkout of the requested revision', async ({ property,
   if (config.repoUrl) await property('repository', config.repoUrl);
   checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
   if (checkout.ref) await property('ref', checkout.ref);
+  // code of the commit runs from the next step on: as another uid, with no credential to read
+  const s = await prepareSandbox(checkout.dir, sandboxUser());
+  console.log(sandboxLine(s));
+  assertNoServiceAccountToken(s.user);
+  sandbox = s;
 }, STEP_TIMEOUT);
 
 gate.step('bun install --frozen-lockfile at the repo root', async ({ signal }) => {

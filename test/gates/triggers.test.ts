@@ -118,10 +118,12 @@ describe('a signed push', () => {
     const pr = created[0]!;
     expect(pr.metadata.name).toMatch(/^unidesk-ci-commit-[a-z0-9]{5}$/);
     expect(pr.metadata.labels).toMatchObject({ 'triggers.tekton.dev/eventlistener': 'unidesk-ci', 'triggers.tekton.dev/trigger': 'github-push', 'triggers.tekton.dev/triggers-eventid': eventID });
-    const spec = pr.spec as { pipelineRef: { name: string }; params: { name: string; value: string }[]; workspaces: { name: string }[] };
+    const spec = pr.spec as { pipelineRef: { name: string }; params: { name: string; value: string }[]; workspaces: { name: string }[]; taskRunSpecs?: unknown[] };
     expect(spec.pipelineRef).toEqual({ name: 'unidesk-ci-commit' });
     expect(spec.params).toEqual([{ name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL }, { name: 'revision', value: master }]);
-    expect(spec.workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET } });
+    // 0400 and a tokenless ServiceAccount for repo-check: the commit's code reads neither (docs/commit-gate.md)
+    expect(spec.workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } });
+    expect(spec.taskRunSpecs).toEqual([{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }]);
     // created by the EventListener's ServiceAccount, nobody else
     const posts = (await admin.requests()).filter((r) => r.method === 'POST' && r.path.startsWith(`/apis/tekton.dev/v1/namespaces/${CI_NAMESPACE}/pipelineruns`) && r.code === 201);
     expect(posts.at(-1)!.user).toBe('system:serviceaccount:unidesk-ci:unidesk-ci-triggers');

@@ -39,7 +39,8 @@ describe('the PipelineRuns the CLI creates', () => {
       params: [{ name: 'repo-url', value: repo }, { name: 'revision', value: 'master' }, { name: 'publish-backend-core', value: 'true' }],
       taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
     });
-    expect(m.spec!.workspaces).toEqual([expect.objectContaining({ name: 'reports', volumeClaimTemplate: expect.any(Object) }), { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET } }]);
+    expect(m.spec!.workspaces).toEqual([expect.objectContaining({ name: 'reports', volumeClaimTemplate: expect.any(Object) }), { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } }]);
+    expect(m.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }] });
     expect(commitRunRequest(repo, 'master').params).not.toHaveProperty('publish-backend-core');
   });
   test('publish: unidesk-backend-core-artifact-publish-<suffix> with the commit; dev-e2e with the revision', () => {

@@ -42,7 +42,10 @@ test('pipelineRunManifest: generateName, params, workspaces, the runner ServiceA
       { name: 'git-credentials', secret: { secretName: 'creds' } },
     ],
     taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
+    // repo-check runs code of the commit: on a ServiceAccount with no token (docs/commit-gate.md)
+    taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }],
   });
+  expect(pipelineRunManifest({ pipeline: 'unidesk-ci-dev-e2e', params: {} }, 'r1').spec).not.toHaveProperty('taskRunSpecs');
 });
 
 test('orderedChildren: Pipeline order, then finally, whatever order the controller listed them in; results as strings', () => {

@@ -1,5 +1,5 @@
 // The three PipelineRuns the CLI creates, shaped like the TriggerTemplate's (k3s/ci): generateName
-// after the Pipeline, the runner ServiceAccount, a fresh reports volume and the operator's git
+// after the Pipeline, the runner ServiceAccount (repo-check: its own, harness/tekton/pipelinerun.ts), a fresh reports volume and the operator's git
 // credentials Secret. Pure: unit-tested without a cluster.
 import { reportsWorkspace, secretWorkspace, type PipelineRunRequest } from '../../tekton/pipelinerun.ts';
 
@@ -10,7 +10,8 @@ export const COMMIT_PIPELINE = 'unidesk-ci-commit';
 export const PUBLISH_PIPELINE = 'unidesk-backend-core-artifact-publish';
 export const DEV_E2E_PIPELINE = 'unidesk-ci-dev-e2e';
 
-const workspaces = () => [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET)];
+// 0400 root's: the uid that runs the commit's code in repo-check cannot read it (docs/commit-gate.md)
+const workspaces = () => [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET, 0o400)];
 
 export function commitRunRequest(repoUrl: string, revision: string, publishBackendCore = false): PipelineRunRequest {
   return {

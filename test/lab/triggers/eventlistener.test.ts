@@ -137,7 +137,7 @@ describe.skipIf(!haveCrds())('the sink', () => {
     expect(pr!.metadata.name).toMatch(/^unidesk-ci-commit-[a-z0-9]{5}$/);
     expect(pr!.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'unidesk-ci', 'triggers.tekton.dev/eventlistener': 'unidesk-ci', 'triggers.tekton.dev/trigger': 'github-push', 'triggers.tekton.dev/triggers-eventid': eventID });
     expect((pr!.spec as { params: unknown[] }).params).toEqual([{ name: 'repo-url', value: CLONE }, { name: 'revision', value: SHA }]);
-    expect((pr!.spec as { workspaces: unknown[] }).workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: 'unidesk-ci-git-credentials' } });
+    expect((pr!.spec as { workspaces: unknown[] }).workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: 'unidesk-ci-git-credentials', defaultMode: 0o400 } });
     // created by the EventListener's ServiceAccount, as the request log shows
     const creates = double.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/apis/tekton.dev/v1/namespaces/unidesk-ci/pipelineruns'));
     expect(creates.at(-1)).toMatchObject({ user: 'system:serviceaccount:unidesk-ci:unidesk-ci-triggers', code: 201 });
