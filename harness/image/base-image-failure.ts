@@ -6,7 +6,7 @@ import { CiError } from '../failure.ts';
 // buildah 1.28: `Error: creating build container: initializing source docker://<ref>: <why>`
 // or `Error: creating build container: ... reading manifest <tag> in <repo>: manifest unknown`
 const CREATING = /Error: creating build container: (.*)$/;
-const SOURCE = /initializing source docker:\/\/([^\s:]+(?::[^\s:@]+)?(?:@sha256:[0-9a-f]{64})?):/;
+const SOURCE = /initializing source docker:\/\/(\S+?): /;
 const FROM_STEP = /^STEP \d+\/\d+: FROM (\S+)/;
 
 /** The infra.registry error for a base image pull failure in `error`'s output tail, else undefined. */
