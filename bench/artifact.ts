@@ -20,6 +20,8 @@ import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCore } from '../harness/image/publish/index.ts';
 import { benchBuildCache, clearRepository } from './artifact-cache.ts';
+import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
+import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
 
 const exec = promisify(execFile);
 type Env = Record<string, string>;
@@ -48,7 +50,9 @@ async function raw(env: Env, s: Source): Promise<void> {
   const e = { ...process.env, ...env };
   const labels = Object.entries(backendCoreLabels({ commit: s.commit, sourceRepo: s.repoUrl, created: new Date().toISOString() })).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   const image = `localhost/unidesk/backend-core:${s.commit}`;
-  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
+  // the same flags as the gate's build, the registry layer cache included (cleared by reset)
+  const cache = buildCacheArgs(buildCacheRepository(env.UNIDESK_CI_REGISTRY, BACKEND_CORE_IMAGE));
+  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', ...cache, '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
   const dir = await mkdtemp(join(tmpdir(), 'bench-push-'));
   await exec('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'd'), image, `docker://${env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${s.commit}`], { env: e });
   await rm(dir, { recursive: true, force: true });
