@@ -4,8 +4,9 @@
 // variant whose backend-core context carries a 48 MB payload. A third column times the same
 // publication in-process (harness/image/publish, no Vitest child), to split the gate's fixed cost
 // into runner start-up and harness work. Before every sample the built image, its intermediate
-// layers and the registry tag are removed, so every side really builds and pushes.
-// Knobs: BENCH_ROUNDS (default 3).
+// layers, the registry tag and the registry's layer cache are removed, so every side really builds
+// and pushes. Then the build cache: cold vs warm publication from an empty build storage
+// (bench/artifact-cache.ts). Knobs: BENCH_ROUNDS (default 3); BENCH_ONLY=cache runs only the latter.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,9 @@ import { backendCoreLabels, BACKEND_CORE_DOCKERFILE } from '../harness/image/lab
 import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCore } from '../harness/image/publish/index.ts';
+import { benchBuildCache, clearRepository } from './artifact-cache.ts';
+import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
+import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
 
 const exec = promisify(execFile);
 type Env = Record<string, string>;
@@ -39,13 +43,16 @@ async function reset(env: Env, commit: string): Promise<void> {
   const url = `http://${env.UNIDESK_CI_REGISTRY}/v2/unidesk/backend-core/manifests`;
   const head = await fetch(`${url}/${commit}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
   if (head.ok) await fetch(`${url}/${head.headers.get('docker-content-digest')}`, { method: 'DELETE' });
+  await clearRepository(env.UNIDESK_CI_REGISTRY, 'unidesk/backend-core-cache');
 }
 
 async function raw(env: Env, s: Source): Promise<void> {
   const e = { ...process.env, ...env };
   const labels = Object.entries(backendCoreLabels({ commit: s.commit, sourceRepo: s.repoUrl, created: new Date().toISOString() })).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   const image = `localhost/unidesk/backend-core:${s.commit}`;
-  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
+  // the same flags as the gate's build, the registry layer cache included (cleared by reset)
+  const cache = buildCacheArgs(buildCacheRepository(env.UNIDESK_CI_REGISTRY, BACKEND_CORE_IMAGE));
+  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', ...cache, '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
   const dir = await mkdtemp(join(tmpdir(), 'bench-push-'));
   await exec('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'd'), image, `docker://${env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${s.commit}`], { env: e });
   await rm(dir, { recursive: true, force: true });
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'bench-artifact-src-'));
   try {
     const table: string[] = [];
-    for (const s of await sources(lab.env, work)) {
+    for (const s of process.env.BENCH_ONLY === 'cache' ? [] : await sources(lab.env, work)) {
       console.log(`bench ${s.name}: warm-up ...`);
       await reset(lab.env, s.commit);
       await raw(lab.env, s);
@@ -133,8 +140,9 @@ async function main(): Promise<void> {
           ` | in-process publication ${mh.toFixed(2).padStart(6)} s  ratio ${(mh / mr).toFixed(2)}  (+${(mh - mr).toFixed(2)} s)`,
       );
     }
-    console.log(`\nartifact gate vs raw buildah build + push (medians of ${rounds} interleaved rounds; target ratio <= 1.1)`);
-    for (const line of table) console.log(line);
+    const cache = await benchBuildCache(lab.env, rounds, (l) => console.log(l));
+    if (table.length) console.log(`\nartifact gate vs raw buildah build + push (medians of ${rounds} interleaved rounds; target ratio <= 1.1)`);
+    for (const line of [...table, ...cache]) console.log(line);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CiError, type FailureClass } from '../failure.ts';
 import { runCommand, type RunResult } from '../process/run.ts';
+import { buildCacheArgs } from './build-cache.ts';
+import { baseImageFailure } from './base-image-failure.ts';
 
 export type BuildahOptions = { env?: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs?: number; onLine?: (line: string) => void };
 
@@ -24,13 +26,28 @@ export async function buildah(args: readonly string[], o: BuildahOptions, failur
   return r;
 }
 
-export type BuildSpec = { contextDir: string; dockerfile: string; tag: string; labels: Record<string, string> };
+export type BuildSpec = {
+  contextDir: string;
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  /** Registry repository holding the layer cache across runs (build-cache.ts); unset: local layers only. */
+  cacheRepository?: string;
+};
 
-/** A Dockerfile that does not build is the application's failure, not the infrastructure's. */
+/**
+ * A Dockerfile that does not build is the application's failure, not the infrastructure's; a base
+ * image that cannot be pulled is the registry's (infra.registry, naming the image).
+ */
 export async function buildImage(spec: BuildSpec, o: BuildahOptions): Promise<void> {
   const labels = Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  const args = ['build', '--isolation', 'chroot', '--pull=missing', '--layers', '-f', join(spec.contextDir, spec.dockerfile), '-t', spec.tag, ...labels, spec.contextDir];
-  await buildah(args, o, 'app', `buildah build of ${spec.dockerfile}`);
+  const cache = buildCacheArgs(spec.cacheRepository);
+  const args = ['build', '--isolation', 'chroot', '--pull=missing', '--layers', ...cache, '-f', join(spec.contextDir, spec.dockerfile), '-t', spec.tag, ...labels, spec.contextDir];
+  try {
+    await buildah(args, o, 'app', `buildah build of ${spec.dockerfile}`);
+  } catch (e) {
+    throw baseImageFailure(e, spec.dockerfile) ?? e;
+  }
 }
 
 /** Push to the registry; returns the manifest digest buildah wrote to --digestfile. */

@@ -7,6 +7,7 @@ import { cloneAt } from '../../git/clone.ts';
 import { git } from '../../git/exec.ts';
 import { gitAccessFrom } from '../../git/access.ts';
 import { buildImage, pushImage } from '../buildah.ts';
+import { buildCacheRepository } from '../build-cache.ts';
 import { serviceLabels } from '../labels.ts';
 import { settleTagAfterPush } from './after-push.ts';
 import { need, type Publication } from './state.ts';
@@ -23,8 +24,10 @@ export async function buildFromFreshClone(p: Publication): Promise<void> {
     const created = (await git(['show', '-s', '--format=%cI', commit], { cwd: join(dir, 'src'), fallback: 'input' })).stdout.trim();
     const labels = serviceLabels(p.image, { commit, sourceRepo: p.remote, created: new Date(created).toISOString() });
     const localImage = `localhost/${p.image.repository}:${commit}`;
-    p.log(`artifact: buildah build ${p.image.dockerfile} → ${localImage}`);
-    await buildImage({ contextDir: join(dir, 'src'), dockerfile: p.image.dockerfile, tag: localImage, labels }, {
+    // the layers of earlier runs (the build storage is an emptyDir): build-cache.ts
+    const cacheRepository = buildCacheRepository(p.config.registry, p.image);
+    p.log(`artifact: buildah build ${p.image.dockerfile} → ${localImage} (layer cache ${cacheRepository})`);
+    await buildImage({ contextDir: join(dir, 'src'), dockerfile: p.image.dockerfile, tag: localImage, labels, cacheRepository }, {
       env: p.env,
       signal: p.signal,
       timeoutMs: p.config.waitMs,
