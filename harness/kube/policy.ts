@@ -13,6 +13,9 @@ import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
 import { hostPathRule } from './policy-host-paths.ts';
 import { unprewarmedStepImages } from './prewarm-coverage.ts';
+import { gateOfStep, stepsOf, type StepOf, type Violation } from './task-steps.ts';
+
+export { gateOfStep, stepsOf, type StepOf, type Violation };
 
 export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
 export const REQUIRED_NO_PROXY = ['code-queue-ci-read', 'd601-tcp-egress-gateway', 'unidesk-ci-git-mirror', '.svc', 'kubernetes.default.svc'];
@@ -20,7 +23,6 @@ export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 type Any = Record<string, any>; // manifests are free-form YAML here; each rule reads what it needs
-export type Violation = { object: string; rule: string; message: string };
 
 export function policyViolations(objects: readonly Manifest[]): Violation[] {
   const out: Violation[] = [];
@@ -125,27 +127,6 @@ function imagesOf(o: Any): Array<{ image: string; where: string }> {
     for (const line of o.data.images.split('\n').map((l: string) => l.trim()).filter(Boolean)) out.push({ image: line, where: 'prewarm list' });
   }
   return out;
-}
-
-export type StepOf = { task: string; step: Any };
-
-/** Steps of a Task, of Pipeline-embedded taskSpecs and of sidecars/stepTemplates. */
-export function stepsOf(o: Any): StepOf[] {
-  const specs: Array<[string, Any]> = [];
-  if (o.kind === 'Task') specs.push([o.metadata.name, o.spec ?? {}]);
-  if (o.kind === 'Pipeline') for (const t of [...(o.spec?.tasks ?? []), ...(o.spec?.finally ?? [])]) if (t.taskSpec) specs.push([`${o.metadata.name}/${t.name}`, t.taskSpec]);
-  const out: StepOf[] = [];
-  for (const [task, spec] of specs) {
-    for (const step of [...(spec.steps ?? []), ...(spec.sidecars ?? [])]) out.push({ task, step });
-    if (spec.stepTemplate) out.push({ task, step: { name: 'stepTemplate', ...spec.stepTemplate } });
-  }
-  return out;
-}
-
-/** The gate a step runs (`vitest run ... suites/<gate>`), if any. */
-export function gateOfStep(step: Any): string | undefined {
-  const text = [step.script, ...(step.command ?? []), ...(step.args ?? [])].filter(Boolean).join(' ');
-  return /vitest run\b.*\bsuites\/([a-z0-9-]+)/.exec(text)?.[1];
 }
 
 function stepProxyRule({ task, step }: StepOf, add: Add): void {

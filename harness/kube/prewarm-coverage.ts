@@ -3,7 +3,7 @@
 // containerd names images (oven/bun:1-debian = docker.io/oven/bun:1-debian).
 import { formatImageRef, parseImageRef } from '../registry/reference.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
-import { stepsOf, type Violation } from './policy.ts';
+import { stepsOf, type Violation } from './task-steps.ts';
 
 export const PREWARM_CONFIGMAP_NAME = 'unidesk-ci-prewarm-images';
 

@@ -7,7 +7,7 @@
 import { loopbackRegistry } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { PREWARM_CONFIGMAP_NAME } from './prewarm-coverage.ts';
-import { stepsOf } from './policy.ts';
+import { stepsOf } from './task-steps.ts';
 import type { Manifest } from './objects.ts';
 
 /** The symbolic name every k3s/ci step uses for the harness step image. */
