@@ -84,6 +84,10 @@ export const VARIABLES = {
   UNIDESK_CI_CONTAINERD_ADDRESS: { schema: z.string().min(1).default('/run/k3s/containerd/containerd.sock'), doc: 'The node containerd socket prewarm imports into (namespace k8s.io).' },
   UNIDESK_CI_MIN_PULL_BYTES_PER_SEC: { schema: positiveMs.default(1_000_000), doc: 'Sustained pull throughput below this is infra.network (provider/main-server network or proxy degradation).' },
   UNIDESK_CI_PULL_WINDOW_MS: { schema: positiveMs.default(10_000), doc: 'Window over which prewarm pull throughput counts as sustained (a pull shorter than one window is not judged).' },
+  UNIDESK_CI_SANDBOX_UID: {
+    schema: z.coerce.number().int().min(1, 'a uid other than 0 (repository code never runs as root)').max(4_294_967_294).default(65532),
+    doc: "The uid the commit gate runs the repository's commands as when the harness is root: it cannot read the credentials, the harness's files or its /proc/<pid>/environ (docs/commit-gate.md).",
+  },
 } as const satisfies Record<string, { schema: z.ZodType; doc: string }>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -116,6 +120,7 @@ export type RunConfig = {
   budgetsFile?: string;
   metricsDatabaseUrl?: string;
   waitMs: number;
+  sandboxUid: number;
   /** The raw parsed variables, for passing on to child processes. */
   raw: RawConfig;
 };
@@ -166,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     budgetsFile: r.UNIDESK_CI_BUDGETS_FILE,
     metricsDatabaseUrl: r.UNIDESK_CI_METRICS_DATABASE_URL,
     waitMs: r.UNIDESK_CI_WAIT_MS,
+    sandboxUid: r.UNIDESK_CI_SANDBOX_UID,
     raw: r,
   };
 }

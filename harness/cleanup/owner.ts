@@ -41,6 +41,7 @@ export async function startCleanupOwner(o: { dir: string; gate: string; env: Rec
   pipe.unref?.();
   pipe.on('error', () => undefined);
   const [code] = (await once(sh, 'exit')) as [number | null];
+  // unclassified: /bin/sh failing to put a process in the background is a broken runner, not a gate outcome
   if (code !== 0) throw new Error(`cleanup owner: /bin/sh exited with ${code}`);
   return {
     ledger,

@@ -5,7 +5,7 @@
 // anywhere in an object (Task steps and sidecars, Pipeline taskSpecs, pod templates) is judged.
 import type { Manifest } from './objects.ts';
 
-/** What buildah needs as root without CAP_SYS_ADMIN (verified in the lab: test/lab/build-isolation.test.ts). */
+/** What buildah needs as root without CAP_SYS_ADMIN (verified in the lab: test/lab/artifact-build-isolation.test.ts). */
 export const BUILDAH_CAPABILITIES = ['SETUID', 'SETGID', 'SETFCAP'] as const;
 /** The Tasks whose gate step runs buildah. */
 export const BUILDAH_TASKS = ['unidesk-ci-backend-core-artifact', 'unidesk-ci-dev-e2e'] as const;

@@ -3,7 +3,8 @@
 // escalate, bind, impersonate or unnamed secrets outside the pins of e2e-grants.ts, and nothing cluster-wide beyond the EventListener's
 // ClusterRoles (triggers-grants.ts) and the run-namespace grants pinned in e2e-grants.ts, no object outside unidesk-ci, the EventListener stays ClusterIP with a GitHub
 // secretRef, proxy variables set on git/dependency steps and cleared on Kubernetes-calling steps,
-// every step image in the prewarm list (prewarm-coverage.ts). They judge k3s/ci as rendered
+// every step image in the prewarm list (prewarm-coverage.ts), nothing privileged and capabilities
+// only for buildah (policy-build-isolation.ts). They judge k3s/ci as rendered
 // (render.ts): an unrendered step image has no tag and is refused like `latest`.
 import { CI_NAMESPACE } from '../config.ts';
 import { GATES, gateSpec, type Gate } from '../gates.ts';
@@ -11,6 +12,7 @@ import { E2E_CLUSTER_ROLES, E2E_NAMESPACES_ROLE, excessOf, isE2eClusterBinding, 
 import { TRIGGERS_CLUSTER_BINDING, TRIGGERS_CLUSTER_ROLES } from './guard.ts';
 import { unpinnedReason } from './images.ts';
 import { describeRef, refOf, type Manifest } from './objects.ts';
+import { buildIsolationRule } from './policy-build-isolation.ts';
 import { hostPathRule } from './policy-host-paths.ts';
 import { unprewarmedStepImages } from './prewarm-coverage.ts';
 import { gateOfStep, stepsOf, type StepOf, type Violation } from './task-steps.ts';
@@ -32,6 +34,7 @@ export function policyViolations(objects: readonly Manifest[]): Violation[] {
     rbacRule(o as Any, add);
     listenerRule(o as Any, add);
     hostPathRule(o, add);
+    buildIsolationRule(o, add);
     for (const { image, where } of imagesOf(o as Any)) {
       const why = unpinnedReason(image);
       if (why) add('pinned-images', `${where}: ${why}`);

@@ -7,20 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { CiError } from '../failure.ts';
 
-/** The distroless "nonroot" uid: owns nothing on a Debian image. */
-export const DEFAULT_SANDBOX_UID = 65532;
-
 export type SandboxUser = { uid: number; gid: number };
 
-/** The uid repository commands run as: a separate one when the harness is root, else none (the current user). */
-export function sandboxUser(env: NodeJS.ProcessEnv = process.env, currentUid = process.getuid?.()): SandboxUser | undefined {
-  if (currentUid !== 0) return undefined;
-  const raw = env.UNIDESK_CI_SANDBOX_UID;
-  const uid = raw === undefined || raw === '' ? DEFAULT_SANDBOX_UID : Number(raw);
-  if (!Number.isInteger(uid) || uid <= 0 || uid > 0xfffffffe) {
-    throw new CiError('input', `UNIDESK_CI_SANDBOX_UID=${raw} is not a non-root uid: repository code must not run as root`);
-  }
-  return { uid, gid: uid };
+/** The uid repository commands run as (UNIDESK_CI_SANDBOX_UID, never 0) when the harness is root, else none (the current user). */
+export function sandboxUser(uid: number, currentUid = process.getuid?.()): SandboxUser | undefined {
+  return currentUid === 0 ? { uid, gid: uid } : undefined;
 }
 
 /** cmd/args wrapped so they run as `user` (unchanged without one). */

@@ -32,12 +32,18 @@ export function secretWorkspace(name: string, secretName: string, defaultMode?: 
 }
 
 /**
- * Pipeline tasks that run code of the commit under test, on a ServiceAccount with no token mounted
- * and no rights (k3s/ci/serviceaccounts.yaml; docs/commit-gate.md). Every PipelineRun of those
+ * Pipeline tasks that run code of the commit under test (its checks, its Dockerfile), on a
+ * ServiceAccount with no token mounted and no rights (k3s/ci/serviceaccounts.yaml,
+ * builder.serviceaccount.yaml; docs/commit-gate.md, docs/build-isolation.md). Every PipelineRun of those
  * Pipelines names it, as the TriggerTemplate does; the commit gate fails closed without it.
  */
 export const UNTRUSTED_TASKS: Readonly<Record<string, readonly { pipelineTaskName: string; serviceAccountName: string }[]>> = {
-  'unidesk-ci-commit': [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }],
+  'unidesk-ci-commit': [
+    { pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' },
+    // builds the commit's Dockerfile: no token, no rights (docs/build-isolation.md)
+    { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' },
+  ],
+  'unidesk-backend-core-artifact-publish': [{ pipelineTaskName: 'publish', serviceAccountName: 'unidesk-ci-builder' }],
 };
 
 /** Pure: the PipelineRun object for a request made by run `runId`. */

@@ -29,7 +29,7 @@ gate.step('git clone and checkout of the requested revision', async ({ property,
   checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
   if (checkout.ref) await property('ref', checkout.ref);
   // code of the commit runs from the next step on: as another uid, with no credential to read
-  const s = await prepareSandbox(checkout.dir, sandboxUser());
+  const s = await prepareSandbox(checkout.dir, sandboxUser(config.sandboxUid));
   console.log(sandboxLine(s));
   assertNoServiceAccountToken(s.user);
   sandbox = s;

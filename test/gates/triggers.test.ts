@@ -123,7 +123,10 @@ describe('a signed push', () => {
     expect(spec.params).toEqual([{ name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL }, { name: 'revision', value: master }]);
     // 0400 and a tokenless ServiceAccount for repo-check: the commit's code reads neither (docs/commit-gate.md)
     expect(spec.workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } });
-    expect(spec.taskRunSpecs).toEqual([{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }]);
+    expect(spec.taskRunSpecs).toEqual([
+      { pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' },
+      { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' },
+    ]);
     // created by the EventListener's ServiceAccount, nobody else
     const posts = (await admin.requests()).filter((r) => r.method === 'POST' && r.path.startsWith(`/apis/tekton.dev/v1/namespaces/${CI_NAMESPACE}/pipelineruns`) && r.code === 201);
     expect(posts.at(-1)!.user).toBe('system:serviceaccount:unidesk-ci:unidesk-ci-triggers');

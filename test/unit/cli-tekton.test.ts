@@ -40,13 +40,15 @@ describe('the PipelineRuns the CLI creates', () => {
       taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
     });
     expect(m.spec!.workspaces).toEqual([expect.objectContaining({ name: 'reports', volumeClaimTemplate: expect.any(Object) }), { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } }]);
-    expect(m.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }] });
+    expect(m.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }, { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' }] });
     expect(commitRunRequest(repo, 'master').params).not.toHaveProperty('publish-backend-core');
   });
   test('publish: unidesk-backend-core-artifact-publish-<suffix> with the commit; dev-e2e with the revision', () => {
     const p = pipelineRunManifest(publishRunRequest(repo, 'abc1234'), 'r1');
     expect(p.metadata.generateName).toBe('unidesk-backend-core-artifact-publish-');
     expect(p.spec!.params).toEqual([{ name: 'repo-url', value: repo }, { name: 'commit', value: 'abc1234' }]);
+    // the build of the commit's Dockerfile: no token, no rights
+    expect(p.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'publish', serviceAccountName: 'unidesk-ci-builder' }] });
     const d = pipelineRunManifest(devE2eRunRequest(repo, 'master'), 'r1');
     expect(d.spec!.pipelineRef).toEqual({ name: 'unidesk-ci-dev-e2e' });
     expect(d.metadata.generateName).toBe('unidesk-ci-dev-e2e-');

@@ -45,10 +45,10 @@ describe('stepEnv: an allowlist, not process.env minus a denylist', () => {
 
 describe('sandboxUser', () => {
   test('root runs repository code as 65532 (or UNIDESK_CI_SANDBOX_UID), never as root; a non-root harness as itself', () => {
-    expect(sandboxUser({}, 0)).toEqual({ uid: 65532, gid: 65532 });
-    expect(sandboxUser({ UNIDESK_CI_SANDBOX_UID: '1001' }, 0)).toEqual({ uid: 1001, gid: 1001 });
-    for (const bad of ['0', '-1', 'nobody']) expect(() => sandboxUser({ UNIDESK_CI_SANDBOX_UID: bad }, 0)).toThrow(expect.objectContaining({ failureClass: 'input' }));
-    expect(sandboxUser({}, 1000)).toBeUndefined();
+    expect(sandboxUser(loadConfig({}).sandboxUid, 0)).toEqual({ uid: 65532, gid: 65532 });
+    expect(sandboxUser(loadConfig({ UNIDESK_CI_SANDBOX_UID: '1001' }).sandboxUid, 0)).toEqual({ uid: 1001, gid: 1001 });
+    for (const bad of ['0', '-1', 'nobody']) expect(() => loadConfig({ UNIDESK_CI_SANDBOX_UID: bad })).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('UNIDESK_CI_SANDBOX_UID') }));
+    expect(sandboxUser(65532, 1000)).toBeUndefined();
     expect(asUser(undefined, 'bun', ['x'])).toEqual({ cmd: 'bun', args: ['x'] });
     expect(asUser({ uid: 65532, gid: 65532 }, 'bun', ['x'])).toEqual({ cmd: 'setpriv', args: ['--reuid=65532', '--regid=65532', '--clear-groups', '--no-new-privs', '--', 'bun', 'x'] });
   });

@@ -43,7 +43,10 @@ test('pipelineRunManifest: generateName, params, workspaces, the runner ServiceA
     ],
     taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
     // repo-check runs code of the commit: on a ServiceAccount with no token (docs/commit-gate.md)
-    taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }],
+    taskRunSpecs: [
+      { pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' },
+      { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' },
+    ],
   });
   expect(pipelineRunManifest({ pipeline: 'unidesk-ci-dev-e2e', params: {} }, 'r1').spec).not.toHaveProperty('taskRunSpecs');
 });
