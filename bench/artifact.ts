@@ -52,7 +52,10 @@ async function raw(env: Env, s: Source): Promise<void> {
   const image = `localhost/unidesk/backend-core:${s.commit}`;
   // the same flags as the gate's build, the registry layer cache included (cleared by reset)
   const cache = buildCacheArgs(buildCacheRepository(env.UNIDESK_CI_REGISTRY, BACKEND_CORE_IMAGE));
-  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', ...cache, '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], { env: e, maxBuffer: 64 << 20 });
+  await exec('buildah', ['build', '--isolation', 'chroot', '--pull=missing', '--layers', ...cache, '-f', join(s.checkout, BACKEND_CORE_DOCKERFILE), '-t', image, ...labels, s.checkout], {
+    env: e,
+    maxBuffer: 64 << 20,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'bench-push-'));
   await exec('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'd'), image, `docker://${env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${s.commit}`], { env: e });
   await rm(dir, { recursive: true, force: true });
@@ -82,7 +85,11 @@ async function harness(env: Env, s: Source): Promise<void> {
 
 const SIDES = { gate, harness, raw } as const;
 type Side = keyof typeof SIDES;
-const ORDERS: ReadonlyArray<readonly Side[]> = [['gate', 'harness', 'raw'], ['raw', 'gate', 'harness'], ['harness', 'raw', 'gate']];
+const ORDERS: ReadonlyArray<readonly Side[]> = [
+  ['gate', 'harness', 'raw'],
+  ['raw', 'gate', 'harness'],
+  ['harness', 'raw', 'gate'],
+];
 
 /**
  * A checkout of each source (for the raw side). The heavy commit lives in its own bare repository

@@ -69,11 +69,17 @@ async function main(): Promise<void> {
     const c = median(samples.map((s) => s.cli[m]));
     const pd = median(samples.map((s) => s.cli[m] - s.vitest[m]));
     const pr = median(samples.map((s) => s.cli[m] / s.vitest[m]));
-    console.log(`${m.padEnd(7)}  ${String(rounds).padStart(6)}  ${v.toFixed(2).padStart(10)}  ${c.toFixed(2).padStart(14)}  ${(c - v).toFixed(2).padStart(12)}  ${(c / v).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}`);
+    console.log(
+      `${m.padEnd(7)}  ${String(rounds).padStart(6)}  ${v.toFixed(2).padStart(10)}  ${c.toFixed(2).padStart(14)}  ${(c - v).toFixed(2).padStart(12)}  ${(c / v).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}`,
+    );
   }
   const pd = median(samples.map((s) => s.cli.wall - s.vitest.wall));
   console.log(`target: the wrapper adds <= 0.3 s (paired wall overhead): ${pd <= 0.3 ? 'met' : 'MISSED'}`);
-  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine may be shared: compare the paired and cpu rows)`);
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (the machine may be shared: compare the paired and cpu rows)`,
+  );
 }
 
 await main();

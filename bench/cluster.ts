@@ -20,17 +20,32 @@ function mixedObjects(ns: string): k8s.KubernetesObject[] {
     const name = `obj-${i}`;
     const metadata = { name, namespace: ns, labels: { 'unidesk.ai/ci-run': 'bench', n: String(i) } };
     switch (i % 6) {
-      case 0: out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { key: `value-${i}`, other: 'x'.repeat(200) } }); break;
-      case 1: out.push({ apiVersion: 'v1', kind: 'Secret', metadata, stringData: { token: `t-${i}` } }); break;
-      case 2: out.push({ apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }); break;
+      case 0:
+        out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { key: `value-${i}`, other: 'x'.repeat(200) } });
+        break;
+      case 1:
+        out.push({ apiVersion: 'v1', kind: 'Secret', metadata, stringData: { token: `t-${i}` } });
+        break;
+      case 2:
+        out.push({ apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+        break;
       case 3:
         out.push({
-          apiVersion: 'apps/v1', kind: 'Deployment', metadata,
-          spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: `bench/app:${i}`, env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 8080 }] }] } } },
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata,
+          spec: {
+            replicas: 0,
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: `bench/app:${i}`, env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 8080 }] }] } },
+          },
         });
         break;
-      case 4: out.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] }); break;
-      default: out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata });
+      case 4:
+        out.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] });
+        break;
+      default:
+        out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata });
     }
   }
   // typed objects: KubernetesObjectApi serializes known kinds through client-node's models
@@ -70,7 +85,12 @@ async function measure(kubeconfigPath: string, label: string): Promise<Result> {
   await core.createNamespace({ body: { metadata: { name: 'watch' } } });
   await core.createNamespacedConfigMap({ namespace: 'watch', body: { metadata: { name: 'w' }, data: { i: '0' } } });
   const waiting = new Map<string, (t: number) => void>();
-  const ac = await new k8s.Watch(kc).watch('/api/v1/namespaces/watch/configmaps', {}, (_type, o: k8s.V1ConfigMap) => waiting.get(o.data?.i ?? '')?.(performance.now()), () => undefined);
+  const ac = await new k8s.Watch(kc).watch(
+    '/api/v1/namespaces/watch/configmaps',
+    {},
+    (_type, o: k8s.V1ConfigMap) => waiting.get(o.data?.i ?? '')?.(performance.now()),
+    () => undefined,
+  );
   for (let i = 1; i <= 200; i++) {
     const seen = new Promise<number>((r) => waiting.set(String(i), r));
     const t0 = performance.now();
@@ -104,12 +124,36 @@ async function main(): Promise<void> {
   };
   console.log(`cluster double benchmark: ${rounds} rounds, medians, Node ${process.version}`);
   console.log(`  ${''.padEnd(44)} ${'in-process'.padStart(11)} ${'child'.padStart(11)}`);
-  row('SSA apply, 100 mixed objects, creating', (r) => r.fresh, (a, b) => `target ≤ 200 ms: in-process ${a <= 200 ? 'met' : 'MISSED'}, child ${b <= 200 ? 'met' : 'MISSED'}`);
-  row('SSA re-apply, same 100 objects (no-op)', (r) => r.noop, (a, b) => `no-op/creating: ${(a / median(inProcess.fresh)).toFixed(2)}×, ${(b / median(child.fresh)).toFixed(2)}×`);
-  row('POST create, 100 mixed objects', (r) => r.post, (a, b) => `SSA/POST: ${(median(inProcess.fresh) / a).toFixed(2)}×, ${(median(child.fresh) / b).toFixed(2)}×`);
-  row('watch latency, write sent → event', (r) => r.watch, () => `p90 ${p90(inProcess.watch).toFixed(1)} / ${p90(child.watch).toFixed(1)} ms`);
-  row('write round trip (merge PATCH)', (r) => r.write, (a, b) => `watch/write: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`);
-  row('GET round trip, same object', (r) => r.get, (a, b) => `watch/GET: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`);
+  row(
+    'SSA apply, 100 mixed objects, creating',
+    (r) => r.fresh,
+    (a, b) => `target ≤ 200 ms: in-process ${a <= 200 ? 'met' : 'MISSED'}, child ${b <= 200 ? 'met' : 'MISSED'}`,
+  );
+  row(
+    'SSA re-apply, same 100 objects (no-op)',
+    (r) => r.noop,
+    (a, b) => `no-op/creating: ${(a / median(inProcess.fresh)).toFixed(2)}×, ${(b / median(child.fresh)).toFixed(2)}×`,
+  );
+  row(
+    'POST create, 100 mixed objects',
+    (r) => r.post,
+    (a, b) => `SSA/POST: ${(median(inProcess.fresh) / a).toFixed(2)}×, ${(median(child.fresh) / b).toFixed(2)}×`,
+  );
+  row(
+    'watch latency, write sent → event',
+    (r) => r.watch,
+    () => `p90 ${p90(inProcess.watch).toFixed(1)} / ${p90(child.watch).toFixed(1)} ms`,
+  );
+  row(
+    'write round trip (merge PATCH)',
+    (r) => r.write,
+    (a, b) => `watch/write: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`,
+  );
+  row(
+    'GET round trip, same object',
+    (r) => r.get,
+    (a, b) => `watch/GET: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`,
+  );
   console.log(`  child/in-process for the SSA apply: ${(median(child.fresh) / median(inProcess.fresh)).toFixed(2)}×`);
 }
 

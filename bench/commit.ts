@@ -34,7 +34,15 @@ async function bare(f: Fixture, labEnv: Record<string, string>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
   try {
     const auth = Buffer.from(`${labEnv.UNIDESK_CI_GIT_USERNAME}:${labEnv.UNIDESK_CI_GIT_PASSWORD}`).toString('base64');
-    const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'http.proxy', GIT_CONFIG_VALUE_0: labEnv.UNIDESK_CI_PROXY_URL, GIT_CONFIG_KEY_1: 'http.extraHeader', GIT_CONFIG_VALUE_1: `Authorization: Basic ${auth}` };
+    const gitEnv = {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'http.proxy',
+      GIT_CONFIG_VALUE_0: labEnv.UNIDESK_CI_PROXY_URL,
+      GIT_CONFIG_KEY_1: 'http.extraHeader',
+      GIT_CONFIG_VALUE_1: `Authorization: Basic ${auth}`,
+    };
     await exec('git', ['clone', '--quiet', '--no-checkout', f.repoUrl, join(dir, 'unidesk')], { env: gitEnv });
     const repo = join(dir, 'unidesk');
     await exec('git', ['checkout', '--quiet', '--detach', `origin/${f.revision}`], { cwd: repo });
@@ -96,9 +104,15 @@ async function main(): Promise<void> {
     const pd = median(samples.map((s) => s.gate - s.bare));
     const pr = median(samples.map((s) => s.gate / s.bare));
     const target = f.name === 'heavy' ? `ratio <= 1.05: ${g / b <= 1.05 ? 'met' : 'MISSED'}` : `overhead <= 1.5 s: ${g - b <= 1.5 ? 'met' : 'MISSED'}`;
-    console.log(`${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}   ${target}`);
+    console.log(
+      `${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}   ${target}`,
+    );
   }
-  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine may be shared: compare the paired columns)`);
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (the machine may be shared: compare the paired columns)`,
+  );
 }
 
 await main();

@@ -56,7 +56,9 @@ for (let r = 0; r < rounds; r++) {
   await cold();
   first.push(await gate());
   reused.push(await gate());
-  console.log(`round ${r + 1}/${rounds}: first ${first.at(-1)!.total.toFixed(1)} s (rebuilt ${first.at(-1)!.rebuilt}), reused ${reused.at(-1)!.total.toFixed(1)} s (rebuilt ${reused.at(-1)!.rebuilt})`);
+  console.log(
+    `round ${r + 1}/${rounds}: first ${first.at(-1)!.total.toFixed(1)} s (rebuilt ${first.at(-1)!.rebuilt}), reused ${reused.at(-1)!.total.toFixed(1)} s (rebuilt ${reused.at(-1)!.rebuilt})`,
+  );
 }
 const row = (name: string, a: number, b: number) => `${name.padEnd(64)} ${a.toFixed(2).padStart(8)} ${b.toFixed(2).padStart(8)} ${(b / a).toFixed(2).padStart(6)}`;
 console.log(`\ndev-e2e gate in the lab, median of ${rounds} round(s), seconds\n${'step'.padEnd(64)} ${'first'.padStart(8)} ${'reused'.padStart(8)} ${'ratio'.padStart(6)}`);

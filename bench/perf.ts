@@ -31,7 +31,13 @@ const service = spawn(process.execPath, [join(ROOT, 'fixtures/code-queue/main.ts
 try {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 200) throw new Error('code-queue did not start');
     await new Promise((r) => setTimeout(r, 50));
   }

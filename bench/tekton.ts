@@ -34,7 +34,11 @@ async function direct(env: Record<string, string>): Promise<number> {
   const reportDir = await mkdtemp(join(tmpdir(), 'bench-tekton-direct-'));
   try {
     const t0 = performance.now();
-    const run = await runGate({ gate: 'commit', reportDir, env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: 'master', UNIDESK_CI_NO_PROXY: await taskNoProxy() } });
+    const run = await runGate({
+      gate: 'commit',
+      reportDir,
+      env: { ...env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_REVISION: 'master', UNIDESK_CI_NO_PROXY: await taskNoProxy() },
+    });
     const s = (performance.now() - t0) / 1000;
     if (run.exitCode !== 0) throw new Error(`bench: the commit gate failed directly:\n${run.output.slice(-3000)}`);
     return s;
@@ -46,20 +50,39 @@ async function direct(env: Record<string, string>): Promise<number> {
 /** Seconds from create to the PipelineRun's completion, and ms from create to the first step start. */
 async function tekton(ci: LabCi, env: Record<string, string>): Promise<{ seconds: number; latencyMs: number }> {
   const body = {
-    apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
     metadata: { generateName: 'bench-repo-check-', namespace: CI_NAMESPACE },
     spec: {
       taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
-      params: [{ name: 'repo-url', value: env.UNIDESK_CI_REPO_URL }, { name: 'revision', value: 'master' }],
-      workspaces: [{ name: 'reports', emptyDir: {} }, { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET } }],
+      params: [
+        { name: 'repo-url', value: env.UNIDESK_CI_REPO_URL },
+        { name: 'revision', value: 'master' },
+      ],
+      workspaces: [
+        { name: 'reports', emptyDir: {} },
+        { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET } },
+      ],
       pipelineSpec: {
-        params: [{ name: 'repo-url', type: 'string' }, { name: 'revision', type: 'string' }],
+        params: [
+          { name: 'repo-url', type: 'string' },
+          { name: 'revision', type: 'string' },
+        ],
         workspaces: [{ name: 'reports' }, { name: 'git-credentials' }],
-        tasks: [{
-          name: 'repo-check', taskRef: { name: 'unidesk-ci-repo-check' },
-          params: [{ name: 'repo-url', value: '$(params.repo-url)' }, { name: 'revision', value: '$(params.revision)' }],
-          workspaces: [{ name: 'reports', workspace: 'reports' }, { name: 'git-credentials', workspace: 'git-credentials' }],
-        }],
+        tasks: [
+          {
+            name: 'repo-check',
+            taskRef: { name: 'unidesk-ci-repo-check' },
+            params: [
+              { name: 'repo-url', value: '$(params.repo-url)' },
+              { name: 'revision', value: '$(params.revision)' },
+            ],
+            workspaces: [
+              { name: 'reports', workspace: 'reports' },
+              { name: 'git-credentials', workspace: 'git-credentials' },
+            ],
+          },
+        ],
       },
     },
   };

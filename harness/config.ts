@@ -10,16 +10,12 @@ export const E2E_NAMESPACE_PREFIX = 'unidesk-ci-e2e-';
 import { GATES, type Gate } from './gates.ts';
 export { GATES, type Gate };
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 const positiveMs = z.coerce.number().int().positive();
 const url = z.url();
 
 /** host:port on the loopback interface: the only registry CI may push to or pull from. */
-export const loopbackRegistry = z
-  .string()
-  .regex(/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/, 'a loopback host:port such as 127.0.0.1:5000');
+export const loopbackRegistry = z.string().regex(/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/, 'a loopback host:port such as 127.0.0.1:5000');
 
 /** Run ids become namespace suffixes and label values: DNS-1123 label, short. */
 export const runId = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1-20 characters');
@@ -55,8 +51,14 @@ export const VARIABLES = {
     schema: z.string().refine(isRegExp, 'a regular expression').default(DEFAULT_DENY_PATTERN),
     doc: 'Case-insensitive regular expression: a kubeconfig context or server host matching it looks like production and is refused (unless listed in UNIDESK_CI_ALLOWED_CONTEXTS).',
   },
-  UNIDESK_CI_ALLOWED_CONTEXTS: { schema: z.string().min(1).optional(), doc: 'Comma list of kubeconfig contexts the harness may use; when set, any other context is refused and a listed one is used even if it matches UNIDESK_CI_KUBE_DENY_PATTERN.' },
-  UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: { schema: bool.default(false), doc: 'Accept a kubeconfig with `insecure-skip-tls-verify: true` or a plain http:// server (refused otherwise; a line says TLS is not verified). Never for a real cluster.' },
+  UNIDESK_CI_ALLOWED_CONTEXTS: {
+    schema: z.string().min(1).optional(),
+    doc: 'Comma list of kubeconfig contexts the harness may use; when set, any other context is refused and a listed one is used even if it matches UNIDESK_CI_KUBE_DENY_PATTERN.',
+  },
+  UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY: {
+    schema: bool.default(false),
+    doc: 'Accept a kubeconfig with `insecure-skip-tls-verify: true` or a plain http:// server (refused otherwise; a line says TLS is not verified). Never for a real cluster.',
+  },
   UNIDESK_CI_APPLY_MANIFESTS: { schema: bool.default(false), doc: 'Global setup applies k3s/ci by server-side apply before the gate.' },
   UNIDESK_CI_TEKTON_CRDS_DIR: { schema: z.string().min(1).optional(), doc: 'Upstream Tekton CRDs (lab only; default ../shared/tekton when it exists).' },
   UNIDESK_CI_MANIFESTS_DIR: { schema: z.string().min(1).optional(), doc: 'The k3s/ci manifests global setup applies and the install gate checks (default: k3s/ci of this checkout).' },
@@ -64,12 +66,30 @@ export const VARIABLES = {
   UNIDESK_CI_PERF_TRANSPORT: { schema: z.enum(['cluster', 'direct']).default('cluster'), doc: 'Perf gate transport: temporary Deployment + service proxy, or a base URL.' },
   UNIDESK_CI_PERF_BASE_URL: { schema: url.optional(), doc: 'Code Queue base URL for the direct transport.' },
   UNIDESK_CI_BUDGETS_FILE: { schema: z.string().min(1).optional(), doc: 'Read budgets from this ConfigMap YAML instead of the cluster (laptops).' },
-  UNIDESK_CI_METRICS_DATABASE_URL: { schema: url.optional(), doc: 'PostgreSQL URL of the CI results store: schema unidesk_ci (gate runs, testcases, JUnit, perf history; docs/results.md; secret). Unset: nothing is recorded.' },
-  UNIDESK_CI_JUNIT: { schema: z.enum(['default', 'strict']).default('default'), doc: 'JUnit flavour: default (Vitest, testcase <properties>) or strict (valid against xunit-plugin junit-10.xsd: testcase facts as <system-out> lines).' },
-  UNIDESK_CI_PIPELINERUN: { schema: z.string().min(1).optional(), doc: 'Inside Tekton: the PipelineRun name (the Task passes the tekton.dev/pipelineRun label of its pod), recorded with the gate run.' },
+  UNIDESK_CI_METRICS_DATABASE_URL: {
+    schema: url.optional(),
+    doc: 'PostgreSQL URL of the CI results store: schema unidesk_ci (gate runs, testcases, JUnit, perf history; docs/results.md; secret). Unset: nothing is recorded.',
+  },
+  UNIDESK_CI_JUNIT: {
+    schema: z.enum(['default', 'strict']).default('default'),
+    doc: 'JUnit flavour: default (Vitest, testcase <properties>) or strict (valid against xunit-plugin junit-10.xsd: testcase facts as <system-out> lines).',
+  },
+  UNIDESK_CI_PIPELINERUN: {
+    schema: z.string().min(1).optional(),
+    doc: 'Inside Tekton: the PipelineRun name (the Task passes the tekton.dev/pipelineRun label of its pod), recorded with the gate run.',
+  },
   UNIDESK_CI_TASKRUN: { schema: z.string().min(1).optional(), doc: 'Inside Tekton: the TaskRun name ($(context.taskRun.name)), recorded with the gate run.' },
-  UNIDESK_CI_PERF_IMAGE: { schema: z.string().min(1).default('unidesk-code-queue:dev'), doc: 'Image of the temporary code-queue-ci-read Deployment: unidesk-code-queue:<pinned tag or @digest>, optionally from the loopback registry; never latest.' },
-  UNIDESK_CI_PERF_DATABASE_SECRET: { schema: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Secret name (DNS-1123)').default('code-queue-ci-read-database'), doc: 'Secret in unidesk-ci whose DATABASE_URL key the read service uses (the database is never named in CI config).' },
+  UNIDESK_CI_PERF_IMAGE: {
+    schema: z.string().min(1).default('unidesk-code-queue:dev'),
+    doc: 'Image of the temporary code-queue-ci-read Deployment: unidesk-code-queue:<pinned tag or @digest>, optionally from the loopback registry; never latest.',
+  },
+  UNIDESK_CI_PERF_DATABASE_SECRET: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Secret name (DNS-1123)')
+      .default('code-queue-ci-read-database'),
+    doc: 'Secret in unidesk-ci whose DATABASE_URL key the read service uses (the database is never named in CI config).',
+  },
   UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS: { schema: positiveMs.default(60_000), doc: 'Per-request timeout of the perf probe; a request that times out counts as +∞ (infra).' },
   UNIDESK_CI_PERF_HISTORY_RUNS: { schema: z.coerce.number().int().min(1).max(100).default(5), doc: 'Perf history: compare with the last K runs on the same environment fingerprint and budgets hash.' },
   UNIDESK_CI_WAIT_MS: { schema: positiveMs.default(600_000), doc: 'Upper bound for any single wait (rollout, run, pull).' },
@@ -78,9 +98,21 @@ export const VARIABLES = {
   UNIDESK_CI_IMAGE_REF: { schema: z.string().min(1).optional(), doc: 'Target of the backend-core publication; must be <registry>/unidesk/backend-core:<commit> (checked, never trusted).' },
   UNIDESK_CI_PREWARM_IMAGES_FILE: { schema: z.string().min(1).default('k3s/ci/prewarm-images.yaml'), doc: 'ConfigMap YAML listing the images ci install prewarms (data.images, one per line).' },
   UNIDESK_CI_PREWARM_MIRROR: { schema: loopbackRegistry.optional(), doc: 'Pull prewarm images from this loopback registry mirror instead of their own registries (the lab).' },
-  UNIDESK_CI_PREWARM_MIRROR_DIGESTS: { schema: z.string().min(1).optional(), doc: 'Lab only: JSON {pinned digest: stand-in digest} for digest-pinned images the mirror can only stand in for (it cannot hold upstream bytes).' },
-  UNIDESK_CI_STEP_BASE_IMAGE: { schema: z.string().regex(/@sha256:[a-f0-9]{64}$/, 'an image reference pinned by digest (…@sha256:<64 hex>)').optional(), doc: 'Base of the step image (k3s/image/Containerfile), pinned by digest. Default: debian:bookworm-slim at a pinned digest; the lab builds its own.' },
-  UNIDESK_CI_BUILD_CACHE_DIR: { schema: z.string().min(1).optional(), doc: 'Persistent buildah storage and build cache of the step image (and the lab Debian base). Default: ${XDG_CACHE_HOME:-~/.cache}/unidesk-ci.' },
+  UNIDESK_CI_PREWARM_MIRROR_DIGESTS: {
+    schema: z.string().min(1).optional(),
+    doc: 'Lab only: JSON {pinned digest: stand-in digest} for digest-pinned images the mirror can only stand in for (it cannot hold upstream bytes).',
+  },
+  UNIDESK_CI_STEP_BASE_IMAGE: {
+    schema: z
+      .string()
+      .regex(/@sha256:[a-f0-9]{64}$/, 'an image reference pinned by digest (…@sha256:<64 hex>)')
+      .optional(),
+    doc: 'Base of the step image (k3s/image/Containerfile), pinned by digest. Default: debian:bookworm-slim at a pinned digest; the lab builds its own.',
+  },
+  UNIDESK_CI_BUILD_CACHE_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: 'Persistent buildah storage and build cache of the step image (and the lab Debian base). Default: ${XDG_CACHE_HOME:-~/.cache}/unidesk-ci.',
+  },
   UNIDESK_CI_CONTAINERD_ADDRESS: { schema: z.string().min(1).default('/run/k3s/containerd/containerd.sock'), doc: 'The node containerd socket prewarm imports into (namespace k8s.io).' },
   UNIDESK_CI_MIN_PULL_BYTES_PER_SEC: { schema: positiveMs.default(1_000_000), doc: 'Sustained pull throughput below this is infra.network (provider/main-server network or proxy degradation).' },
   UNIDESK_CI_PULL_WINDOW_MS: { schema: positiveMs.default(10_000), doc: 'Window over which prewarm pull throughput counts as sustained (a pull shorter than one window is not judged).' },

@@ -1,16 +1,7 @@
 // Failure classes: an infrastructure failure is never reported as an application failure.
 // The class travels into JUnit (failure type + unidesk.failure-class) and into the exit code.
 
-export const FAILURE_CLASSES = [
-  'infra.auth',
-  'infra.network',
-  'infra.registry',
-  'infra.cluster',
-  'app',
-  'budget',
-  'input',
-  'internal',
-] as const;
+export const FAILURE_CLASSES = ['infra.auth', 'infra.network', 'infra.registry', 'infra.cluster', 'app', 'budget', 'input', 'internal'] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
@@ -81,16 +72,7 @@ export function exitCodeFor(failureClass: FailureClass | undefined): number {
  * When several gates fail, the most "infrastructural" class decides the exit code; a harness bug
  * (`internal`) comes first, since it makes the run's other verdicts suspect.
  */
-const PRECEDENCE: readonly FailureClass[] = [
-  'internal',
-  'infra.auth',
-  'infra.cluster',
-  'infra.registry',
-  'infra.network',
-  'input',
-  'app',
-  'budget',
-];
+const PRECEDENCE: readonly FailureClass[] = ['internal', 'infra.auth', 'infra.cluster', 'infra.registry', 'infra.network', 'input', 'app', 'budget'];
 
 export function worstFailureClass(classes: Iterable<FailureClass | undefined>): FailureClass | undefined {
   let best: number | undefined;

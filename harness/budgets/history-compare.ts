@@ -19,7 +19,11 @@ export type HistoryComparison = { budget: string; verdict: HistoryVerdict; curre
 export function compareWithHistory(current: RunValues, history: ReadonlyArray<{ values: RunValues }>, o: HistoryOptions = HISTORY_DEFAULTS): HistoryComparison[] {
   return [...current].map(([budget, values]) => {
     const cur = median(values);
-    const past = history.map((h) => h.values.get(budget)).filter((v): v is number[] => !!v && v.length > 0).map(median).filter(Number.isFinite);
+    const past = history
+      .map((h) => h.values.get(budget))
+      .filter((v): v is number[] => !!v && v.length > 0)
+      .map(median)
+      .filter(Number.isFinite);
     const base = { budget, currentMs: cur, runs: past.length };
     if (!Number.isFinite(cur)) return { ...base, verdict: 'INCONCLUSIVE', message: `${budget}: this run has failed requests (+∞); no relative comparison` };
     if (past.length < o.minRuns) return { ...base, verdict: 'INCONCLUSIVE', message: `${budget}: too little history (${past.length} of ${o.minRuns} comparable good runs)` };

@@ -23,7 +23,7 @@ export const BUDGET_NAMES = Object.keys(BUDGET_DEFINITIONS) as BudgetName[];
 export type MeasuredEndpoint = (typeof BUDGET_DEFINITIONS)[BudgetName]['endpoint'];
 
 export type Budget = { name: BudgetName; endpoint: MeasuredEndpoint; statistic: Statistic; budgetMs: number; tier: Tier; n: number };
-export type Budgets = { budgets: Budget[]; /** sha256 of the ConfigMap data, for history comparisons */ hash: string; source: string };
+export type Budgets = { budgets: Budget[] /** sha256 of the ConfigMap data, for history comparisons */; hash: string; source: string };
 
 const keySchemas: Record<string, { schema: z.ZodType; expected: string }> = {
   'budget-ms': { schema: z.string().regex(/^[1-9]\d{0,8}$/), expected: 'a positive integer number of milliseconds, e.g. "10000"' },
@@ -76,6 +76,10 @@ export function parseBudgets(configMap: unknown, source: string): Budgets {
     const statistic = def.statistic === 'single' && n > 1 ? 'p95' : def.statistic;
     return { name, endpoint: def.endpoint, statistic, budgetMs, tier, n };
   });
-  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   return { budgets, hash: createHash('sha256').update(canonical).digest('hex'), source };
 }

@@ -48,7 +48,10 @@ export function evaluate(budget: Budget, samples: readonly Sample[], infraClass:
     const app = failed.every((s) => s.status !== null && s.status >= 400 && s.status < 500);
     const first = failed[0];
     return {
-      ...base, valueMs, verdict: 'error', failureClass: app ? 'app' : infraClass,
+      ...base,
+      valueMs,
+      verdict: 'error',
+      failureClass: app ? 'app' : infraClass,
       message: `${label}: ${failed.length} of ${pop.length} requests failed (error rate ${(base.errorRate * 100).toFixed(0)}%, counted as +∞); first: GET ${first.path}: ${first.error}`,
     };
   }
@@ -60,7 +63,10 @@ export function evaluate(budget: Budget, samples: readonly Sample[], infraClass:
   const controlMs = control.length ? median(control) : 0;
   if (controlMs > COMMON_MODE_SHARE * budget.budgetMs) {
     return {
-      ...base, valueMs, verdict: 'over budget (common-mode)', failureClass: infraClass,
+      ...base,
+      valueMs,
+      verdict: 'over budget (common-mode)',
+      failureClass: infraClass,
       message: `${summary}, but the control request (GET /healthz, no database work) took a median ${ms(controlMs)} ms over ${control.length} samples (> ${COMMON_MODE_SHARE * 100}% of the budget): the whole path to the service is slow (${infraClass}), not this endpoint`,
     };
   }

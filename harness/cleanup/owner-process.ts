@@ -21,7 +21,14 @@ let said = '';
 const pipe = new Socket({ fd: 3, readable: true, writable: false });
 pipe.on('data', (c: Buffer) => void (said += c.toString()));
 pipe.on('error', () => undefined); // a reset is an end like any other
-pipe.on('close', () => void finish().then(() => process.exit(0), (e: Error) => (log(`cleanup owner: ${e.message}`), process.exit(1))));
+pipe.on(
+  'close',
+  () =>
+    void finish().then(
+      () => process.exit(0),
+      (e: Error) => (log(`cleanup owner: ${e.message}`), process.exit(1)),
+    ),
+);
 log(`cleanup owner: watching Vitest (pid ${process.env.UNIDESK_CI_CLEANUP_WATCHED_PID}), ledger ${ledger}`);
 
 async function finish(): Promise<void> {

@@ -47,9 +47,10 @@ export async function startCleanupOwner(o: { dir: string; gate: string; env: Rec
     ledger,
     logPath,
     // bounded: an owner that died already (its log says why) must not hold up the teardown
-    release: () => new Promise<void>((resolve) => {
-      setTimeout(resolve, 2000).unref();
-      pipe.end('release\n', () => resolve());
-    }),
+    release: () =>
+      new Promise<void>((resolve) => {
+        setTimeout(resolve, 2000).unref();
+        pipe.end('release\n', () => resolve());
+      }),
   };
 }

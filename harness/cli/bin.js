@@ -11,10 +11,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // the CLI's modules, type-stripped and compiled, cached on disk (Node's compile cache in the temp
 // dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): about 0.25 s less per command start
 module.enableCompileCache?.();
-import('./main.ts').then((m) => m.main(process.argv.slice(2))).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`unidesk-ci: ${err && err.message ? err.message : err}`);
-    process.exit(1);
-  },
-);
+import('./main.ts')
+  .then((m) => m.main(process.argv.slice(2)))
+  .then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`unidesk-ci: ${err && err.message ? err.message : err}`);
+      process.exit(1);
+    },
+  );

@@ -62,7 +62,8 @@ export async function publishBackendCore(argv: string[], base: NodeJS.ProcessEnv
     const out = await runTekton({ env, output, waitMs, revision, interrupt, request: (repo, rev) => publishRunRequest(repo, rev) });
     const results = out.verdict?.results ?? {};
     if (out.exitCode === 0 && output === 'text') {
-      if (!results.IMAGE_URL || !results.IMAGE_DIGEST) throw new CiError('infra.cluster', `PipelineRun ${out.pipelineRun} succeeded without the IMAGE_URL/IMAGE_DIGEST results (Pipeline ${PUBLISH_PIPELINE} as applied is not this checkout's)`);
+      if (!results.IMAGE_URL || !results.IMAGE_DIGEST)
+        throw new CiError('infra.cluster', `PipelineRun ${out.pipelineRun} succeeded without the IMAGE_URL/IMAGE_DIGEST results (Pipeline ${PUBLISH_PIPELINE} as applied is not this checkout's)`);
       print(`IMAGE_URL=${results.IMAGE_URL}`);
       print(`IMAGE_DIGEST=${results.IMAGE_DIGEST}`);
     }

@@ -42,7 +42,11 @@ export async function collectStatus(env: NodeJS.ProcessEnv, runs: number, say: (
     checks.push({ name: 'PipelineRuns', ok: false, detail: e.message });
     return [];
   });
-  return statusReport(checks, drift, prs.map((p) => runRow(p)));
+  return statusReport(
+    checks,
+    drift,
+    prs.map((p) => runRow(p)),
+  );
 }
 
 export type StatusIo = { out: (l: string) => void; err: (l: string) => void };

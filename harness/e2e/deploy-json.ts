@@ -14,7 +14,8 @@ const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 
 /** The pinned commit of service `id` in environments.dev.services[]; `where` names the source. */
 export function devServicePin(text: string, where: string, id: string = DEV_SERVICE_ID): DevServicePin {
-  const fail = (why: string) => new CiError('input', `${DEPLOY_FILE} on ${where}: ${why}`, { hint: `fix ${DEPLOY_FILE} on master: environments.dev.services[] needs {"id": "${id}", "commit": "<40-hex commit>"}` });
+  const fail = (why: string) =>
+    new CiError('input', `${DEPLOY_FILE} on ${where}: ${why}`, { hint: `fix ${DEPLOY_FILE} on master: environments.dev.services[] needs {"id": "${id}", "commit": "<40-hex commit>"}` });
   let doc: Json;
   try {
     doc = JSON.parse(text);

@@ -27,6 +27,13 @@ export function codeQueueImage(o: ImageOptions & { commit: string }): Promise<Co
 
 export async function importCodeQueueImage(o: ImageOptions & { image: CodeQueueImage }): Promise<{ digest: string; action: string; ms: number }> {
   const t0 = performance.now();
-  const r = await importToNode({ imageRef: o.image.imageRef, digest: o.image.digest, registry: o.config.registry, containerdAddress: o.config.raw.UNIDESK_CI_CONTAINERD_ADDRESS, signal: o.signal, log: o.log });
+  const r = await importToNode({
+    imageRef: o.image.imageRef,
+    digest: o.image.digest,
+    registry: o.config.registry,
+    containerdAddress: o.config.raw.UNIDESK_CI_CONTAINERD_ADDRESS,
+    signal: o.signal,
+    log: o.log,
+  });
   return { digest: r.digest, action: r.action, ms: Math.round(performance.now() - t0) };
 }

@@ -93,7 +93,12 @@ export function postgresWorkload(spec: WorkloadSpec): [Manifest, Manifest] {
     image: E2E_POSTGRES_IMAGE,
     imagePullPolicy: 'IfNotPresent',
     ports: [{ name: 'postgres', containerPort: 5432 }],
-    env: [{ name: 'POSTGRES_USER', value: DB_USER }, { name: 'POSTGRES_DB', value: DB_USER }, fromSecret('POSTGRES_PASSWORD', 'POSTGRES_PASSWORD'), { name: 'PGDATA', value: `/var/lib/${POSTGRES}/data/pgdata` }],
+    env: [
+      { name: 'POSTGRES_USER', value: DB_USER },
+      { name: 'POSTGRES_DB', value: DB_USER },
+      fromSecret('POSTGRES_PASSWORD', 'POSTGRES_PASSWORD'),
+      { name: 'PGDATA', value: `/var/lib/${POSTGRES}/data/pgdata` },
+    ],
   };
   return [deployment(spec, POSTGRES, container, ['data']), service(spec, POSTGRES, 5432, 'postgres')];
 }
@@ -105,7 +110,14 @@ export function codeQueueWorkload(spec: WorkloadSpec, role: CodeQueueRole): [Man
     // imported into the node's containerd by the gate (the prewarm path), never pulled by the kubelet
     imagePullPolicy: 'IfNotPresent',
     ports: [{ name: 'http', containerPort: CODE_QUEUE_PORT }],
-    env: [...ROLE_ENV[role], { name: 'PORT', value: String(CODE_QUEUE_PORT) }, { name: 'CODE_QUEUE_LISTEN_HOST', value: '0.0.0.0' }, fromSecret('DATABASE_URL', 'DATABASE_URL'), { name: 'CODE_QUEUE_STATE_DIR', value: `/var/lib/${name}/state` }, { name: 'CODE_QUEUE_LOG_DIR', value: `/var/lib/${name}/log` }],
+    env: [
+      ...ROLE_ENV[role],
+      { name: 'PORT', value: String(CODE_QUEUE_PORT) },
+      { name: 'CODE_QUEUE_LISTEN_HOST', value: '0.0.0.0' },
+      fromSecret('DATABASE_URL', 'DATABASE_URL'),
+      { name: 'CODE_QUEUE_STATE_DIR', value: `/var/lib/${name}/state` },
+      { name: 'CODE_QUEUE_LOG_DIR', value: `/var/lib/${name}/log` },
+    ],
     readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2 },
   };
   return [deployment(spec, name, container, ['state', 'log']), service(spec, name, CODE_QUEUE_PORT)];

@@ -15,7 +15,11 @@ export async function cloneAt(o: CloneOptions): Promise<void> {
   await git(['clone', '--no-checkout', '--', o.remote, o.dir], o);
   const co = await git(['checkout', '--quiet', '--detach', o.commit, '--'], { cwd: o.dir, signal: o.signal, allowFailure: true });
   if (co.exitCode !== 0) {
-    throw new CiError('input', `commit ${o.commit} is not in the clone of ${o.remote}: it was never pushed (or was force-pushed away)`, { command: co.command, exitCode: co.exitCode, outputTail: co.tail });
+    throw new CiError('input', `commit ${o.commit} is not in the clone of ${o.remote}: it was never pushed (or was force-pushed away)`, {
+      command: co.command,
+      exitCode: co.exitCode,
+      outputTail: co.tail,
+    });
   }
   const head = (await git(['rev-parse', 'HEAD'], { cwd: o.dir, fallback: 'input' })).stdout.trim();
   if (head !== o.commit) throw new CiError('input', `checkout ended at ${head}, not ${o.commit}`);

@@ -9,9 +9,10 @@ export async function remoteContains(o: RemoteOptions & { commit: string }): Pro
   if (!FULL_SHA.test(o.commit)) throw new CiError('input', `remoteContains needs a full 40-character commit, got ${JSON.stringify(o.commit)}`);
   await using mirror = await openMirror(o);
   const known = await git(['cat-file', '-e', `${o.commit}^{commit}`], { cwd: mirror.dir, allowFailure: true });
-  const branches = known.exitCode === 0
-    ? (await git(['for-each-ref', '--format=%(refname:short)', '--contains', o.commit, 'refs/heads'], { cwd: mirror.dir, fallback: 'input' })).stdout.split('\n').filter(Boolean)
-    : [];
+  const branches =
+    known.exitCode === 0
+      ? (await git(['for-each-ref', '--format=%(refname:short)', '--contains', o.commit, 'refs/heads'], { cwd: mirror.dir, fallback: 'input' })).stdout.split('\n').filter(Boolean)
+      : [];
   if (!branches.length) {
     throw new CiError('input', `commit ${o.commit} is on no branch of ${o.remote}: only pushed commits may be built; push it first`);
   }

@@ -23,7 +23,10 @@ export function gitCredentials(git: RunConfig['git']): GitCredentials | undefine
   let raw: { username?: string; password?: string } = { username: git.username, password: git.password };
   if (!raw.username && !raw.password && git.credentialsDir) {
     if (!existsSync(git.credentialsDir)) {
-      throw new CiError('infra.auth', `UNIDESK_CI_GIT_CREDENTIALS_DIR=${git.credentialsDir} does not exist: the git credentials secret is not mounted (CI infrastructure/auth gap, not an application test result)`);
+      throw new CiError(
+        'infra.auth',
+        `UNIDESK_CI_GIT_CREDENTIALS_DIR=${git.credentialsDir} does not exist: the git credentials secret is not mounted (CI infrastructure/auth gap, not an application test result)`,
+      );
     }
     raw = { username: readSecretFile(git.credentialsDir, 'username'), password: readSecretFile(git.credentialsDir, 'password') };
   }
@@ -31,7 +34,10 @@ export function gitCredentials(git: RunConfig['git']): GitCredentials | undefine
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) {
     const missing = !raw.username ? 'username' : 'password';
-    throw new CiError('infra.auth', `git credentials are incomplete: the ${missing} is missing (set UNIDESK_CI_GIT_USERNAME and UNIDESK_CI_GIT_PASSWORD, or mount both files in UNIDESK_CI_GIT_CREDENTIALS_DIR); CI infrastructure/auth gap, not an application test result`);
+    throw new CiError(
+      'infra.auth',
+      `git credentials are incomplete: the ${missing} is missing (set UNIDESK_CI_GIT_USERNAME and UNIDESK_CI_GIT_PASSWORD, or mount both files in UNIDESK_CI_GIT_CREDENTIALS_DIR); CI infrastructure/auth gap, not an application test result`,
+    );
   }
   registerBasicAuth(parsed.data.username, parsed.data.password);
   return parsed.data;

@@ -30,7 +30,11 @@ export async function git(args: readonly string[], o: GitRunOptions = {}): Promi
   }
   // callers parse git's stdout: a cut-off ref list or file list must not pass as the whole
   if (r.outputTruncated) {
-    throw new CiError('input', `${r.command} printed more ${r.outputTruncated} than the harness keeps (${formatBytes(MAX_KEPT_OUTPUT_BYTES)}): its output cannot be parsed whole`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+    throw new CiError('input', `${r.command} printed more ${r.outputTruncated} than the harness keeps (${formatBytes(MAX_KEPT_OUTPUT_BYTES)}): its output cannot be parsed whole`, {
+      command: r.command,
+      exitCode: r.exitCode,
+      outputTail: r.tail,
+    });
   }
   if (r.exitCode === 0 || o.allowFailure) return r;
   throw gitFailure(r, o);

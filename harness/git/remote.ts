@@ -26,8 +26,7 @@ export type RemoteOptions = {
   allowFileRemote?: boolean;
 };
 
-const remoteUrl = (allowFile: boolean) =>
-  z.url({ protocol: allowFile ? /^(https?|file)$/ : /^https?$/ }).refine((u) => !/\/\/[^/]*@/.test(u), 'credentials do not belong in the URL');
+const remoteUrl = (allowFile: boolean) => z.url({ protocol: allowFile ? /^(https?|file)$/ : /^https?$/ }).refine((u) => !/\/\/[^/]*@/.test(u), 'credentials do not belong in the URL');
 
 export function checkRemote(remote: string, allowFile = false): void {
   const r = remoteUrl(allowFile).safeParse(remote);

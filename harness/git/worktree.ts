@@ -16,7 +16,11 @@ export async function assertClean(dir: string): Promise<void> {
   const r = await git(['status', '--porcelain=v1', '--untracked-files=normal'], { cwd: dir, fallback: 'input' });
   const changed = r.stdout.split('\n').filter(Boolean);
   if (changed.length) {
-    const shown = changed.slice(0, 10).map((l) => l.trim()).join(', ') + (changed.length > 10 ? `, ... (${changed.length} in all)` : '');
+    const shown =
+      changed
+        .slice(0, 10)
+        .map((l) => l.trim())
+        .join(', ') + (changed.length > 10 ? `, ... (${changed.length} in all)` : '');
     throw new CiError('input', `worktree ${dir} is dirty (${shown}): a dirty worktree is never an image source; commit and push, then give the pushed revision`);
   }
 }

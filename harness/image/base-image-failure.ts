@@ -15,7 +15,13 @@ export function baseImageFailure(error: unknown, dockerfile: string): CiError | 
   const tail = String(error.details?.outputTail ?? '').split('\n');
   const failed = tail.map((l) => CREATING.exec(l)).find((m) => m);
   if (!failed) return undefined;
-  const named = tail.map((l) => FROM_STEP.exec(l)?.[1]).filter((x): x is string => !!x).at(-1) ?? SOURCE.exec(failed[1])?.[1] ?? '(unnamed)';
+  const named =
+    tail
+      .map((l) => FROM_STEP.exec(l)?.[1])
+      .filter((x): x is string => !!x)
+      .at(-1) ??
+    SOURCE.exec(failed[1])?.[1] ??
+    '(unnamed)';
   return new CiError('infra.registry', `the base image ${named} of ${dockerfile} could not be pulled: ${failed[1]}`, {
     hint: `on D601 base images come through the egress proxy; make ${named} reachable there (or mirror it into the loopback registry) and publish again`,
     command: error.details?.command,

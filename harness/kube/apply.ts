@@ -51,7 +51,10 @@ export async function applyObjects(kube: Kube, objects: readonly Manifest[]): Pr
 }
 
 export async function applyManifests(kube: Kube, path: string): Promise<ApplyResult[]> {
-  return applyObjects(kube, (await loadManifests(path)).map((m) => m.object));
+  return applyObjects(
+    kube,
+    (await loadManifests(path)).map((m) => m.object),
+  );
 }
 
 export function summarize(results: readonly ApplyResult[]): Record<ApplyOutcome, number> {

@@ -29,7 +29,10 @@ export function checkTlsVerification(cluster: k8s.Cluster, env: Record<string, s
   if (!cluster.skipTLSVerify && !plainHttp) return;
   const what = plainHttp ? `serves plain HTTP (${cluster.server})` : 'sets insecure-skip-tls-verify: true';
   if (!optedIn(env)) {
-    throw new CiError('input', `kubeconfig cluster ${cluster.name} ${what}; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set ${INSECURE_OPT_IN}=1 to accept an unverified connection`);
+    throw new CiError(
+      'input',
+      `kubeconfig cluster ${cluster.name} ${what}; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set ${INSECURE_OPT_IN}=1 to accept an unverified connection`,
+    );
   }
   warn(`kubeconfig cluster ${cluster.name} ${what}: TLS is NOT verified because ${INSECURE_OPT_IN} is set`);
 }
@@ -98,7 +101,15 @@ export function loadKubeConfig(src: KubeConfigSource, env: Record<string, string
   }
   if (src.context) {
     if (!kc.getContextObject(src.context)) {
-      throw new CiError('input', `UNIDESK_CI_KUBE_CONTEXT=${src.context}: no such context in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new CiError(
+        'input',
+        `UNIDESK_CI_KUBE_CONTEXT=${src.context}: no such context in the kubeconfig (have: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     kc.setCurrentContext(src.context);
   }

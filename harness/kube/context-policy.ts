@@ -25,7 +25,10 @@ function hostOf(server: string): string {
 }
 
 export function checkContext(context: string, server: string, env: Record<string, string | undefined>): void {
-  const allowed = (env[ALLOWED_CONTEXTS_VAR] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const allowed = (env[ALLOWED_CONTEXTS_VAR] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   if (allowed.length > 0) {
     if (allowed.includes(context)) return;
     throw new CiError('input', `kubeconfig context ${context} is not in ${ALLOWED_CONTEXTS_VAR} (${allowed.join(', ')}): the harness only uses the contexts listed there`);

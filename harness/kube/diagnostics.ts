@@ -25,7 +25,11 @@ export async function saveDiagnostics(kube: Kube, namespace: string, reportDir: 
   const note = (what: string) => (e: Error) => void problems.push(`${what}: ${e.message}`);
 
   const events = await kube.core.listNamespacedEvent({ namespace }).catch(note('events'));
-  if (events) await save(join(dir, 'events.yaml'), events.items.map((e) => ({ time: e.lastTimestamp ?? e.eventTime, type: e.type, reason: e.reason, object: `${e.involvedObject.kind}/${e.involvedObject.name}`, message: e.message })));
+  if (events)
+    await save(
+      join(dir, 'events.yaml'),
+      events.items.map((e) => ({ time: e.lastTimestamp ?? e.eventTime, type: e.type, reason: e.reason, object: `${e.involvedObject.kind}/${e.involvedObject.name}`, message: e.message })),
+    );
 
   const objects: unknown[] = [];
   for (const [apiVersion, kind] of DUMPED_KINDS) {

@@ -11,7 +11,7 @@ export function statusOf(e: unknown): { code?: number; body: StatusBody } {
   if (e instanceof k8s.ApiException) {
     let body: StatusBody = {};
     try {
-      body = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as StatusBody) ?? {};
+      body = typeof e.body === 'string' ? JSON.parse(e.body) : ((e.body as StatusBody) ?? {});
     } catch {
       body = { message: String(e.body).slice(0, 300) };
     }

@@ -68,7 +68,10 @@ export function checkWrite(intent: WriteIntent, scope: GuardScope): void {
 /** The run-namespace objects of k3s/ci (e2e-grants.ts): applied by the install, exactly as pinned. */
 function checkE2eObject(intent: WriteIntent, pinned: boolean): void {
   if (intent.verb === 'apply' && pinned) return;
-  throw new WriteRefused(intent, `k3s/ci's run-namespace grants may only be applied as pinned in harness/kube/e2e-grants.ts (the runner's ClusterRoles, their ClusterRoleBinding and ValidatingAdmissionPolicy ${E2E_POLICY})`);
+  throw new WriteRefused(
+    intent,
+    `k3s/ci's run-namespace grants may only be applied as pinned in harness/kube/e2e-grants.ts (the runner's ClusterRoles, their ClusterRoleBinding and ValidatingAdmissionPolicy ${E2E_POLICY})`,
+  );
 }
 
 function checkNamespaceWrite(intent: WriteIntent, scope: GuardScope): void {

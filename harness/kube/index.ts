@@ -35,7 +35,16 @@ export { expiresAt, expiryAnnotation, runTtlMs } from './expiry.ts';
 export { saveDiagnostics } from './diagnostics.ts';
 export { deleteAndWait, waitGone, type DeleteOptions } from './delete.ts';
 export { rolloutState, waitForRollout, type RolloutOptions, type RolloutState } from './rollout.ts';
-export { serviceProxyBase, serviceProxyEndpoint, serviceProxyJson, serviceProxyRequest, type ProxyRequest, type ProxyResponse, type ServiceProxyEndpoint, type ServiceTarget } from './service-proxy.ts';
+export {
+  serviceProxyBase,
+  serviceProxyEndpoint,
+  serviceProxyJson,
+  serviceProxyRequest,
+  type ProxyRequest,
+  type ProxyResponse,
+  type ServiceProxyEndpoint,
+  type ServiceTarget,
+} from './service-proxy.ts';
 export { accessReviewer, canI, describeQuery, type AccessQuery } from './access-review.ts';
 export { isNotFound, kubeError, statusOf } from './errors.ts';
 export { poll, type PollOptions, type PollState } from './wait.ts';

@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { CiError } from '../failure.ts';
 import { manifestSchema, type Manifest } from './objects.ts';
 
-const imageMapping = z.strictObject({ name: z.string().min(1), newName: z.string().min(1).optional(), newTag: z.string().min(1).optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional() });
+const imageMapping = z.strictObject({
+  name: z.string().min(1),
+  newName: z.string().min(1).optional(),
+  newTag: z.string().min(1).optional(),
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/)
+    .optional(),
+});
 const kustomizationSchema = z.looseObject({ resources: z.array(z.string().min(1)).min(1), images: z.array(imageMapping).optional() });
 
 export type SourcedManifest = { object: Manifest; file: string; index: number };
@@ -28,7 +36,10 @@ async function manifestFiles(dir: string): Promise<string[]> {
   const kustomization = join(dir, 'kustomization.yaml');
   const text = await readFile(kustomization, 'utf8').catch(() => undefined);
   if (text === undefined) {
-    return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+    return (await readdir(dir))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(dir, f));
   }
   const parsed = kustomizationSchema.safeParse(parseAllDocuments(text)[0]?.toJS());
   if (!parsed.success) throw new CiError('input', `${kustomization}: expected a non-empty resources list (${parsed.error.issues[0]?.message})`);

@@ -11,7 +11,7 @@ const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Why the API server would refuse this name for the kind, or undefined when it is valid. */
 export function nameProblem(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>, name: string): string | undefined {
   if (ref.apiVersion.startsWith('rbac.authorization.k8s.io/')) {
-    return name === '' || name === '.' || name === '..' || /[/%]/.test(name) ? 'is not a valid path segment name (may not be \'.\' or \'..\', nor contain \'/\' or \'%\')' : undefined;
+    return name === '' || name === '.' || name === '..' || /[/%]/.test(name) ? "is not a valid path segment name (may not be '.' or '..', nor contain '/' or '%')" : undefined;
   }
   if (ref.apiVersion === 'v1' && ref.kind === 'Namespace') return name.length <= 63 && LABEL.test(name) ? undefined : 'is not a DNS-1123 label';
   if (ref.apiVersion === 'v1' && ref.kind === 'Service') return name.length <= 63 && DNS1035.test(name) ? undefined : 'is not a DNS-1035 label';

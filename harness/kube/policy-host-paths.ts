@@ -15,7 +15,10 @@ export function hostPathRule(o: Manifest, add: (rule: string, message: string) =
   for (const { where, volume, hostPath } of hostPathsIn(o as Any, '')) {
     if (allowed(o as Any, where, hostPath)) continue;
     const what = `${o.kind} ${o.metadata.name} ${volume ? `volume ${volume}` : where}`;
-    add('host-path', `${what}: hostPath ${hostPath?.path ?? '(no path)'}${hostPath?.type ? ` (type ${hostPath.type})` : ''} is refused; the only hostPath in k3s/ci is ${ALLOWED_HOST_PATH.path} (type ${ALLOWED_HOST_PATH.type}) in Task ${ALLOWED_HOST_PATH.task}'s spec.volumes`);
+    add(
+      'host-path',
+      `${what}: hostPath ${hostPath?.path ?? '(no path)'}${hostPath?.type ? ` (type ${hostPath.type})` : ''} is refused; the only hostPath in k3s/ci is ${ALLOWED_HOST_PATH.path} (type ${ALLOWED_HOST_PATH.type}) in Task ${ALLOWED_HOST_PATH.task}'s spec.volumes`,
+    );
   }
 }
 
@@ -34,5 +37,11 @@ function hostPathsIn(value: unknown, where: string, out: Found[] = []): Found[] 
 }
 
 function allowed(o: Any, where: string, hostPath: Any | undefined): boolean {
-  return o.kind === ALLOWED_HOST_PATH.kind && o.metadata?.name === ALLOWED_HOST_PATH.task && /^spec\.volumes\[\d+\]$/.test(where) && hostPath?.path === ALLOWED_HOST_PATH.path && hostPath?.type === ALLOWED_HOST_PATH.type;
+  return (
+    o.kind === ALLOWED_HOST_PATH.kind &&
+    o.metadata?.name === ALLOWED_HOST_PATH.task &&
+    /^spec\.volumes\[\d+\]$/.test(where) &&
+    hostPath?.path === ALLOWED_HOST_PATH.path &&
+    hostPath?.type === ALLOWED_HOST_PATH.type
+  );
 }

@@ -22,7 +22,18 @@ export { gateOfStep, stepsOf, type StepOf, type Violation };
 export const EGRESS_PROXY = 'http://d601-provider-egress-proxy.unidesk.svc.cluster.local:18789';
 export const REQUIRED_NO_PROXY = ['code-queue-ci-read', 'd601-tcp-egress-gateway', 'unidesk-ci-git-mirror', '.svc', 'kubernetes.default.svc'];
 export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'];
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding', 'PersistentVolume', 'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'ClusterInterceptor',
+  'ClusterTriggerBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+]);
 
 type Any = Record<string, any>; // manifests are free-form YAML here; each rule reads what it needs
 
@@ -72,12 +83,15 @@ function rbacRule(o: Any, add: Add): void {
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
     const ref = o.roleRef ?? {};
     if (o.kind === 'ClusterRoleBinding' && o.metadata?.name === E2E_NAMESPACES_ROLE) {
-      if (!isE2eClusterBinding(o as Manifest)) add('rbac', `ClusterRoleBinding ${E2E_NAMESPACES_ROLE} must bind ClusterRole ${E2E_NAMESPACES_ROLE} to ServiceAccount ${CI_NAMESPACE}/unidesk-ci-runner alone`);
+      if (!isE2eClusterBinding(o as Manifest))
+        add('rbac', `ClusterRoleBinding ${E2E_NAMESPACES_ROLE} must bind ClusterRole ${E2E_NAMESPACES_ROLE} to ServiceAccount ${CI_NAMESPACE}/unidesk-ci-runner alone`);
       return;
     }
     if (ref.kind === 'ClusterRole' && !TRIGGERS_CLUSTER_ROLES.includes(ref.name)) add('rbac', `binds ClusterRole ${ref.name}; only the standard Triggers ClusterRoles may be bound`);
-    if (o.kind === 'ClusterRoleBinding' && ref.name !== TRIGGERS_CLUSTER_BINDING.clusterRole) add('rbac', `ClusterRoleBinding to ${ref.name}; only ${TRIGGERS_CLUSTER_BINDING.clusterRole} may be bound cluster-wide`);
-    if (o.kind === 'ClusterRoleBinding' && o.metadata?.name !== TRIGGERS_CLUSTER_BINDING.name) add('rbac', `ClusterRoleBinding ${o.metadata?.name}; the only one allowed is ${TRIGGERS_CLUSTER_BINDING.name}`);
+    if (o.kind === 'ClusterRoleBinding' && ref.name !== TRIGGERS_CLUSTER_BINDING.clusterRole)
+      add('rbac', `ClusterRoleBinding to ${ref.name}; only ${TRIGGERS_CLUSTER_BINDING.clusterRole} may be bound cluster-wide`);
+    if (o.kind === 'ClusterRoleBinding' && o.metadata?.name !== TRIGGERS_CLUSTER_BINDING.name)
+      add('rbac', `ClusterRoleBinding ${o.metadata?.name}; the only one allowed is ${TRIGGERS_CLUSTER_BINDING.name}`);
     for (const s of o.subjects ?? []) {
       if (s.kind !== 'ServiceAccount' || s.namespace !== CI_NAMESPACE) add('rbac', `subject ${s.kind} ${s.namespace ?? ''}/${s.name} is not a ${CI_NAMESPACE} service account`);
     }
@@ -127,7 +141,11 @@ function imagesOf(o: Any): Array<{ image: string; where: string }> {
   for (const s of stepsOf(o)) if (s.step.image !== undefined) out.push({ image: String(s.step.image), where: `step ${s.task}/${s.step.name}` });
   for (const c of [...(o.spec?.template?.spec?.containers ?? []), ...(o.spec?.template?.spec?.initContainers ?? [])]) out.push({ image: String(c.image), where: `container ${c.name}` });
   if (o.kind === 'ConfigMap' && typeof o.data?.images === 'string') {
-    for (const line of o.data.images.split('\n').map((l: string) => l.trim()).filter(Boolean)) out.push({ image: line, where: 'prewarm list' });
+    for (const line of o.data.images
+      .split('\n')
+      .map((l: string) => l.trim())
+      .filter(Boolean))
+      out.push({ image: line, where: 'prewarm list' });
   }
   return out;
 }

@@ -20,7 +20,13 @@ function canonical(ref: string): string | undefined {
 
 export function unprewarmedStepImages(objects: readonly Manifest[]): Violation[] {
   const list = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === PREWARM_CONFIGMAP_NAME) as Any | undefined;
-  const lines = typeof list?.data?.images === 'string' ? (list.data.images as string).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
+  const lines =
+    typeof list?.data?.images === 'string'
+      ? (list.data.images as string)
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('#'))
+      : [];
   const prewarmed = new Set(lines.map(canonical).filter(Boolean));
   const out: Violation[] = [];
   for (const o of objects) {

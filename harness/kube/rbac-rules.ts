@@ -26,11 +26,30 @@ export function uncovered(rule: RbacRule, allowed: readonly RbacRule[]): string[
 /** Kubernetes' default grants to system:authenticated / system:serviceaccounts (system:basic-user,
  * system:discovery, system:public-info-viewer, system:service-account-issuer-discovery): reviews
  * of oneself and GETs of discovery, health and OIDC documents. They open no object. */
-const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/version', '/version/', '/openapi', '/openapi/*', '/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'];
+const DISCOVERY_URLS = [
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/version',
+  '/version/',
+  '/openapi',
+  '/openapi/*',
+  '/.well-known/openid-configuration',
+  '/.well-known/openid-configuration/',
+  '/openid/v1/jwks',
+  '/openid/v1/jwks/',
+];
 export const AUTHENTICATED_BASELINE: readonly RbacRule[] = [
   { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
   { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
   { nonResourceURLs: DISCOVERY_URLS, verbs: ['get'] },
 ];
 /** Tekton's version ConfigMaps, readable by every authenticated user in their install namespace. */
-export const TEKTON_INFO = { namespace: 'tekton-pipelines', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['pipelines-info', 'triggers-info'] }] as readonly RbacRule[] };
+export const TEKTON_INFO = {
+  namespace: 'tekton-pipelines',
+  rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['pipelines-info', 'triggers-info'] }] as readonly RbacRule[],
+};

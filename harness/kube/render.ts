@@ -42,7 +42,8 @@ export function withStepImageTag(mappings: readonly ImageMapping[], tag: string)
   if (!step) throw new CiError('input', `k3s/ci/kustomization.yaml: images has no entry for ${STEP_IMAGE_NAME} (the step image every Task names)`);
   // the step image is pushed to and pulled from the node's loopback registry only
   const registry = (step.newName ?? '').split('/')[0]!;
-  if (!loopbackRegistry.safeParse(registry).success) throw new CiError('input', `k3s/ci/kustomization.yaml: ${STEP_IMAGE_NAME} maps to ${step.newName ?? '(no newName)'}, which is not on a loopback registry (127.0.0.1:<port>)`);
+  if (!loopbackRegistry.safeParse(registry).success)
+    throw new CiError('input', `k3s/ci/kustomization.yaml: ${STEP_IMAGE_NAME} maps to ${step.newName ?? '(no newName)'}, which is not on a loopback registry (127.0.0.1:<port>)`);
   return mappings.map((m) => (m.name === STEP_IMAGE_NAME ? { ...m, newTag: tag } : m));
 }
 

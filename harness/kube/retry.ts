@@ -35,7 +35,12 @@ export type Retried<R> = { response: R; attempts: number; elapsedMs: number; not
  * bounds. `discard` releases a response that is not returned. A thrown error that ends the loop
  * after several attempts is remembered for attemptsNote.
  */
-export async function sendWithRetry<R>(req: RequestShape & { signal?: AbortSignal }, send: () => Promise<Sent<R>>, discard: (r: R) => Promise<unknown>, clock: RetryClock = realClock): Promise<Retried<R>> {
+export async function sendWithRetry<R>(
+  req: RequestShape & { signal?: AbortSignal },
+  send: () => Promise<Sent<R>>,
+  discard: (r: R) => Promise<unknown>,
+  clock: RetryClock = realClock,
+): Promise<Retried<R>> {
   const idempotent = isIdempotent(req);
   const started = clock.now();
   for (let attempt = 1; ; attempt++) {

@@ -37,17 +37,33 @@ type Expected = { kind: string; namespace?: string; prefix?: string; name: strin
 export function expectedBindings(manifests: readonly Manifest[], sa: Account, runNamespaces = false, shipped: Record<string, readonly RbacRule[]> = {}): Expected[] {
   const any = manifests as ReadonlyArray<Manifest & { roleRef?: RoleRef; subjects?: Subject[]; rules?: RbacRule[] }>;
   const rulesOf = (ref: RoleRef, ns?: string) =>
-    any.find((m) => m.kind === ref.kind && m.metadata.name === ref.name && (ref.kind === 'ClusterRole' || m.metadata.namespace === ns))?.rules ?? (ref.kind === 'ClusterRole' ? [...(shipped[ref.name] ?? [])] : []);
+    any.find((m) => m.kind === ref.kind && m.metadata.name === ref.name && (ref.kind === 'ClusterRole' || m.metadata.namespace === ns))?.rules ??
+    (ref.kind === 'ClusterRole' ? [...(shipped[ref.name] ?? [])] : []);
   const out: Expected[] = any
-    .filter((m) => (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') && m.roleRef && (m.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa.name && s.namespace === sa.namespace))
+    .filter(
+      (m) =>
+        (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') && m.roleRef && (m.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa.name && s.namespace === sa.namespace),
+    )
     .map((m) => ({ kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name, roleRef: m.roleRef!, rules: rulesOf(m.roleRef!, m.metadata.namespace) }));
-  if (runNamespaces) out.push({ kind: 'RoleBinding', prefix: E2E_NAMESPACE_PREFIX, name: RUN_ROLE_BINDING, roleRef: { kind: 'ClusterRole', name: RUN_CLUSTER_ROLE }, rules: rulesOf({ kind: 'ClusterRole', name: RUN_CLUSTER_ROLE }) });
+  if (runNamespaces)
+    out.push({
+      kind: 'RoleBinding',
+      prefix: E2E_NAMESPACE_PREFIX,
+      name: RUN_ROLE_BINDING,
+      roleRef: { kind: 'ClusterRole', name: RUN_CLUSTER_ROLE },
+      rules: rulesOf({ kind: 'ClusterRole', name: RUN_CLUSTER_ROLE }),
+    });
   return out;
 }
 
 function expectedFor(b: LiveBinding, expected: readonly Expected[]): Expected | undefined {
   return expected.find(
-    (e) => e.kind === b.kind && e.name === b.name && e.roleRef.kind === b.roleRef.kind && e.roleRef.name === b.roleRef.name && (e.prefix ? !!b.namespace?.startsWith(e.prefix) : e.namespace === b.namespace),
+    (e) =>
+      e.kind === b.kind &&
+      e.name === b.name &&
+      e.roleRef.kind === b.roleRef.kind &&
+      e.roleRef.name === b.roleRef.name &&
+      (e.prefix ? !!b.namespace?.startsWith(e.prefix) : e.namespace === b.namespace),
   );
 }
 
@@ -58,7 +74,13 @@ export async function liveBindingsOf(kube: Kube, sa: Account): Promise<LiveBindi
     rbac.listClusterRoleBinding().catch((e) => Promise.reject(kubeError(e, 'list ClusterRoleBindings'))),
     rbac.listRoleBindingForAllNamespaces().catch((e) => Promise.reject(kubeError(e, 'list RoleBindings in all namespaces'))),
   ]);
-  const live = (kind: LiveBinding['kind'], b: k8s.V1ClusterRoleBinding | k8s.V1RoleBinding): LiveBinding => ({ kind, namespace: b.metadata?.namespace, name: b.metadata?.name ?? '', roleRef: b.roleRef, subjects: (b.subjects ?? []) as Subject[] });
+  const live = (kind: LiveBinding['kind'], b: k8s.V1ClusterRoleBinding | k8s.V1RoleBinding): LiveBinding => ({
+    kind,
+    namespace: b.metadata?.namespace,
+    name: b.metadata?.name ?? '',
+    roleRef: b.roleRef,
+    subjects: (b.subjects ?? []) as Subject[],
+  });
   return [...crbs.items.map((b) => live('ClusterRoleBinding', b)), ...rbs.items.map((b) => live('RoleBinding', b))].filter((b) => subjectOf(b, sa));
 }
 
@@ -88,7 +110,9 @@ export async function auditBindings(kube: Kube, sa: Account, expected: readonly 
       if (!extra.length) continue;
       const policy = ruleViolations(rule, 'it');
       const why = mine ? 'more than k3s/ci grants through it' : 'a binding k3s/ci does not make';
-      audit.extra.push(`${describe(b)} (subject ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}) → ${b.roleRef.kind} ${b.roleRef.name}: rules[${i}] grants ${extra.join('; ')} — ${why}${policy.length ? `; policy: ${policy.join('; ')}` : ''}`);
+      audit.extra.push(
+        `${describe(b)} (subject ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}) → ${b.roleRef.kind} ${b.roleRef.name}: rules[${i}] grants ${extra.join('; ')} — ${why}${policy.length ? `; policy: ${policy.join('; ')}` : ''}`,
+      );
     }
   }
   return audit;

@@ -87,7 +87,10 @@ async function guardProxyWrite(kube: Kube, t: ServiceTarget, method: string): Pr
   if (method === 'GET') return;
   await learnRunNamespace(kube, t.namespace);
   if (t.namespace === CI_NAMESPACE || kube.runNamespaces.has(t.namespace)) return;
-  throw new CiError('input', `write guard: refused ${method} to service ${t.namespace}/${t.service} via the service proxy: namespace ${t.namespace} is neither ${CI_NAMESPACE} nor a namespace run ${kube.runId} created`);
+  throw new CiError(
+    'input',
+    `write guard: refused ${method} to service ${t.namespace}/${t.service} via the service proxy: namespace ${t.namespace} is neither ${CI_NAMESPACE} nor a namespace run ${kube.runId} created`,
+  );
 }
 
 export async function serviceProxyRequest(kube: Kube, t: ServiceTarget, r: ProxyRequest): Promise<ProxyResponse> {

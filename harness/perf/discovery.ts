@@ -43,7 +43,11 @@ export async function discoverTraceTask(probe: Probe, o: DiscoveryOptions = {}):
     if (parsed.data.nextBefore === null) break;
     before = parsed.data.nextBefore;
   }
-  throw new CiError('input', `task discovery: none of the ${scanned} most recent tasks has persisted trace steps (scanned at most ${maxPages} pages of ${pageSize}); the trace endpoints cannot be measured`, {
-    hint: 'check that Code Queue persists trace steps for finished tasks, or point the gate at a database with traced tasks',
-  });
+  throw new CiError(
+    'input',
+    `task discovery: none of the ${scanned} most recent tasks has persisted trace steps (scanned at most ${maxPages} pages of ${pageSize}); the trace endpoints cannot be measured`,
+    {
+      hint: 'check that Code Queue persists trace steps for finished tasks, or point the gate at a database with traced tasks',
+    },
+  );
 }

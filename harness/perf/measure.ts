@@ -22,7 +22,9 @@ export async function measure(probe: Probe, plan: readonly PlannedRequest[], log
   const record = (s: Sample & { body?: string }) => {
     const { body: _body, ...sample } = s;
     samples.push(sample);
-    log(`perf: ${s.cold ? 'cold ' : ''}${s.endpoint}[${s.index}] ${s.status ?? '---'} ttfb ${ms(s.ttfbMs ?? Infinity)} ms total ${ms(s.totalMs ?? Infinity)} ms ${s.bytes} B${s.newConnection ? ' (new connection)' : ''}${s.error ? ` error: ${s.error}` : ''}`);
+    log(
+      `perf: ${s.cold ? 'cold ' : ''}${s.endpoint}[${s.index}] ${s.status ?? '---'} ttfb ${ms(s.ttfbMs ?? Infinity)} ms total ${ms(s.totalMs ?? Infinity)} ms ${s.bytes} B${s.newConnection ? ' (new connection)' : ''}${s.error ? ` error: ${s.error}` : ''}`,
+    );
   };
   let start = performance.now();
   for (const p of plan.filter((x) => x.cold)) record(await probe.sample(p.endpoint, endpointPath(p.endpoint, undefined), p));

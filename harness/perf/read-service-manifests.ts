@@ -70,16 +70,24 @@ export function readServiceManifests(spec: ReadServiceSpec): [Manifest, Manifest
       template: {
         metadata: { labels },
         spec: {
-          containers: [{
-            name: 'code-queue',
-            image: spec.image,
-            imagePullPolicy: readServicePullPolicy(spec.image, spec.registry),
-            ports: [{ name: 'http', containerPort: READ_SERVICE_PORT }],
-            env: readServiceEnv(spec),
-            readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2 },
-            volumeMounts: [{ name: 'state', mountPath: '/var/lib/code-queue' }, { name: 'log', mountPath: '/var/log/code-queue' }],
-          }],
-          volumes: [{ name: 'state', emptyDir: {} }, { name: 'log', emptyDir: {} }],
+          containers: [
+            {
+              name: 'code-queue',
+              image: spec.image,
+              imagePullPolicy: readServicePullPolicy(spec.image, spec.registry),
+              ports: [{ name: 'http', containerPort: READ_SERVICE_PORT }],
+              env: readServiceEnv(spec),
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2 },
+              volumeMounts: [
+                { name: 'state', mountPath: '/var/lib/code-queue' },
+                { name: 'log', mountPath: '/var/log/code-queue' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'state', emptyDir: {} },
+            { name: 'log', emptyDir: {} },
+          ],
         },
       },
     },

@@ -43,7 +43,12 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
     const secret = config.lab && env.LAB_CODE_QUEUE_DATABASE_URL ? stack.use(labDatabaseSecret(k, secretName, env.LAB_CODE_QUEUE_DATABASE_URL)) : undefined;
     const svc = stack.use(readService(k, { runId: config.runId, image, databaseSecret: secretName, proxyUrl: config.proxy.url, registry: config.registry }));
     // disposed first (LIFO): nothing is deleted while a create may still be on its way
-    stack.defer(() => inFlight.then(() => undefined, () => undefined));
+    stack.defer(() =>
+      inFlight.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     if (secret) await (inFlight = secret.apply(abort.signal));
     const transport = await (inFlight = svc.deploy({ timeoutMs: config.waitMs, signal: abort.signal }));
     return { transport, target: image, [Symbol.asyncDispose]: dispose };

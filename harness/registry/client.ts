@@ -31,7 +31,7 @@ export type RegistryClientOptions = {
 };
 
 export type Manifest = { digest: string; mediaType: string; body: Buffer };
-type Body = Dispatcher.ResponseData<unknown>["body"];
+type Body = Dispatcher.ResponseData<unknown>['body'];
 
 export type RegistryClient = {
   registry: string;

@@ -28,6 +28,9 @@ export type ImageIndex = z.infer<typeof imageIndex>;
 export const imageConfig = z.object({
   architecture: z.string().optional(),
   os: z.string().optional(),
-  config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).passthrough().optional(),
+  config: z
+    .object({ Labels: z.record(z.string(), z.string()).nullish() })
+    .passthrough()
+    .optional(),
 });
 export type ImageConfig = z.infer<typeof imageConfig>;

@@ -27,23 +27,47 @@ export async function openHistory(databaseUrl: string): Promise<HistoryStore> {
     const c = await db.connect();
     try {
       await c.query('BEGIN');
-      await c.query(
-        `INSERT INTO ${HISTORY_SCHEMA}.perf_runs (run_id, commit, fingerprint, budgets_hash, transport, good) VALUES ($1,$2,$3,$4,$5,$6)`,
-        [key.runId, key.commit ?? null, key.fingerprint, key.budgetsHash, key.transport, good],
-      );
+      await c.query(`INSERT INTO ${HISTORY_SCHEMA}.perf_runs (run_id, commit, fingerprint, budgets_hash, transport, good) VALUES ($1,$2,$3,$4,$5,$6)`, [
+        key.runId,
+        key.commit ?? null,
+        key.fingerprint,
+        key.budgetsHash,
+        key.transport,
+        good,
+      ]);
       for (const v of verdicts) {
         const h = comparisons.find((c) => c.budget === v.budget.name);
         await c.query(
           `INSERT INTO ${HISTORY_SCHEMA}.perf_budget_rows (run_id, budget, endpoint, statistic, tier, budget_ms, value_ms, n, verdict, history_verdict, history_centre_ms, history_threshold_ms)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-          [key.runId, v.budget.name, v.budget.endpoint, v.budget.statistic, v.budget.tier, v.budget.budgetMs, Number.isFinite(v.valueMs) ? v.valueMs : null, v.n, v.verdict, h?.verdict ?? null, h?.centreMs ?? null, h?.thresholdMs ?? null],
+          [
+            key.runId,
+            v.budget.name,
+            v.budget.endpoint,
+            v.budget.statistic,
+            v.budget.tier,
+            v.budget.budgetMs,
+            Number.isFinite(v.valueMs) ? v.valueMs : null,
+            v.n,
+            v.verdict,
+            h?.verdict ?? null,
+            h?.centreMs ?? null,
+            h?.thresholdMs ?? null,
+          ],
         );
         for (const [i, value] of v.values.entries()) {
           const s = v.samples[i];
-          await c.query(
-            `INSERT INTO ${HISTORY_SCHEMA}.perf_sample_rows (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-            [key.runId, v.budget.name, v.budget.endpoint, v.budget.statistic, i, Number.isFinite(value) ? value : null, s?.ttfbMs ?? null, s?.status ?? null, s?.cold ?? false],
-          );
+          await c.query(`INSERT INTO ${HISTORY_SCHEMA}.perf_sample_rows (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, [
+            key.runId,
+            v.budget.name,
+            v.budget.endpoint,
+            v.budget.statistic,
+            i,
+            Number.isFinite(value) ? value : null,
+            s?.ttfbMs ?? null,
+            s?.status ?? null,
+            s?.cold ?? false,
+          ]);
         }
       }
       await c.query('COMMIT');

@@ -90,8 +90,14 @@ export async function runGate(o: RunGateOptions): Promise<GateRun> {
   const args = [VITEST_BIN, 'run', '--project', o.gate, '--reporter=default', '--reporter=junit', `--outputFile.junit=${junitPath}`];
   // an interrupted gate's workers get a pod's default termination grace (30 s) to delete what they created
   const r = await runCommand(process.execPath, args, {
-    cwd: PROJECT_ROOT, env, signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine, tailLines: 100_000,
-    killGraceMs: 30_000, stopOrder: 'descendants-first',
+    cwd: PROJECT_ROOT,
+    env,
+    signal: o.signal,
+    timeoutMs: o.timeoutMs,
+    onLine: o.onLine,
+    tailLines: 100_000,
+    killGraceMs: 30_000,
+    stopOrder: 'descendants-first',
   });
   let report: JUnitReport | undefined;
   // idempotent: the gate's global teardown normally did this already

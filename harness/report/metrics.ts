@@ -23,10 +23,22 @@ export const perfMetricsSchema = z.object({
   wallMs: z.number(),
   requestMs: z.number(),
   connectionsOpened: z.number(),
-  budgets: z.array(z.object({
-    name: z.string(), endpoint: z.string(), statistic: z.string(), tier: z.string(), budgetMs: z.number(), n: z.number(),
-    valueMs: finiteOrNull, values: z.array(finiteOrNull), failedRequests: z.number(), errorRate: z.number(), verdict: z.string(), message: z.string(),
-  })),
+  budgets: z.array(
+    z.object({
+      name: z.string(),
+      endpoint: z.string(),
+      statistic: z.string(),
+      tier: z.string(),
+      budgetMs: z.number(),
+      n: z.number(),
+      valueMs: finiteOrNull,
+      values: z.array(finiteOrNull),
+      failedRequests: z.number(),
+      errorRate: z.number(),
+      verdict: z.string(),
+      message: z.string(),
+    }),
+  ),
   samples: z.array(sampleSchema),
   history: z.unknown().optional(),
 });
@@ -35,17 +47,42 @@ export type PerfMetrics = z.infer<typeof perfMetricsSchema>;
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function perfMetrics(args: {
-  runId: string; commit?: string; transport: string; budgetsSource: string; budgetsHash: string; m: Measurement; verdicts: Verdict[]; history?: unknown;
+  runId: string;
+  commit?: string;
+  transport: string;
+  budgetsSource: string;
+  budgetsHash: string;
+  m: Measurement;
+  verdicts: Verdict[];
+  history?: unknown;
 }): PerfMetrics {
   const { m } = args;
   return perfMetricsSchema.parse({
-    version: 1, gate: 'perf', runId: args.runId, commit: args.commit, transport: args.transport,
-    budgetsSource: args.budgetsSource, budgetsHash: args.budgetsHash, definitions: { ...DEFINITIONS },
-    task: m.task, wallMs: m.wallMs, requestMs: m.requestMs, connectionsOpened: m.connectionsOpened,
+    version: 1,
+    gate: 'perf',
+    runId: args.runId,
+    commit: args.commit,
+    transport: args.transport,
+    budgetsSource: args.budgetsSource,
+    budgetsHash: args.budgetsHash,
+    definitions: { ...DEFINITIONS },
+    task: m.task,
+    wallMs: m.wallMs,
+    requestMs: m.requestMs,
+    connectionsOpened: m.connectionsOpened,
     budgets: args.verdicts.map((v) => ({
-      name: v.budget.name, endpoint: v.budget.endpoint, statistic: v.budget.statistic, tier: v.budget.tier, budgetMs: v.budget.budgetMs,
-      n: v.n, valueMs: finite(v.valueMs), values: v.values.map(finite), failedRequests: v.failedRequests, errorRate: v.errorRate,
-      verdict: v.verdict, message: v.message,
+      name: v.budget.name,
+      endpoint: v.budget.endpoint,
+      statistic: v.budget.statistic,
+      tier: v.budget.tier,
+      budgetMs: v.budget.budgetMs,
+      n: v.n,
+      valueMs: finite(v.valueMs),
+      values: v.values.map(finite),
+      failedRequests: v.failedRequests,
+      errorRate: v.errorRate,
+      verdict: v.verdict,
+      message: v.message,
     })),
     samples: m.samples,
     history: args.history,

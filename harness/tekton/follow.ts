@@ -41,7 +41,12 @@ export async function waitForPipelineRun(kube: Kube, name: string, o: FollowOpti
           const status = tknStatus(c);
           if (seen.get(tr.metadata.name) === status) continue;
           seen.set(tr.metadata.name, status);
-          o.onTaskRun({ pipelineTask: tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? tr.metadata.name, taskRun: tr.metadata.name, status, message: isDone(c) && c?.status === 'False' ? c.message : undefined });
+          o.onTaskRun({
+            pipelineTask: tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? tr.metadata.name,
+            taskRun: tr.metadata.name,
+            status,
+            message: isDone(c) && c?.status === 'False' ? c.message : undefined,
+          });
         }
       }
       const c = succeededCondition(pr);

@@ -27,7 +27,10 @@ export async function followPipelineRunLogs(kube: Kube, name: string, o: LogFoll
     for (const tr of await listTaskRuns(kube, name)) {
       if (followers.has(tr.metadata.name)) continue;
       const task = tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? tr.metadata.name;
-      followers.set(tr.metadata.name, followTaskRun(kube, tr.metadata.name, task, o).catch((e: Error) => o.onLine(`[${task}] (logs unavailable: ${e.message})`)));
+      followers.set(
+        tr.metadata.name,
+        followTaskRun(kube, tr.metadata.name, task, o).catch((e: Error) => o.onLine(`[${task}] (logs unavailable: ${e.message})`)),
+      );
     }
     if (isDone(succeededCondition(pr))) break;
     await sleep(interval, o.signal);

@@ -71,7 +71,11 @@ export function pipelineRunManifest(req: PipelineRunRequest, runId: string): Pip
 export async function createPipelineRun(kube: Kube, req: PipelineRunRequest): Promise<PipelineRun> {
   const body = pipelineRunManifest(req, kube.runId);
   const ref = { apiVersion: TEKTON_API, kind: 'PipelineRun', namespace: CI_NAMESPACE, name: `${body.metadata.generateName}<generated>` };
-  return write(kube, { verb: 'create', ref, object: body as never }, async () => (await kube.objects.create(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER)) as unknown as PipelineRun);
+  return write(
+    kube,
+    { verb: 'create', ref, object: body as never },
+    async () => (await kube.objects.create(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER)) as unknown as PipelineRun,
+  );
 }
 
 export type CancelMode = 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally';

@@ -62,9 +62,10 @@ export function defineGate(gate: Gate): Gate_ {
   const collectors: Array<() => Promise<unknown>> = [];
   let evidence: Promise<void> | undefined;
   // a collector that fails must not hide the step's own failure
-  const saveEvidence = () => (evidence ??= (async () => {
-    for (const collect of collectors) await collect().catch((e: Error) => console.log(`evidence: ${redact(e.message)}`));
-  })());
+  const saveEvidence = () =>
+    (evidence ??= (async () => {
+      for (const collect of collectors) await collect().catch((e: Error) => console.log(`evidence: ${redact(e.message)}`));
+    })());
 
   beforeEach(async (ctx) => {
     await ctx.annotate(gate, 'unidesk.gate');

@@ -23,6 +23,10 @@ export function stepFailure(error: unknown): StepFailure {
   const message = error instanceof Error ? error.message : redact(String(error));
   const internal = new CiError('internal', `${INTERNAL_MESSAGE}: ${message}`, {}, { cause: error });
   // the report needs where the bug is: the original frames, not this function's
-  if (error instanceof Error && error.stack) internal.stack = `internal: ${internal.message}\n${error.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+  if (error instanceof Error && error.stack)
+    internal.stack = `internal: ${internal.message}\n${error.stack
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .join('\n')}`;
   return { failureClass: 'internal', error: internal };
 }

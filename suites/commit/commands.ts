@@ -60,7 +60,11 @@ export function stepEnv(config: RunConfig, extra: Record<string, string> = {}, s
 /** The file a command name runs, looked up as execvp does (undefined: not installed). */
 function onPath(cmd: string, path = ''): string | undefined {
   if (cmd.includes('/')) return existsSync(cmd) ? cmd : undefined;
-  return path.split(delimiter).filter(Boolean).map((d) => join(d, cmd)).find((f) => existsSync(f));
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, cmd))
+    .find((f) => existsSync(f));
 }
 
 const NETWORK = /ConnectionRefused|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|failed to resolve|getaddrinfo|proxy.*(refused|error|407|502|503)|Received HTTP code \d+ from proxy/i;
@@ -83,7 +87,8 @@ export async function runRepoCommand(c: RepoCommand): Promise<void> {
   const t0 = performance.now();
   console.log(`[commit : ${c.label}] $ ${[c.cmd, ...c.args].join(' ')}`);
   // looked up first: behind setpriv a missing tool would be setpriv's exit 127, not ENOENT
-  const notInstalled = () => new CiError('input', `${c.cmd} is not installed on this CI runner; install it (bun: npm ci in unidesk-ci; cargo: apt-get install -y cargo)`, { command: [c.cmd, ...c.args].join(' ') });
+  const notInstalled = () =>
+    new CiError('input', `${c.cmd} is not installed on this CI runner; install it (bun: npm ci in unidesk-ci; cargo: apt-get install -y cargo)`, { command: [c.cmd, ...c.args].join(' ') });
   if (!onPath(c.cmd, c.env.PATH)) throw notInstalled();
   const r = await runCommand(c.cmd, c.args, {
     user: c.user,
@@ -106,6 +111,9 @@ export async function runRepoCommand(c: RepoCommand): Promise<void> {
 
 /** The line a CI engineer wants first: the first compiler/bun error, else the last line mentioning one. */
 export function headline(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = tail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /\berror(\[E\d{4}\]| TS\d+)?:/i.test(l)) ?? lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? '';
 }

@@ -23,26 +23,42 @@ const inRepo = (signal: AbortSignal, label: string, cwd: string, cmd: string, ar
 // the commands' own timeout (classified) fires before Vitest's (unclassified)
 const STEP_TIMEOUT = config.waitMs + 30_000;
 
-gate.step('git clone and checkout of the requested revision', async ({ property, signal }) => {
-  await property('revision', config.revision);
-  if (config.repoUrl) await property('repository', config.repoUrl);
-  checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
-  if (checkout.ref) await property('ref', checkout.ref);
-  // code of the commit runs from the next step on: as another uid, with no credential to read
-  const s = await prepareSandbox(checkout.dir, sandboxUser(config.sandboxUid));
-  console.log(sandboxLine(s));
-  assertNoServiceAccountToken(s.user);
-  sandbox = s;
-}, STEP_TIMEOUT);
+gate.step(
+  'git clone and checkout of the requested revision',
+  async ({ property, signal }) => {
+    await property('revision', config.revision);
+    if (config.repoUrl) await property('repository', config.repoUrl);
+    checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
+    if (checkout.ref) await property('ref', checkout.ref);
+    // code of the commit runs from the next step on: as another uid, with no credential to read
+    const s = await prepareSandbox(checkout.dir, sandboxUser(config.sandboxUid));
+    console.log(sandboxLine(s));
+    assertNoServiceAccountToken(s.user);
+    sandbox = s;
+  },
+  STEP_TIMEOUT,
+);
 
-gate.step('bun install --frozen-lockfile at the repo root', async ({ signal }) => {
-  await inRepo(signal, 'install-root', repo(), 'bun', ['install', '--frozen-lockfile']);
-}, STEP_TIMEOUT);
+gate.step(
+  'bun install --frozen-lockfile at the repo root',
+  async ({ signal }) => {
+    await inRepo(signal, 'install-root', repo(), 'bun', ['install', '--frozen-lockfile']);
+  },
+  STEP_TIMEOUT,
+);
 
-gate.step('bun install --frozen-lockfile in src/', async ({ signal }) => {
-  await inRepo(signal, 'install-src', join(repo(), 'src'), 'bun', ['install', '--frozen-lockfile']);
-}, STEP_TIMEOUT);
+gate.step(
+  'bun install --frozen-lockfile in src/',
+  async ({ signal }) => {
+    await inRepo(signal, 'install-src', join(repo(), 'src'), 'bun', ['install', '--frozen-lockfile']);
+  },
+  STEP_TIMEOUT,
+);
 
-gate.step('UNIDESK_D601_RUST_CHECK=1 bun scripts/cli.ts check --full --rust', async ({ signal }) => {
-  await inRepo(signal, 'check', repo(), 'bun', ['scripts/cli.ts', 'check', '--full', '--rust'], { UNIDESK_D601_RUST_CHECK: '1' });
-}, STEP_TIMEOUT);
+gate.step(
+  'UNIDESK_D601_RUST_CHECK=1 bun scripts/cli.ts check --full --rust',
+  async ({ signal }) => {
+    await inRepo(signal, 'check', repo(), 'bun', ['scripts/cli.ts', 'check', '--full', '--rust'], { UNIDESK_D601_RUST_CHECK: '1' });
+  },
+  STEP_TIMEOUT,
+);

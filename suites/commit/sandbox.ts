@@ -31,7 +31,9 @@ export function assertNoServiceAccountToken(user: SandboxUser | undefined, token
   throw new CiError(
     'infra.cluster',
     `the ServiceAccount token ${token} is readable by ${who}, which runs code of the commit under test: refusing to run it (the PipelineRun must put repo-check on ServiceAccount ${REPO_CHECK_SERVICE_ACCOUNT} in taskRunSpecs)`,
-    { hint: `create the PipelineRun with taskRunSpecs [{pipelineTaskName: repo-check, serviceAccountName: ${REPO_CHECK_SERVICE_ACCOUNT}}] (the CLI and the TriggerTemplate do); that ServiceAccount sets automountServiceAccountToken: false` },
+    {
+      hint: `create the PipelineRun with taskRunSpecs [{pipelineTaskName: repo-check, serviceAccountName: ${REPO_CHECK_SERVICE_ACCOUNT}}] (the CLI and the TriggerTemplate do); that ServiceAccount sets automountServiceAccountToken: false`,
+    },
   );
 }
 

@@ -57,11 +57,15 @@ gate.step('the image is imported into the node containerd with its digest preser
   await property('import-ms', imported.ms);
 });
 
-gate.step(`PostgreSQL and the Code Queue write, scheduler and read services roll out in ${namespace}`, async ({ property, signal }) => {
-  const rolled = await rollOut(kube(), { namespace, runId: config.runId, image: state.image!.imageRef, waitMs: config.waitMs, signal });
-  for (const r of rolled) await property(`rollout.${r.name}`, `${r.ms} ms`);
-  // four rollouts, each bounded by the wait: the step's own bound covers them all
-}, config.waitMs * 4 + 60_000);
+gate.step(
+  `PostgreSQL and the Code Queue write, scheduler and read services roll out in ${namespace}`,
+  async ({ property, signal }) => {
+    const rolled = await rollOut(kube(), { namespace, runId: config.runId, image: state.image!.imageRef, waitMs: config.waitMs, signal });
+    for (const r of rolled) await property(`rollout.${r.name}`, `${r.ms} ms`);
+    // four rollouts, each bounded by the wait: the step's own bound covers them all
+  },
+  config.waitMs * 4 + 60_000,
+);
 
 gate.step('through the service proxy: the write service creates a task, the scheduler runs it, the read service returns it with its trace', async ({ property, signal }) => {
   const a = api(signal);

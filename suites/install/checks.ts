@@ -32,13 +32,16 @@ export async function checkListenerService(kube: Kube, manifests: readonly Manif
     const wanted = (live as { spec?: { resources?: { kubernetesResource?: { serviceType?: string } } } }).spec?.resources?.kubernetesResource?.serviceType;
     if (wanted !== 'ClusterIP') throw new CiError('infra.cluster', `EventListener ${el.metadata.name} asks for serviceType ${wanted ?? '(unset)'}, must be ClusterIP`);
     // Triggers creates the Service after the EventListener is applied: wait for it, bounded
-    const svc = await poll(async () => {
-      const s = await kube.core.readNamespacedService({ name, namespace: CI_NAMESPACE }).catch((e) => {
-        if (isNotFound(e)) return undefined;
-        throw kubeError(e, `read Service ${CI_NAMESPACE}/${name}`);
-      });
-      return s ? { done: true as const, value: s } : { done: false as const, status: 'not created yet' };
-    }, { what: `Service ${CI_NAMESPACE}/${name} of EventListener ${el.metadata.name}`, timeoutMs: o.timeoutMs, signal: o.signal, log: o.log }).catch((e) => {
+    const svc = await poll(
+      async () => {
+        const s = await kube.core.readNamespacedService({ name, namespace: CI_NAMESPACE }).catch((e) => {
+          if (isNotFound(e)) return undefined;
+          throw kubeError(e, `read Service ${CI_NAMESPACE}/${name}`);
+        });
+        return s ? { done: true as const, value: s } : { done: false as const, status: 'not created yet' };
+      },
+      { what: `Service ${CI_NAMESPACE}/${name} of EventListener ${el.metadata.name}`, timeoutMs: o.timeoutMs, signal: o.signal, log: o.log },
+    ).catch((e) => {
       if (e instanceof PollTimeout) throw new CiError('infra.cluster', `Service ${CI_NAMESPACE}/${name} not found after ${o.timeoutMs} ms: is the Tekton Triggers controller running?`);
       throw e;
     });
@@ -70,6 +73,9 @@ async function checkRunRoleBinding(kube: Kube, namespace: string): Promise<void>
   })) as { roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string; namespace?: string }> };
   const subjects = (live.subjects ?? []).map((s) => `${s.kind}:${s.namespace}/${s.name}`);
   if (live.roleRef?.kind !== 'ClusterRole' || live.roleRef.name !== RUN_CLUSTER_ROLE || subjects.join(',') !== `ServiceAccount:${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT}`) {
-    throw new CiError('infra.cluster', `RoleBinding ${namespace}/${RUN_ROLE_BINDING} binds ${live.roleRef?.kind} ${live.roleRef?.name} to ${subjects.join(', ') || 'nobody'}; expected ClusterRole ${RUN_CLUSTER_ROLE} to ${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT} alone`);
+    throw new CiError(
+      'infra.cluster',
+      `RoleBinding ${namespace}/${RUN_ROLE_BINDING} binds ${live.roleRef?.kind} ${live.roleRef?.name} to ${subjects.join(', ') || 'nobody'}; expected ClusterRole ${RUN_CLUSTER_ROLE} to ${CI_NAMESPACE}/${RUNNER_SERVICE_ACCOUNT} alone`,
+    );
   }
 }

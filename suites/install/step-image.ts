@@ -39,7 +39,8 @@ export async function stepImageStep(config: RunConfig, manifestsDir: string, pro
   const served = await servedStepImage(config.registry, rendered, signal);
   const { contentHash } = await stepImageTag(REPO_ROOT);
   if (!served) throw new CiError('infra.registry', `${config.registry} does not serve the step image ${rendered} of this checkout (run \`unidesk-ci install\`)`);
-  if (served.contentHash !== contentHash) throw new CiError('infra.registry', `${rendered} is served with content hash ${served.contentHash ?? '(none)'}, not this checkout's ${contentHash} (run \`unidesk-ci install\`)`);
+  if (served.contentHash !== contentHash)
+    throw new CiError('infra.registry', `${rendered} is served with content hash ${served.contentHash ?? '(none)'}, not this checkout's ${contentHash} (run \`unidesk-ci install\`)`);
   await property('step-image-digest', served.digest);
   await property('step-image-action', 'present');
   return rendered;

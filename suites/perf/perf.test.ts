@@ -40,9 +40,10 @@ gate.step('read the budgets from the unidesk-ci-budgets ConfigMap', async ({ pro
   await property('budgets-hash', state.budgets.hash);
 });
 
-const transportStep = config.perf.transport === 'cluster'
-  ? 'start the temporary code-queue-ci-read Deployment and ClusterIP Service in unidesk-ci and wait for the rollout'
-  : 'reach Code Queue at UNIDESK_CI_PERF_BASE_URL (direct transport)';
+const transportStep =
+  config.perf.transport === 'cluster'
+    ? 'start the temporary code-queue-ci-read Deployment and ClusterIP Service in unidesk-ci and wait for the rollout'
+    : 'reach Code Queue at UNIDESK_CI_PERF_BASE_URL (direct transport)';
 gate.step(transportStep, async ({ property }) => {
   state.notMeasured = 'the Code Queue read service was not reachable';
   state.open = await openTransport(config, env, kube);

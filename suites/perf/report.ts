@@ -9,8 +9,14 @@ import type { PerfState } from './state.ts';
 export async function writeReport(config: RunConfig, state: PerfState, commit: string | undefined): Promise<void> {
   if (!state.measurement || !state.budgets || !state.open) return;
   const metrics = perfMetrics({
-    runId: config.runId, commit, transport: state.open.transport.describe, budgetsSource: state.budgets.source, budgetsHash: state.budgets.hash,
-    m: state.measurement, verdicts: state.verdicts, history: state.history,
+    runId: config.runId,
+    commit,
+    transport: state.open.transport.describe,
+    budgetsSource: state.budgets.source,
+    budgetsHash: state.budgets.hash,
+    m: state.measurement,
+    verdicts: state.verdicts,
+    history: state.history,
   });
   const file = await writePerfMetrics(config.reportDir, metrics);
   const m = state.measurement;

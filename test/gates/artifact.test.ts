@@ -37,7 +37,10 @@ afterAll(async () => {
 async function artifactGate(overrides: Record<string, string | undefined> = {}): Promise<GateRun> {
   const run = await runGate({ gate: 'artifact', env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', ...overrides } });
   runs.push(run);
-  expect(run.steps.map((s) => s.name), run.output).toEqual(STEPS);
+  expect(
+    run.steps.map((s) => s.name),
+    run.output,
+  ).toEqual(STEPS);
   return run;
 }
 

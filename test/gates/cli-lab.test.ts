@@ -9,7 +9,15 @@ import { join } from 'node:path';
 
 test('unidesk-ci run --lab: lab up, CI installed, the commit PipelineRun of master followed to Succeeded, exit 0', { timeout: 900_000 }, async () => {
   // no lab endpoints from outside: --lab starts its own
-  const env = childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_REPO_URL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_REGISTRY: undefined, UNIDESK_CI_PROXY_URL: undefined, UNIDESK_CI_GIT_PASSWORD: undefined, UNIDESK_CI_GIT_USERNAME: undefined });
+  const env = childEnv({
+    UNIDESK_CI_LAB_EXTERNAL: undefined,
+    UNIDESK_CI_REPO_URL: undefined,
+    UNIDESK_CI_KUBECONFIG: undefined,
+    UNIDESK_CI_REGISTRY: undefined,
+    UNIDESK_CI_PROXY_URL: undefined,
+    UNIDESK_CI_GIT_PASSWORD: undefined,
+    UNIDESK_CI_GIT_USERNAME: undefined,
+  });
   const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--lab'], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   const out = r.tail;
   expect(r.exitCode, out).toBe(0);

@@ -80,7 +80,10 @@ describe('unidesk-ci run / publish-backend-core / run-dev-e2e: one PipelineRun e
     const pr = await readPipelineRun(ci.kube, name);
     expect(pr.metadata.generateName).toBe('unidesk-ci-commit-');
     expect(pr.spec!.pipelineRef).toEqual({ name: 'unidesk-ci-commit' });
-    expect(pr.spec!.params).toEqual([{ name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL }, { name: 'revision', value: 'master' }]);
+    expect(pr.spec!.params).toEqual([
+      { name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL },
+      { name: 'revision', value: 'master' },
+    ]);
     expect(succeededCondition(pr)).toMatchObject({ status: 'True' });
   });
 
@@ -182,10 +185,22 @@ describe('unidesk-ci status', () => {
   beforeAll(async () => {
     // the EventListener's Service is the Triggers controller's to create; where the lab has none
     // yet, the test makes the one it would (a ClusterIP Service)
-    const has = await ci.kube.core.readNamespacedService({ name: EL_SERVICE, namespace: CI_NAMESPACE }).then(() => true, () => false);
+    const has = await ci.kube.core.readNamespacedService({ name: EL_SERVICE, namespace: CI_NAMESPACE }).then(
+      () => true,
+      () => false,
+    );
     if (!has) {
       standIn = true;
-      await rawApply(ci.kube, { apiVersion: 'v1', kind: 'Service', metadata: { name: EL_SERVICE, namespace: CI_NAMESPACE }, spec: { type: 'ClusterIP', selector: { eventlistener: 'unidesk-ci' }, ports: [{ name: 'http-listener', port: 8080, targetPort: 8080 }] } } as never, 'lab-triggers-stand-in');
+      await rawApply(
+        ci.kube,
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: EL_SERVICE, namespace: CI_NAMESPACE },
+          spec: { type: 'ClusterIP', selector: { eventlistener: 'unidesk-ci' }, ports: [{ name: 'http-listener', port: 8080, targetPort: 8080 }] },
+        } as never,
+        'lab-triggers-stand-in',
+      );
     }
   });
 
@@ -213,17 +228,24 @@ describe('unidesk-ci status', () => {
     try {
       await rawApply(ci.kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pipelines-info', namespace: 'tekton-pipelines' }, data: { version: 'v1.11.0' } } as never, 'test-downgrade');
       await ci.kube.core.deleteNamespacedConfigMap({ name: 'triggers-info', namespace: 'tekton-pipelines' });
-      await rawApply(ci.kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unidesk-ci-budgets', namespace: CI_NAMESPACE }, data: { 'trace-summary.budget-ms': '1' } } as never, 'test-drift');
+      await rawApply(
+        ci.kube,
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unidesk-ci-budgets', namespace: CI_NAMESPACE }, data: { 'trace-summary.budget-ms': '1' } } as never,
+        'test-drift',
+      );
       if (standIn) await ci.kube.core.deleteNamespacedService({ name: EL_SERVICE, namespace: CI_NAMESPACE });
       const r = await cli(['status']);
       expect(r.code, r.stdout + r.stderr).toBe(EXIT_CODES['infra.cluster']);
       expect(r.stdout).toMatch(/^Tekton Pipelines\s+FAIL\s+Tekton Pipelines: installed v1\.11\.0, required v1\.12\.0 \(ConfigMap tekton-pipelines\/pipelines-info\)$/m);
       expect(r.stdout).toMatch(/^Tekton Triggers\s+FAIL\s+Tekton Triggers v0\.34\.0 is not installed: ConfigMap tekton-pipelines\/triggers-info not found$/m);
-      expect(r.stdout).toMatch(/^k3s\/ci\s+FAIL\s+drift from this checkout \(1 of \d+ objects; unidesk-ci install applies it\): ConfigMap unidesk-ci\/unidesk-ci-budgets differs at data\.trace-summary\.budget-ms$/m);
+      expect(r.stdout).toMatch(
+        /^k3s\/ci\s+FAIL\s+drift from this checkout \(1 of \d+ objects; unidesk-ci install applies it\): ConfigMap unidesk-ci\/unidesk-ci-budgets differs at data\.trace-summary\.budget-ms$/m,
+      );
       if (standIn) expect(r.stdout).toMatch(/^EventListener\s+FAIL\s+EventListener unidesk-ci exists but its Service el-unidesk-ci does not/m);
       expect(r.stdout).toMatch(/^CI is not healthy: Tekton Pipelines: installed v1\.11\.0.* \| Tekton Triggers v0\.34\.0 is not installed.* \| k3s\/ci: drift from this checkout/m);
     } finally {
-      const restore = (o: Record<string, any>, manager: string) => rawApply(ci.kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels }, data: o.data } as never, manager);
+      const restore = (o: Record<string, any>, manager: string) =>
+        rawApply(ci.kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels }, data: o.data } as never, manager);
       await restore(pipelinesInfo, 'test-downgrade');
       await restore(triggersInfo, 'lab-tekton');
       await restore(budgets, 'unidesk-ci');

@@ -33,7 +33,10 @@ async function commitGate(overrides: Record<string, string | undefined> = {}, la
   const env = { ...lab.env, ...(labMode ? { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' } : { UNIDESK_CI_LAB: '0' }), ...overrides };
   const run = await runGate({ gate: 'commit', env });
   runs.push(run);
-  expect(run.steps.map((s) => s.name), run.output).toEqual(STEPS);
+  expect(
+    run.steps.map((s) => s.name),
+    run.output,
+  ).toEqual(STEPS);
   return run;
 }
 
@@ -127,7 +130,12 @@ describe('commit gate against the lab', () => {
   test('no credential string appears in any report or output', async () => {
     expect(runs.length).toBeGreaterThanOrEqual(8);
     const user = lab.env.UNIDESK_CI_GIT_USERNAME;
-    const secrets = [lab.env.UNIDESK_CI_GIT_PASSWORD, 'wrong-password-42', Buffer.from(`${user}:${lab.env.UNIDESK_CI_GIT_PASSWORD}`).toString('base64'), Buffer.from(`${user}:wrong-password-42`).toString('base64')];
+    const secrets = [
+      lab.env.UNIDESK_CI_GIT_PASSWORD,
+      'wrong-password-42',
+      Buffer.from(`${user}:${lab.env.UNIDESK_CI_GIT_PASSWORD}`).toString('base64'),
+      Buffer.from(`${user}:wrong-password-42`).toString('base64'),
+    ];
     for (const run of runs) {
       const texts = [run.output];
       for (const f of await readdir(run.reportDir, { recursive: true, withFileTypes: true })) {

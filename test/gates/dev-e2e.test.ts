@@ -83,7 +83,9 @@ describe('the dev-e2e gate against the lab', () => {
     const api = step(first, 'through the service proxy');
     expect(api.properties['unidesk.code-queue-version.read']).toBe(CODE_QUEUE_VERSION);
     expect(api.properties['unidesk.trace-steps']).toMatch(/^1 \(scheduler\)$/);
-    const requests = Object.entries(api.properties).filter(([k]) => k.startsWith('unidesk.request.')).map(([, v]) => v);
+    const requests = Object.entries(api.properties)
+      .filter(([k]) => k.startsWith('unidesk.request.'))
+      .map(([, v]) => v);
     expect(requests).toContainEqual(expect.stringMatching(/^POST code-queue-write\/api\/tasks → 201 in \d+ ms$/));
     expect(requests).toContainEqual(expect.stringMatching(/^GET code-queue-read\/api\/tasks\/\d+\/trace-steps → 200 in \d+ ms$/));
     expect(step(first, 'the read service refuses a write').properties['unidesk.write-status']).toBe('403');
@@ -130,12 +132,18 @@ describe('the dev-e2e gate against the lab', () => {
     expect(s4.message).toMatch(/rollout of Deployment unidesk-ci-e2e-[a-z0-9-]+\/code-queue-write failed: deployment "code-queue-write" exceeded its progress deadline/);
     const diag = join(run.reportDir, 'diagnostics');
     const saved = (await readdir(diag, { recursive: true })).map(String);
-    expect(saved.some((f) => /events/.test(f)), saved.join(' ')).toBe(true);
-    expect(saved.some((f) => /code-queue-write.*log|log.*code-queue-write/.test(f)), saved.join(' ')).toBe(true);
+    expect(
+      saved.some((f) => /events/.test(f)),
+      saved.join(' '),
+    ).toBe(true);
+    expect(
+      saved.some((f) => /code-queue-write.*log|log.*code-queue-write/.test(f)),
+      saved.join(' '),
+    ).toBe(true);
     expect(await runNamespaces()).toEqual([]);
   });
 
-  test('the registry holds another image under the commit\'s tag: its labels disagree, refused (infra.registry), nothing deployed', async () => {
+  test("the registry holds another image under the commit's tag: its labels disagree, refused (infra.registry), nothing deployed", async () => {
     const commit = await branchCommit('broken/ts-error');
     await pushImpostorImage({ registry: lab.env.UNIDESK_CI_REGISTRY!, repository: 'unidesk/code-queue', tag: commit, env: { ...process.env, ...lab.env } });
     await pushCodeQueuePin(gitRoot(), commit);
@@ -168,7 +176,9 @@ describe('the dev-e2e gate interrupted', () => {
     let waiting!: () => void;
     const inRollout = new Promise<void>((r) => (waiting = r));
     const gate = runGate({
-      gate: 'dev-e2e', reportDir, signal: ac.signal,
+      gate: 'dev-e2e',
+      reportDir,
+      signal: ac.signal,
       env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' },
       onLine: (l) => void (/rollout Deployment unidesk-ci-e2e-[^/]+\/code-queue-postgres: /.test(l) && waiting()),
     }).catch((e: Error) => e);
@@ -193,7 +203,7 @@ describe('the dev-e2e gate interrupted', () => {
         console.log(`dev-e2e SIGTERM: ${ns!.metadata!.name} deleted before the process ended`);
       }
       await admin.settings({ readinessDelayMs: 0 });
-      for (const until = Date.now() + 60_000; (await runNamespaces()).length && Date.now() < until;) await new Promise((r) => setTimeout(r, 200));
+      for (const until = Date.now() + 60_000; (await runNamespaces()).length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200));
       expect(await runNamespaces()).toEqual([]);
     } finally {
       ac.abort();

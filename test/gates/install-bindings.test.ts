@@ -30,7 +30,11 @@ describe('install gate: grants to the runner beyond k3s/ci', () => {
     const rbac = loadKubeConfig({ kubeconfig: lab.env.UNIDESK_CI_KUBECONFIG }).makeApiClient(k8s.RbacAuthorizationV1Api);
     await rbac.createClusterRole({ body: { metadata: { name: 'lab-secret-lister' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] } });
     await rbac.createClusterRoleBinding({
-      body: { metadata: { name: 'lab-extra-runner-grant' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'lab-secret-lister' }, subjects: [{ kind: 'ServiceAccount', name: 'unidesk-ci-runner', namespace: 'unidesk-ci' }] },
+      body: {
+        metadata: { name: 'lab-extra-runner-grant' },
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'lab-secret-lister' },
+        subjects: [{ kind: 'ServiceAccount', name: 'unidesk-ci-runner', namespace: 'unidesk-ci' }],
+      },
     });
 
     const bad = await installGate();

@@ -45,7 +45,10 @@ async function installGate(env: Record<string, string | undefined> = {}): Promis
   // a healthy run builds (or reuses the cached layers of) the step image, pushes it to the fresh lab registry and prewarms it
   const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, ...env }, timeoutMs: 600_000 });
   cleanup.push(run.reportDir);
-  expect(run.steps.map((s) => s.name), run.output).toEqual(STEPS);
+  expect(
+    run.steps.map((s) => s.name),
+    run.output,
+  ).toEqual(STEPS);
   return run;
 }
 
@@ -150,12 +153,26 @@ describe('install gate against the lab', () => {
     await cp(join(REPO_ROOT, 'k3s/ci'), dir, { recursive: true });
     const rbac = join(dir, 'runner.rbac.yaml');
     const text = await readFile(rbac, 'utf8');
-    await writeFile(rbac, text.replace('    verbs: [get, list, watch, create, update, patch, delete]', '    verbs: ["*"]').replace('    resources: [deployments]', '    resources: [deployments, deployments/status]'));
+    await writeFile(
+      rbac,
+      text.replace('    verbs: [get, list, watch, create, update, patch, delete]', '    verbs: ["*"]').replace('    resources: [deployments]', '    resources: [deployments, deployments/status]'),
+    );
     // the policies run inside the apply of k3s/ci (global setup), so no step runs at all
-    const run = await runGate({ gate: 'install', env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_MANIFESTS_DIR: dir }, timeoutMs: 300_000 });
+    const run = await runGate({
+      gate: 'install',
+      env: { UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_MANIFESTS_DIR: dir },
+      timeoutMs: 300_000,
+    });
     cleanup.push(run.reportDir);
     // still classified: Vitest reports the setup error as one failed case typed by the error's name (the class)
-    expect(run.steps, run.output).toEqual([expect.objectContaining({ name: expect.stringMatching(/^Unhandled Error: k3s\/ci/), status: 'failed', failureClass: 'input', message: expect.stringMatching(/Role unidesk-ci\/unidesk-ci-runner: rbac: rules\[0\]\.verbs contains a wildcard/) })]);
+    expect(run.steps, run.output).toEqual([
+      expect.objectContaining({
+        name: expect.stringMatching(/^Unhandled Error: k3s\/ci/),
+        status: 'failed',
+        failureClass: 'input',
+        message: expect.stringMatching(/Role unidesk-ci\/unidesk-ci-runner: rbac: rules\[0\]\.verbs contains a wildcard/),
+      }),
+    ]);
     expect(verdictOf(run)).toMatchObject({ passed: false, failureClass: 'input', unclassified: false });
     expect(run.exitCode).not.toBe(0);
     expect(run.output).toMatch(/input: k3s\/ci \(.*\) violates \d+ policies:/);

@@ -25,11 +25,17 @@ test('a failed budget saves the read service pod logs and events before the serv
   const saved = (await readdir(join(run.reportDir, 'diagnostics'), { recursive: true })).map(String);
   const ns = saved.find((f) => f.endsWith('unidesk-ci/events.yaml'));
   expect(ns, saved.join(' ')).toBeDefined();
-  expect(saved.some((f) => /unidesk-ci\/logs\/code-queue-ci-read-[^/]+\.log$/.test(f)), saved.join(' ')).toBe(true);
+  expect(
+    saved.some((f) => /unidesk-ci\/logs\/code-queue-ci-read-[^/]+\.log$/.test(f)),
+    saved.join(' '),
+  ).toBe(true);
   // saved while it ran: the dump has the Deployment the gate deleted afterwards
   expect(await readFile(join(run.reportDir, 'diagnostics', ns!.replace('events.yaml', 'objects.yaml')), 'utf8')).toMatch(/name: code-queue-ci-read\n/);
   expect(run.output).toMatch(/diagnostics: namespace unidesk-ci saved to/);
   const kube = connectKube({ kubeconfig: lab.env.UNIDESK_CI_KUBECONFIG, runId: 'perf-evidence-test', log: () => undefined });
-  const gone = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).then(() => undefined, (e) => e);
+  const gone = await kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).then(
+    () => undefined,
+    (e) => e,
+  );
   expect(isNotFound(gone)).toBe(true);
 });

@@ -71,7 +71,10 @@ async function expectReadServiceGone(): Promise<void> {
     () => kube.core.readNamespacedService({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
     () => kube.core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' }),
   ]) {
-    const e = await read().then(() => undefined, (err) => err);
+    const e = await read().then(
+      () => undefined,
+      (err) => err,
+    );
     expect(isNotFound(e), `still present: ${String(e)}`).toBe(true);
   }
 }
@@ -91,12 +94,16 @@ describe('perf gate against the lab (cluster transport)', () => {
     }
     expect(run.exitCode, run.output).toBe(0);
     expect(step(run, 'read the budgets').properties['unidesk.budgets-source']).toBe('cluster unidesk-ci/unidesk-ci-budgets');
-    expect(step(run, 'start the temporary code-queue-ci-read Deployment').properties['unidesk.transport']).toMatch(/^service proxy https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/unidesk-ci\/services\/code-queue-ci-read%3Ahttp\/proxy$/);
+    expect(step(run, 'start the temporary code-queue-ci-read Deployment').properties['unidesk.transport']).toMatch(
+      /^service proxy https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/unidesk-ci\/services\/code-queue-ci-read%3Ahttp\/proxy$/,
+    );
     expect(step(run, 'the read service refuses writes').properties['unidesk.write-status']).toBe('403');
     for (const name of BUDGET_CASES) {
       const s = step(run, name);
       expect(s.status).toBe('passed');
-      expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['unidesk.endpoint', 'unidesk.statistic', 'unidesk.tier', 'unidesk.budget-ms', 'unidesk.value-ms', 'unidesk.n', 'unidesk.verdict']));
+      expect(Object.keys(s.properties)).toEqual(
+        expect.arrayContaining(['unidesk.endpoint', 'unidesk.statistic', 'unidesk.tier', 'unidesk.budget-ms', 'unidesk.value-ms', 'unidesk.n', 'unidesk.verdict']),
+      );
       expect(s.properties['unidesk.verdict']).toBe('pass');
     }
     expect(step(run, BUDGET_CASES[4]).properties).toMatchObject({ 'unidesk.n': '10', 'unidesk.budget-ms': '20000', 'unidesk.tier': 'blocking', 'unidesk.statistic': 'p95' });
@@ -208,7 +215,10 @@ describe('perf gate interrupted', () => {
       // the dying gate deletes Service, Deployment, then the Secret, each waited for: poll until all are gone
       const until = Date.now() + 60_000;
       for (;;) {
-        const gone = await expectReadServiceGone().then(() => true, () => false);
+        const gone = await expectReadServiceGone().then(
+          () => true,
+          () => false,
+        );
         if (gone) break;
         if (Date.now() > until) await expectReadServiceGone(); // fails naming what is still there
         await new Promise((r) => setTimeout(r, 200));
@@ -229,7 +239,9 @@ describe('perf gate interrupted during the rollout wait', () => {
     let waiting!: () => void;
     const inRolloutWait = new Promise<void>((r) => (waiting = r));
     const gate = runGate({
-      gate: 'perf', reportDir, signal: ac.signal,
+      gate: 'perf',
+      reportDir,
+      signal: ac.signal,
       env: { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' },
       onLine: (l) => void (/rollout Deployment unidesk-ci\/code-queue-ci-read: .*available/.test(l) && waiting()),
     }).catch((e: Error) => e);
@@ -239,7 +251,8 @@ describe('perf gate interrupted during the rollout wait', () => {
         () => kube.apps.readNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
         () => kube.core.readNamespacedService({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
         () => kube.core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' }),
-      ]) await read(); // all three exist while the rollout waits
+      ])
+        await read(); // all three exist while the rollout waits
       const stoppedAt = Date.now();
       ac.abort(); // runCommand sends SIGTERM to the gate's processes (descendants first, 30 s grace)
       expect(await gate).toBeInstanceOf(Error);
@@ -257,7 +270,8 @@ describe('perf gate interrupted during the rollout wait', () => {
 describe('perf gate and another run', () => {
   test("another run's code-queue-ci-read is neither taken over nor deleted: infra.cluster naming that run", async () => {
     const foreign = {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: 'code-queue-ci-read', namespace: 'unidesk-ci', labels: { 'unidesk.ai/ci-run': 'other-perf-run' } },
       spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'c', image: 'unidesk-code-queue:dev' }] } } },
     };
@@ -280,7 +294,15 @@ describe('perf gate and another run', () => {
       for (const read of [
         () => kube.core.readNamespacedService({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }),
         () => kube.core.readNamespacedSecret({ name: 'code-queue-ci-read-database', namespace: 'unidesk-ci' }),
-      ]) expect(isNotFound(await read().then(() => undefined, (e) => e))).toBe(true);
+      ])
+        expect(
+          isNotFound(
+            await read().then(
+              () => undefined,
+              (e) => e,
+            ),
+          ),
+        ).toBe(true);
     } finally {
       await kube.apps.deleteNamespacedDeployment({ name: 'code-queue-ci-read', namespace: 'unidesk-ci' }).catch(() => undefined);
     }
@@ -294,8 +316,11 @@ describe('perf gate, direct transport (laptops)', () => {
     const { loadSettings } = await import('../../fixtures/code-queue/settings.ts');
     await using cq = await startCodeQueue(loadSettings({ CODE_QUEUE_SERVICE_ROLE: 'read', DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL, PORT: '0' }));
     const run = await perfGate({
-      UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined,
-      UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: cq.url,
+      UNIDESK_CI_LAB: '0',
+      UNIDESK_CI_LAB_EXTERNAL: undefined,
+      UNIDESK_CI_KUBECONFIG: undefined,
+      UNIDESK_CI_PERF_TRANSPORT: 'direct',
+      UNIDESK_CI_PERF_BASE_URL: cq.url,
       UNIDESK_CI_BUDGETS_FILE: join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml'),
       UNIDESK_CI_METRICS_DATABASE_URL: lab.env.LAB_METRICS_DATABASE_URL,
     });
@@ -327,8 +352,12 @@ describe('perf gate, direct transport (laptops)', () => {
     const gateRun = async (latencyMs: number) => {
       await writeFile(faults, JSON.stringify({ '*': { latencyMs } }));
       const run = await perfGate({
-        UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: cq.url,
-        UNIDESK_CI_BUDGETS_FILE: join(dir, 'history-budgets.yaml'), UNIDESK_CI_METRICS_DATABASE_URL: metrics.href,
+        UNIDESK_CI_LAB: '0',
+        UNIDESK_CI_LAB_EXTERNAL: undefined,
+        UNIDESK_CI_PERF_TRANSPORT: 'direct',
+        UNIDESK_CI_PERF_BASE_URL: cq.url,
+        UNIDESK_CI_BUDGETS_FILE: join(dir, 'history-budgets.yaml'),
+        UNIDESK_CI_METRICS_DATABASE_URL: metrics.href,
       });
       expect(run.exitCode, run.output).toBe(0);
       const props = step(run, 'compare with the perf history').properties;
@@ -366,7 +395,10 @@ describe('perf gate, direct transport (laptops)', () => {
     };
     const before = await count();
     const run = await perfGate({
-      UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: cq.url,
+      UNIDESK_CI_LAB: '0',
+      UNIDESK_CI_LAB_EXTERNAL: undefined,
+      UNIDESK_CI_PERF_TRANSPORT: 'direct',
+      UNIDESK_CI_PERF_BASE_URL: cq.url,
       UNIDESK_CI_BUDGETS_FILE: join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml'),
     });
     const s = step(run, 'the read service refuses writes');
@@ -377,7 +409,10 @@ describe('perf gate, direct transport (laptops)', () => {
 
   test('the direct transport without a base URL is an input error naming the variable', async () => {
     const run = await perfGate({
-      UNIDESK_CI_LAB: '0', UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_PERF_TRANSPORT: 'direct', UNIDESK_CI_PERF_BASE_URL: undefined,
+      UNIDESK_CI_LAB: '0',
+      UNIDESK_CI_LAB_EXTERNAL: undefined,
+      UNIDESK_CI_PERF_TRANSPORT: 'direct',
+      UNIDESK_CI_PERF_BASE_URL: undefined,
       UNIDESK_CI_BUDGETS_FILE: join(import.meta.dirname, '../../k3s/ci/budgets.configmap.yaml'),
     });
     expect(step(run, 'reach Code Queue')).toMatchObject({ status: 'failed', failureClass: 'input' });

@@ -11,8 +11,20 @@ import { CI_NAMESPACE } from '../../harness/config.ts';
 import { git } from '../../harness/git/exec.ts';
 import { createRegistryClient } from '../../harness/registry/client.ts';
 import {
-  cancelPipelineRun, createPipelineRun, listTaskRuns, pipelineRunLogs, prefixed, readPipelineRun, reportsWorkspace, resultsOf, secretWorkspace, succeededCondition,
-  waitForPipelineRun, type PipelineRun, type PipelineRunRequest, type TaskRun,
+  cancelPipelineRun,
+  createPipelineRun,
+  listTaskRuns,
+  pipelineRunLogs,
+  prefixed,
+  readPipelineRun,
+  reportsWorkspace,
+  resultsOf,
+  secretWorkspace,
+  succeededCondition,
+  waitForPipelineRun,
+  type PipelineRun,
+  type PipelineRunRequest,
+  type TaskRun,
 } from '../../harness/tekton/index.ts';
 import { GIT_CREDENTIALS_SECRET, installLabCi, type LabCi } from '../../fixtures/lab/tekton/ci.ts';
 import { useLab } from '../support/lab.ts';
@@ -83,7 +95,10 @@ describe('unidesk-ci-commit', () => {
       { gate: 'commit', task_run: trs.get('repo-check')!.metadata.name, commit, verdict: 'passed', failure_class: null },
       { gate: 'perf', task_run: trs.get('perf')!.metadata.name, commit, verdict: 'passed', failure_class: null },
     ]);
-    expect(trs.get('repo-check')!.status!.steps!.map((s) => [s.name, s.terminated?.exitCode])).toEqual([['commit-gate', 0], ['record', 0]]);
+    expect(trs.get('repo-check')!.status!.steps!.map((s) => [s.name, s.terminated?.exitCode])).toEqual([
+      ['commit-gate', 0],
+      ['record', 0],
+    ]);
     const dir = await reportsDir(pr);
     for (const gate of ['commit', 'perf']) {
       const xml = await readFile(join(dir, 'junit', `${gate}.xml`), 'utf8');
@@ -92,7 +107,7 @@ describe('unidesk-ci-commit', () => {
     }
   });
 
-  test('broken/ts-error: repo-check Failed with failure-class app, the PipelineRun Failed with Tekton\'s reason and message, nothing after it ran', async () => {
+  test("broken/ts-error: repo-check Failed with failure-class app, the PipelineRun Failed with Tekton's reason and message, nothing after it ran", async () => {
     const pr = await run(commitRequest('broken/ts-error'));
     const logs = await logText(pr);
     expect(succeededCondition(pr), logs).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 2' });
@@ -109,7 +124,10 @@ describe('unidesk-ci-commit', () => {
     expect(xml).toContain('<property name="unidesk.failure-class" value="app"');
     // the gate step failed and continued; the record step recorded it, then failed the TaskRun with the gate's exit code
     const steps = check.status!.steps!.map((s) => [s.name, s.terminated?.exitCode, (s as { terminationReason?: string }).terminationReason]);
-    expect(steps).toEqual([['commit-gate', 1, 'Continued'], ['record', 1, 'Error']]);
+    expect(steps).toEqual([
+      ['commit-gate', 1, 'Continued'],
+      ['record', 1, 'Error'],
+    ]);
     expect(await storedRuns(pr)).toEqual([{ gate: 'commit', task_run: check.metadata.name, commit: await headOf('broken/ts-error'), verdict: 'failed', failure_class: 'app' }]);
   });
 
@@ -140,7 +158,12 @@ describe('unidesk-ci-commit', () => {
 describe('unidesk-backend-core-artifact-publish', () => {
   test('a pushed commit: Succeeded; IMAGE_URL and IMAGE_DIGEST equal what the registry serves', async () => {
     const commit = await headOf('v0.1.0');
-    const pr = await run({ pipeline: 'unidesk-backend-core-artifact-publish', generateName: 'unidesk-backend-core-artifact-publish-', params: { 'repo-url': lab.env.UNIDESK_CI_REPO_URL!, commit: 'v0.1.0' }, workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET)] });
+    const pr = await run({
+      pipeline: 'unidesk-backend-core-artifact-publish',
+      generateName: 'unidesk-backend-core-artifact-publish-',
+      params: { 'repo-url': lab.env.UNIDESK_CI_REPO_URL!, commit: 'v0.1.0' },
+      workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', GIT_CREDENTIALS_SECRET)],
+    });
     const logs = await logText(pr);
     expect(succeededCondition(pr), logs).toMatchObject({ status: 'True', reason: 'Succeeded' });
     const results = resultsOf(pr);
@@ -148,7 +171,7 @@ describe('unidesk-backend-core-artifact-publish', () => {
     expect(results.commit).toBe(commit);
     const client = createRegistryClient({ registry: lab.env.UNIDESK_CI_REGISTRY!, transportFailure: 'infra.registry', timeoutMs: 30_000 });
     const served = await client.manifest('unidesk/backend-core', commit);
-    expect(served, "the registry serves the published tag").toBeDefined();
+    expect(served, 'the registry serves the published tag').toBeDefined();
     expect(results.IMAGE_DIGEST).toBe(served!.digest);
     // the artifact gate (its step builds the commit's Dockerfile) recorded by its record step
     expect(await storedRuns(pr)).toEqual([{ gate: 'artifact', task_run: expect.stringMatching(/^unidesk-backend-core-artifact-publish-/), commit, verdict: 'passed', failure_class: null }]);
@@ -232,7 +255,8 @@ describe("the lab's node for the step image", () => {
   test('a step image tag the registry does not serve fails the TaskRun as an unpullable image, naming it; nothing runs', async () => {
     const image = ci.stepImage.ref.replace(/:[^:]+$/, ':0.1.0-000000000000').replace(/^[^/]+/, '127.0.0.1:5000');
     const body = {
-      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
       metadata: { generateName: 'unidesk-ci-unserved-image-', namespace: CI_NAMESPACE },
       spec: { taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' }, pipelineSpec: { tasks: [{ name: 't', taskSpec: { steps: [{ name: 's', image, script: 'echo ran' }] } }] } },
     };
@@ -265,13 +289,25 @@ for (const [how, load] of [['kubeconfig', (kc) => kc.loadFromFile(process.env.KU
 }
 `;
 
-  test('RBAC refuses a Secret read and writes outside unidesk-ci, the admission policy a namespace not its run\'s; the gates\' own reads are allowed', async () => {
+  test("RBAC refuses a Secret read and writes outside unidesk-ci, the admission policy a namespace not its run's; the gates' own reads are allowed", async () => {
     const body = {
-      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
       metadata: { generateName: 'unidesk-ci-rbac-probe-', namespace: CI_NAMESPACE },
       spec: {
         taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
-        pipelineSpec: { tasks: [{ name: 'probe', taskSpec: { steps: [{ name: 'probe', image: ci.stepImage.ref, workingDir: '/opt/unidesk-ci', script: `#!/bin/sh\nexec node --input-type=module -e "$PROBE"`, env: [{ name: 'PROBE', value: PROBE }] }] } }] },
+        pipelineSpec: {
+          tasks: [
+            {
+              name: 'probe',
+              taskSpec: {
+                steps: [
+                  { name: 'probe', image: ci.stepImage.ref, workingDir: '/opt/unidesk-ci', script: `#!/bin/sh\nexec node --input-type=module -e "$PROBE"`, env: [{ name: 'PROBE', value: PROBE }] },
+                ],
+              },
+            },
+          ],
+        },
       },
     };
     const created = (await ci.kube.objects.create(body)) as unknown as PipelineRun;
@@ -281,7 +317,13 @@ for (const [how, load] of [['kubeconfig', (kc) => kc.loadFromFile(process.env.KU
     for (const how of ['kubeconfig', 'in-cluster']) {
       // namespaces: RBAC lets the runner create its own run namespace; the ValidatingAdmissionPolicy
       // denies every other name (422 Invalid, as kube-apiserver answers a policy denial)
-      for (const [what, code] of [['read-secret', 403], ['write-default', 403], ['write-kube-system', 403], ['create-namespace', 422], ['list-pods', 200]] as const) {
+      for (const [what, code] of [
+        ['read-secret', 403],
+        ['write-default', 403],
+        ['write-kube-system', 403],
+        ['create-namespace', 422],
+        ['list-pods', 200],
+      ] as const) {
         expect(logs, `${how} ${what}`).toMatch(new RegExp(`^\\[probe : probe\\] ${how} ${what} ${code}$`, 'm'));
       }
     }
@@ -309,7 +351,14 @@ describe('the CLI side (harness/cli): following a run and reading its logs', () 
   test('runPipelineFlow: an interrupt cancels the run, waits for Cancelled and exits 130; --wait-ms passed leaves the run going (exit 75)', async () => {
     const interrupt = new AbortController();
     const said: string[] = [];
-    const flow = runPipelineFlow({ kube: ci.kube, request: commitRequest('master'), waitMs: WAIT, say: (l) => (said.push(l), l.startsWith('[repo-check : commit-gate]') && interrupt.abort()), print: () => undefined, interrupt: interrupt.signal });
+    const flow = runPipelineFlow({
+      kube: ci.kube,
+      request: commitRequest('master'),
+      waitMs: WAIT,
+      say: (l) => (said.push(l), l.startsWith('[repo-check : commit-gate]') && interrupt.abort()),
+      print: () => undefined,
+      interrupt: interrupt.signal,
+    });
     const out = await flow;
     expect(out.exitCode).toBe(130);
     expect(said).toContain(`cancelling PipelineRun ${out.pipelineRun} (spec.status: Cancelled); Ctrl-C again to exit at once`);
@@ -334,6 +383,9 @@ describe('the CLI side (harness/cli): following a run and reading its logs', () 
     expect(lines).toContainEqual(expect.stringMatching(/^\[repo-check : record\] results store: recorded gate commit of run /));
     // plain text, as tkn shows it: the Tasks set NO_COLOR for the gates
     expect(lines.filter((l) => l.includes('\u001b['))).toEqual([]);
-    await expect(logs(['unidesk-ci-commit-nope'], cliEnv(), () => undefined)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(new RegExp(`PipelineRun unidesk-ci-commit-nope not found in unidesk-ci; the last runs are:\\n  \\S+`)) });
+    await expect(logs(['unidesk-ci-commit-nope'], cliEnv(), () => undefined)).rejects.toMatchObject({
+      failureClass: 'input',
+      message: expect.stringMatching(new RegExp(`PipelineRun unidesk-ci-commit-nope not found in unidesk-ci; the last runs are:\\n  \\S+`)),
+    });
   });
 });

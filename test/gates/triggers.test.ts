@@ -24,7 +24,8 @@ let admin: LabClusterAdmin;
 let master: string;
 
 const EL = { group: 'triggers.tekton.dev', version: 'v1beta1', namespace: CI_NAMESPACE };
-const pipelineRuns = async (selector?: string) => ((await custom.listNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: CI_NAMESPACE, plural: 'pipelineruns', labelSelector: selector })) as { items: PipelineRun[] }).items;
+const pipelineRuns = async (selector?: string) =>
+  ((await custom.listNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: CI_NAMESPACE, plural: 'pipelineruns', labelSelector: selector })) as { items: PipelineRun[] }).items;
 const sinkLog = async () => {
   const pod = (await ci.kube.core.listNamespacedPod({ namespace: CI_NAMESPACE, labelSelector: 'eventlistener=unidesk-ci' })).items[0]!;
   return ci.kube.core.readNamespacedPodLog({ namespace: CI_NAMESPACE, name: pod.metadata!.name!, container: 'event-listener' });
@@ -56,10 +57,14 @@ beforeAll(async () => {
   admin = await labClusterAdminFromKubeconfig(lab.env.UNIDESK_CI_KUBECONFIG);
   master = (await git(['rev-parse', 'master^{commit}'], { cwd: join(lab.env.LAB_GIT_ROOT!, 'unidesk.git') })).stdout.trim();
   // the listener is up: its Service answers through the proxy
-  await until(async () => {
-    const el = (await custom.getNamespacedCustomObject({ ...EL, plural: 'eventlisteners', name: 'unidesk-ci' })) as KObject & { status?: { conditions?: { type: string; status: string }[] } };
-    return el.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined;
-  }, 'the EventListener unidesk-ci to be Ready', 60_000);
+  await until(
+    async () => {
+      const el = (await custom.getNamespacedCustomObject({ ...EL, plural: 'eventlisteners', name: 'unidesk-ci' })) as KObject & { status?: { conditions?: { type: string; status: string }[] } };
+      return el.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined;
+    },
+    'the EventListener unidesk-ci to be Ready',
+    60_000,
+  );
 }, 1_200_000);
 
 describe('deliveries that must start nothing', () => {
@@ -74,11 +79,31 @@ describe('deliveries that must start nothing', () => {
   const cases: Case[] = [
     ['a wrong signature', 202, () => ({ body: pushBody(), headers: githubHeaders('push', sign(pushBody(), 'not-the-webhook-secret')) }), /desc = payload signature check failed$/],
     ['no signature', 202, () => ({ body: pushBody(), headers: githubHeaders('push') }), /desc = no X-Hub-Signature-256 header set$/],
-    ['a signature over a different body', 202, () => ({ body: pushBody(), headers: githubHeaders('push', sign(pushBody('0123456789abcdef0123456789abcdef01234567'), ci.webhookSecret)) }), /desc = payload signature check failed$/],
-    ['a ping event, correctly signed', 202, () => ({ body: '{"zen":"Design for failure.","hook_id":1}', headers: githubHeaders('ping', sign('{"zen":"Design for failure.","hook_id":1}', ci.webhookSecret)) }), /desc = event type ping is not allowed$/],
-    ['a pull_request event, correctly signed', 202, () => ({ body: pushBody(), headers: githubHeaders('pull_request', sign(pushBody(), ci.webhookSecret)) }), /desc = event type pull_request is not allowed$/],
+    [
+      'a signature over a different body',
+      202,
+      () => ({ body: pushBody(), headers: githubHeaders('push', sign(pushBody('0123456789abcdef0123456789abcdef01234567'), ci.webhookSecret)) }),
+      /desc = payload signature check failed$/,
+    ],
+    [
+      'a ping event, correctly signed',
+      202,
+      () => ({ body: '{"zen":"Design for failure.","hook_id":1}', headers: githubHeaders('ping', sign('{"zen":"Design for failure.","hook_id":1}', ci.webhookSecret)) }),
+      /desc = event type ping is not allowed$/,
+    ],
+    [
+      'a pull_request event, correctly signed',
+      202,
+      () => ({ body: pushBody(), headers: githubHeaders('pull_request', sign(pushBody(), ci.webhookSecret)) }),
+      /desc = event type pull_request is not allowed$/,
+    ],
     ['a malformed JSON body, correctly signed', 400, () => ({ body: '{"after": "abc",', headers: githubHeaders('push', sign('{"after": "abc",', ci.webhookSecret)) }), undefined],
-    ['a 10 MB push event with a wrong signature', 202, () => ({ body: bigPush(), headers: githubHeaders('push', sign(bigPush(), 'not-the-webhook-secret')) }), /desc = payload signature check failed$/],
+    [
+      'a 10 MB push event with a wrong signature',
+      202,
+      () => ({ body: bigPush(), headers: githubHeaders('push', sign(bigPush(), 'not-the-webhook-secret')) }),
+      /desc = payload signature check failed$/,
+    ],
     ['a 10 MB body that is not JSON, correctly signed', 400, () => ({ body: 'x'.repeat(TEN_MB), headers: githubHeaders('push', sign('x'.repeat(TEN_MB), ci.webhookSecret)) }), undefined],
   ];
 
@@ -89,7 +114,12 @@ describe('deliveries that must start nothing', () => {
     expect(res.status, res.text).toBe(code);
     expect(res.contentType).toBe('application/json');
     if (code === 400) {
-      expect(res.json).toEqual({ eventListener: 'unidesk-ci', namespace: 'unidesk-ci', eventListenerUID: '', errorMessage: expect.stringMatching(/^Invalid event body format : (unexpected end of JSON input|invalid character 'x' looking for beginning of value)$/) });
+      expect(res.json).toEqual({
+        eventListener: 'unidesk-ci',
+        namespace: 'unidesk-ci',
+        eventListenerUID: '',
+        errorMessage: expect.stringMatching(/^Invalid event body format : (unexpected end of JSON input|invalid character 'x' looking for beginning of value)$/),
+      });
     } else {
       const uid = ((await custom.getNamespacedCustomObject({ ...EL, plural: 'eventlisteners', name: 'unidesk-ci' })) as KObject).metadata.uid;
       expect(res.json).toEqual({ eventListener: 'unidesk-ci', namespace: 'unidesk-ci', eventListenerUID: uid, eventID: expect.stringMatching(/^[0-9a-f-]{36}$/) });
@@ -120,7 +150,10 @@ describe('a signed push', () => {
     expect(pr.metadata.labels).toMatchObject({ 'triggers.tekton.dev/eventlistener': 'unidesk-ci', 'triggers.tekton.dev/trigger': 'github-push', 'triggers.tekton.dev/triggers-eventid': eventID });
     const spec = pr.spec as { pipelineRef: { name: string }; params: { name: string; value: string }[]; workspaces: { name: string }[]; taskRunSpecs?: unknown[] };
     expect(spec.pipelineRef).toEqual({ name: 'unidesk-ci-commit' });
-    expect(spec.params).toEqual([{ name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL }, { name: 'revision', value: master }]);
+    expect(spec.params).toEqual([
+      { name: 'repo-url', value: lab.env.UNIDESK_CI_REPO_URL },
+      { name: 'revision', value: master },
+    ]);
     // 0400 and a tokenless ServiceAccount for repo-check: the commit's code reads neither (docs/commit-gate.md)
     expect(spec.workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } });
     expect(spec.taskRunSpecs).toEqual([
@@ -178,7 +211,10 @@ describe('the EventListener ServiceAccount', () => {
       const lines = await outcome(eventID, /^problem creating obj: /);
       const refusal = lines.find((l) => l.msg.startsWith('problem creating obj: '))!;
       console.log(`sink: ${refusal.msg}`);
-      expect(refusal).toMatchObject({ level: 'error', msg: 'problem creating obj: deployments.apps is forbidden: User "system:serviceaccount:unidesk-ci:unidesk-ci-triggers" cannot create resource "deployments" in API group "apps" in the namespace "unidesk-ci"' });
+      expect(refusal).toMatchObject({
+        level: 'error',
+        msg: 'problem creating obj: deployments.apps is forbidden: User "system:serviceaccount:unidesk-ci:unidesk-ci-triggers" cannot create resource "deployments" in API group "apps" in the namespace "unidesk-ci"',
+      });
       const refused = (await admin.requests()).filter((r) => r.method === 'POST' && r.path.startsWith(`/apis/apps/v1/namespaces/${CI_NAMESPACE}/deployments`));
       expect(refused.at(-1)).toMatchObject({ user: 'system:serviceaccount:unidesk-ci:unidesk-ci-triggers', code: 403 });
       expect((await ci.kube.apps.listNamespacedDeployment({ namespace: CI_NAMESPACE })).items.map((d) => d.metadata!.name)).toEqual(deploymentsBefore);

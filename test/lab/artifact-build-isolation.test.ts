@@ -26,13 +26,16 @@ beforeAll(async () => {
   commits = await pushArtifactVariants(join(lab.env.LAB_GIT_ROOT, 'unidesk.git'), [v.probe, v.missingBase]);
 }, 120_000);
 
-describe('build isolation (the Task\'s capabilities, a fresh emptyDir storage)', () => {
-  test('a RUN step looking for the runner\'s secrets finds none of them, and the build still publishes', async () => {
+describe("build isolation (the Task's capabilities, a fresh emptyDir storage)", () => {
+  test("a RUN step looking for the runner's secrets finds none of them, and the build still publishes", async () => {
     const out = await publishFresh(lab, { revision: variants().probe.branch, pathPrefix: caps.dir, env: { UNIDESK_CI_CANARY: CANARY } });
     const log = out.log.join('\n');
     expect(out.error, log.slice(-3000)).toBeUndefined();
     expect(out.result!.commit).toBe(commits[variants().probe.branch]);
-    const probes = out.log.map((l) => /^buildah: probe (\w+(?: \w+)?): (.*)$/.exec(l)).filter((m) => !!m).map((m) => `${m[1]}: ${m[2]}`);
+    const probes = out.log
+      .map((l) => /^buildah: probe (\w+(?: \w+)?): (.*)$/.exec(l))
+      .filter((m) => !!m)
+      .map((m) => `${m[1]}: ${m[2]}`);
     // every probe ran (the RUN steps did run), and each said "denied"
     expect(probes.filter((p) => p.startsWith('denied: '))).toEqual([
       'denied: /var/run/secrets/kubernetes.io/serviceaccount/token',
@@ -53,7 +56,7 @@ describe('build isolation (the Task\'s capabilities, a fresh emptyDir storage)',
     expect(log).not.toContain(lab.env.UNIDESK_CI_GIT_PASSWORD);
   }, 300_000);
 
-  test('a base image the registry does not have is infra.registry naming the image, not the commit\'s failure', async () => {
+  test("a base image the registry does not have is infra.registry naming the image, not the commit's failure", async () => {
     const out = await publishFresh(lab, { revision: variants().missingBase.branch, pathPrefix: caps.dir });
     expect(out.error).toBeInstanceOf(CiError);
     const e = out.error as CiError;

@@ -78,7 +78,10 @@ describe('Code Queue image of the commit deploy.json pins', () => {
     const commit = labCommits(lab)['code-queue/read-writes'];
     const impostor = await pushImpostorImage({ registry: lab.env.UNIDESK_CI_REGISTRY, repository: 'unidesk/code-queue', tag: commit, env: { ...process.env, ...lab.env } });
     const before = (await spy.calls()).length;
-    const e = await publish(commit).then(() => undefined, (x: unknown) => x);
+    const e = await publish(commit).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(CiError);
     expect((e as CiError).failureClass).toBe('infra.registry');
     expect((e as CiError).message).toContain(`${lab.env.UNIDESK_CI_REGISTRY}/unidesk/code-queue:${commit} already exists but is not this commit's code-queue image`);
@@ -106,8 +109,24 @@ describe('Code Queue image of the commit deploy.json pins', () => {
   });
 
   test('an image ref outside the loopback registry or with another digest is refused as input', async () => {
-    await expect(importToNode({ imageRef: `127.0.0.1:1/unidesk/code-queue:${first.commit}`, digest: first.digest, registry: lab.env.UNIDESK_CI_REGISTRY, containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, log: () => undefined })).rejects.toMatchObject({ failureClass: 'input' });
-    await expect(importToNode({ imageRef: `${first.imageRef}@sha256:${'0'.repeat(64)}`, digest: first.digest, registry: lab.env.UNIDESK_CI_REGISTRY, containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, log: () => undefined })).rejects.toMatchObject({ failureClass: 'input' });
+    await expect(
+      importToNode({
+        imageRef: `127.0.0.1:1/unidesk/code-queue:${first.commit}`,
+        digest: first.digest,
+        registry: lab.env.UNIDESK_CI_REGISTRY,
+        containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+        log: () => undefined,
+      }),
+    ).rejects.toMatchObject({ failureClass: 'input' });
+    await expect(
+      importToNode({
+        imageRef: `${first.imageRef}@sha256:${'0'.repeat(64)}`,
+        digest: first.digest,
+        registry: lab.env.UNIDESK_CI_REGISTRY,
+        containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+        log: () => undefined,
+      }),
+    ).rejects.toMatchObject({ failureClass: 'input' });
   });
 });
 
@@ -122,12 +141,29 @@ describe('the node runs what containerd holds for the pod image', () => {
 
   const objects = (name: string, image: string): Manifest[] => [
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns.name },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns.name },
       spec: {
-        replicas: 1, progressDeadlineSeconds: 60, selector: { matchLabels: { app: name } },
+        replicas: 1,
+        progressDeadlineSeconds: 60,
+        selector: { matchLabels: { app: name } },
         template: {
           metadata: { labels: { app: name } },
-          spec: { containers: [{ name: 'code-queue', image, imagePullPolicy: 'IfNotPresent', ports: [{ name: 'http', containerPort: 8080 }], env: [{ name: 'CODE_QUEUE_SERVICE_ROLE', value: 'read' }, { name: 'DATABASE_URL', value: lab.env.LAB_CODE_QUEUE_DATABASE_URL }] }] },
+          spec: {
+            containers: [
+              {
+                name: 'code-queue',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: 8080 }],
+                env: [
+                  { name: 'CODE_QUEUE_SERVICE_ROLE', value: 'read' },
+                  { name: 'DATABASE_URL', value: lab.env.LAB_CODE_QUEUE_DATABASE_URL },
+                ],
+              },
+            ],
+          },
         },
       },
     } as Manifest,

@@ -84,9 +84,13 @@ describe('pod runners', () => {
     const logs: string[] = [];
     const running = await codeQueueRunner.start(
       {
-        namespace: 'unidesk-ci', name: 'code-queue-ci-read-abc', labels: {},
+        namespace: 'unidesk-ci',
+        name: 'code-queue-ci-read-abc',
+        labels: {},
         container: {
-          name: 'code-queue', image: 'unidesk-code-queue:dev', ports: [{ name: 'http', containerPort: 8080 }],
+          name: 'code-queue',
+          image: 'unidesk-code-queue:dev',
+          ports: [{ name: 'http', containerPort: 8080 }],
           env: { CODE_QUEUE_SERVICE_ROLE: 'read', DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL, PORT: '8080', CODE_QUEUE_SCHEDULER_ENABLED: 'false' },
         },
       },
@@ -99,7 +103,7 @@ describe('pod runners', () => {
       if (Date.now() > deadline) throw new Error(`not ready: ${logs.join('')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const health = await (await fetch(`http://127.0.0.1:${ep.port}/healthz`)).json() as { role: string };
+    const health = (await (await fetch(`http://127.0.0.1:${ep.port}/healthz`)).json()) as { role: string };
     expect(health.role).toBe('read');
     expect(logs.join('')).toMatch(/code-queue: role=read listening on http:\/\/127\.0\.0\.1:\d+/);
     await running.stop();
@@ -121,7 +125,12 @@ describe('pod runners', () => {
 
   test('postgres:* needs POSTGRES_PASSWORD (the official image message) and honours POSTGRES_USER/DB', async () => {
     const logs: string[] = [];
-    const pod = (env: Record<string, string>) => ({ namespace: 'unidesk-ci-e2e-x', name: 'pg', labels: {}, container: { name: 'postgres', image: 'postgres:15', ports: [{ containerPort: 5432 }], env } });
+    const pod = (env: Record<string, string>) => ({
+      namespace: 'unidesk-ci-e2e-x',
+      name: 'pg',
+      labels: {},
+      container: { name: 'postgres', image: 'postgres:15', ports: [{ containerPort: 5432 }], env },
+    });
     await expect(postgresRunner.start(pod({}), { dir: join(dir, 'pg0'), log: (c) => logs.push(c) })).rejects.toThrow(/You must specify POSTGRES_PASSWORD/);
     const running = await postgresRunner.start(pod({ POSTGRES_PASSWORD: 'lab-secret-pw', POSTGRES_USER: 'cq', POSTGRES_DB: 'codequeue' }), { dir: join(dir, 'pg1'), log: (c) => logs.push(c) });
     try {

@@ -43,14 +43,23 @@ afterAll(async () => {
 });
 
 async function service(role: string, flags: 'true' | 'false', extra: Record<string, string> = {}): Promise<CodeQueue> {
-  const cq = await startCodeQueue(loadSettings({
-    CODE_QUEUE_SERVICE_ROLE: role, DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL, PORT: '0',
-    CODE_QUEUE_SCHEDULER_ENABLED: flags, CODE_QUEUE_STARTUP_OA_BACKFILL_ENABLED: flags,
-    CODE_QUEUE_NOTIFY_CLAUDEQQ_ENABLED: flags, CODE_QUEUE_CODEX_SQLITE_LOG_EXPORT_ENABLED: flags,
-    CODE_QUEUE_NOTIFY_URL: `${sinkUrl}/notify`, CODE_QUEUE_OA_EVENT_FLOW_URL: `${sinkUrl}/oa`,
-    CODE_QUEUE_LOG_DIR: join(dir, `${role}-log`), CODE_QUEUE_STATE_DIR: join(dir, `${role}-state`), CODE_QUEUE_SCHEDULER_INTERVAL_MS: '50',
-    ...extra,
-  }));
+  const cq = await startCodeQueue(
+    loadSettings({
+      CODE_QUEUE_SERVICE_ROLE: role,
+      DATABASE_URL: lab.env.LAB_CODE_QUEUE_DATABASE_URL,
+      PORT: '0',
+      CODE_QUEUE_SCHEDULER_ENABLED: flags,
+      CODE_QUEUE_STARTUP_OA_BACKFILL_ENABLED: flags,
+      CODE_QUEUE_NOTIFY_CLAUDEQQ_ENABLED: flags,
+      CODE_QUEUE_CODEX_SQLITE_LOG_EXPORT_ENABLED: flags,
+      CODE_QUEUE_NOTIFY_URL: `${sinkUrl}/notify`,
+      CODE_QUEUE_OA_EVENT_FLOW_URL: `${sinkUrl}/oa`,
+      CODE_QUEUE_LOG_DIR: join(dir, `${role}-log`),
+      CODE_QUEUE_STATE_DIR: join(dir, `${role}-state`),
+      CODE_QUEUE_SCHEDULER_INTERVAL_MS: '50',
+      ...extra,
+    }),
+  );
   started.push(cq);
   return cq;
 }
@@ -139,7 +148,10 @@ describe('Code Queue write and scheduler roles (the same checks can fail)', () =
 describe('Code Queue environment and fault injection', () => {
   test('a bad environment exits 2 naming every bad variable', () => {
     const main = join(import.meta.dirname, '../../fixtures/code-queue/main.ts');
-    const r = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, CODE_QUEUE_SERVICE_ROLE: 'admin', DATABASE_URL: 'mysql://x', CODE_QUEUE_SCHEDULER_ENABLED: 'maybe' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, CODE_QUEUE_SERVICE_ROLE: 'admin', DATABASE_URL: 'mysql://x', CODE_QUEUE_SCHEDULER_ENABLED: 'maybe' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/CODE_QUEUE_SERVICE_ROLE/);
     expect(r.stderr).toMatch(/DATABASE_URL: a postgres:\/\/ URL/);

@@ -81,8 +81,18 @@ describe('perf history', () => {
     const after = await tables(lab.env.LAB_CODE_QUEUE_DATABASE_URL);
     // tables and the results store's views (docs/results.md)
     expect(after.filter((t) => !before.includes(t))).toEqual([
-      'unidesk_ci.gate_run_rows', 'unidesk_ci.gate_runs', 'unidesk_ci.junit', 'unidesk_ci.junit_documents', 'unidesk_ci.perf_budget_rows', 'unidesk_ci.perf_budgets',
-      'unidesk_ci.perf_runs', 'unidesk_ci.perf_sample_rows', 'unidesk_ci.perf_samples', 'unidesk_ci.schema_migrations', 'unidesk_ci.testcase_rows', 'unidesk_ci.testcases',
+      'unidesk_ci.gate_run_rows',
+      'unidesk_ci.gate_runs',
+      'unidesk_ci.junit',
+      'unidesk_ci.junit_documents',
+      'unidesk_ci.perf_budget_rows',
+      'unidesk_ci.perf_budgets',
+      'unidesk_ci.perf_runs',
+      'unidesk_ci.perf_sample_rows',
+      'unidesk_ci.perf_samples',
+      'unidesk_ci.schema_migrations',
+      'unidesk_ci.testcase_rows',
+      'unidesk_ci.testcases',
     ]);
     expect(before.every((t) => after.includes(t))).toBe(true);
   });
@@ -94,10 +104,17 @@ describe('perf history', () => {
     for (let i = 2; i <= 5; i++) await run(`normal-${i}`, 150);
     const slow = await run('slow', 300);
     expect(Object.fromEntries(slow.comparisons.map((c) => [c.budget, c.verdict])), JSON.stringify(slow.comparisons, null, 1)).toEqual({
-      'overview.first-payload': 'REGRESSION', 'trace-summary': 'REGRESSION', 'trace-steps': 'REGRESSION', 'trace-step': 'REGRESSION', 'overview.p95': 'REGRESSION',
+      'overview.first-payload': 'REGRESSION',
+      'trace-summary': 'REGRESSION',
+      'trace-steps': 'REGRESSION',
+      'trace-step': 'REGRESSION',
+      'overview.p95': 'REGRESSION',
     });
     const sixth = await run('normal-6', 150);
-    expect(sixth.comparisons.map((c) => c.verdict), JSON.stringify(sixth.comparisons, null, 1)).toEqual(Array(5).fill('PASS'));
+    expect(
+      sixth.comparisons.map((c) => c.verdict),
+      JSON.stringify(sixth.comparisons, null, 1),
+    ).toEqual(Array(5).fill('PASS'));
     // every sample of every run is stored, with its run's fingerprint and budgets hash
     const c = new pg.Client({ connectionString: lab.env.LAB_METRICS_DATABASE_URL });
     await c.connect();

@@ -88,7 +88,13 @@ describe('publication builds only pushed git', () => {
   test('a commit the remote has but no branch contains → input', async () => {
     // a branch pushed and then deleted leaves its commit in the bare repository, on no branch
     const bare = join(lab.env.LAB_GIT_ROOT, 'unidesk.git');
-    const orphan = (await git(['commit-tree', '-p', labCommits(lab).master, '-m', 'orphan', `${labCommits(lab).master}^{tree}`], { cwd: bare, fallback: 'input', extraEnv: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid' } })).stdout.trim();
+    const orphan = (
+      await git(['commit-tree', '-p', labCommits(lab).master, '-m', 'orphan', `${labCommits(lab).master}^{tree}`], {
+        cwd: bare,
+        fallback: 'input',
+        extraEnv: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid' },
+      })
+    ).stdout.trim();
     await refused({ UNIDESK_CI_REVISION: orphan }, 'input', /unknown revision|on no branch/);
   });
 });

@@ -33,6 +33,16 @@ test('a multi-platform index pinned by digest is imported with that digest, host
 
 test('a list pinned to a digest the source no longer serves is refused, nothing imported', async () => {
   const stale = `sha256:${'e'.repeat(64)}`;
-  const error = await prewarmImages({ images: listOf(`unidesk-lab/multi:1@${stale}`), containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, proxyUrl: lab.env.UNIDESK_CI_PROXY_URL, mirror: lab.env.UNIDESK_CI_REGISTRY, minBytesPerSec: 1, log: () => undefined }).then(() => undefined, (e: Error) => e);
+  const error = await prewarmImages({
+    images: listOf(`unidesk-lab/multi:1@${stale}`),
+    containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+    proxyUrl: lab.env.UNIDESK_CI_PROXY_URL,
+    mirror: lab.env.UNIDESK_CI_REGISTRY,
+    minBytesPerSec: 1,
+    log: () => undefined,
+  }).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(error?.message).toMatch(/does not exist in the source registry|not the pinned digest/);
 });

@@ -19,7 +19,14 @@ beforeAll(async () => {
 const listOf = prewarmListYaml;
 const proxyLog = async () => readFile(lab.env.LAB_PROXY_LOG, 'utf8');
 const prewarm = (image: string, mirror?: string, log: string[] = []) =>
-  prewarmImages({ images: parsePrewarmList(listOf(image)), containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, proxyUrl: lab.env.UNIDESK_CI_PROXY_URL, mirror, minBytesPerSec: 1_000_000, log: (l) => log.push(l) });
+  prewarmImages({
+    images: parsePrewarmList(listOf(image)),
+    containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+    proxyUrl: lab.env.UNIDESK_CI_PROXY_URL,
+    mirror,
+    minBytesPerSec: 1_000_000,
+    log: (l) => log.push(l),
+  });
 
 describe('prewarm of the loopback registry image', () => {
   test('the lab mirror does not stand in for the step image (install pushes the real one)', () => {

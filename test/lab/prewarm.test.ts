@@ -20,7 +20,14 @@ const lab = useLab(['proxy', 'registry']);
 async function ctrImages(): Promise<Map<string, string>> {
   const r = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
   expect(r.exitCode, r.tail).toBe(0);
-  return new Map(r.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.trim().split(/\s+/)).map(([name, , digest]) => [name, digest]));
+  return new Map(
+    r.stdout
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.trim().split(/\s+/))
+      .map(([name, , digest]) => [name, digest]),
+  );
 }
 
 const listOf = prewarmListYaml;
@@ -67,30 +74,57 @@ describe('prewarm', () => {
       windowMs: 2_000,
       progressEveryMs: 500,
       log: (l) => lines.push(l),
-    }).then(() => undefined, (e: unknown) => e);
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CiError);
     expect((error as CiError).failureClass).toBe('infra.network');
     expect((error as CiError).message).toContain('provider/main-server network or proxy degradation');
     // judged on the sustained window, not by waiting for the whole 3 MB (12 s at this rate)
     expect(performance.now() - started).toBeLessThan(9_000);
     // the wait was visible while it lasted
-    expect(lines.some((l) => /^prewarm: docker\.io\/unidesk-lab\/slow:1: [\d.]+ MB so far, \d+ kB\/s$/.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((l) => /^prewarm: docker\.io\/unidesk-lab\/slow:1: [\d.]+ MB so far, \d+ kB\/s$/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
     expect((await ctrImages()).has('docker.io/unidesk-lab/slow:1')).toBe(false);
 
     // the same image unthrottled is fine: the throttle, not the image, made the difference
-    const ok = await prewarmImages({ images, containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, proxyUrl: lab.env.UNIDESK_CI_PROXY_URL, mirror: lab.env.UNIDESK_CI_REGISTRY, minBytesPerSec: 1_000_000, windowMs: 2_000, log: () => undefined });
+    const ok = await prewarmImages({
+      images,
+      containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+      proxyUrl: lab.env.UNIDESK_CI_PROXY_URL,
+      mirror: lab.env.UNIDESK_CI_REGISTRY,
+      minBytesPerSec: 1_000_000,
+      windowMs: 2_000,
+      log: () => undefined,
+    });
     expect(ok[0].action).toBe('imported');
   });
 
   test('an unreachable containerd is infra.cluster, named by its socket', async () => {
-    const error = await prewarmImages({ images: parsePrewarmList(listOf('alpine/git:2.45.2')), containerdAddress: `${lab.dir}/no-such.sock`, minBytesPerSec: 1, log: () => undefined }).then(() => undefined, (e: unknown) => e);
+    const error = await prewarmImages({ images: parsePrewarmList(listOf('alpine/git:2.45.2')), containerdAddress: `${lab.dir}/no-such.sock`, minBytesPerSec: 1, log: () => undefined }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as CiError).failureClass).toBe('infra.cluster');
     expect((error as CiError).message).toContain('no-such.sock');
   });
 
   test('an image missing from the source registry is infra.registry, nothing imported', async () => {
     const images = parsePrewarmList(listOf('unidesk-lab/absent:1'));
-    const error = await prewarmImages({ images, containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, proxyUrl: lab.env.UNIDESK_CI_PROXY_URL, mirror: lab.env.UNIDESK_CI_REGISTRY, minBytesPerSec: 1, log: () => undefined }).then(() => undefined, (e: unknown) => e);
+    const error = await prewarmImages({
+      images,
+      containerdAddress: lab.env.UNIDESK_CI_CONTAINERD_ADDRESS,
+      proxyUrl: lab.env.UNIDESK_CI_PROXY_URL,
+      mirror: lab.env.UNIDESK_CI_REGISTRY,
+      minBytesPerSec: 1,
+      log: () => undefined,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as CiError).failureClass).toBe('infra.registry');
     expect((error as CiError).message).toMatch(/unidesk-lab\/absent:1 does not exist/);
   });

@@ -27,7 +27,9 @@ describe('lab registry service', () => {
     const port = Number(lab.env.UNIDESK_CI_REGISTRY.split(':')[1]);
     // /proc/net/tcp lists listeners as hex ip:port; 0100007F is 127.0.0.1, 00000000 would be all interfaces
     const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-    const listeners = readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((l) => l.includes(`:${hexPort} `) && / 0A /.test(l));
+    const listeners = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(`:${hexPort} `) && / 0A /.test(l));
     expect(listeners.length).toBeGreaterThan(0);
     for (const l of listeners) expect(l.trim().split(/\s+/)[1]).toBe(`0100007F:${hexPort}`);
   });

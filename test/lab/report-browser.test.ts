@@ -31,10 +31,24 @@ let png: PNG;
 
 /** One perf run's samples: every budget's population, each value scaled by `factor`. */
 function samples(budgets: Awaited<ReturnType<typeof budgetsFromFile>>, factor: number, seed: number): Sample[] {
-  return budgets.budgets.flatMap((b) => Array.from({ length: b.n }, (_, i): Sample => ({
-    endpoint: b.endpoint, path: `/api/${b.endpoint}`, index: i, cold: b.statistic === 'cold', startedAt: new Date().toISOString(), startOffsetMs: i,
-    ttfbMs: 1, totalMs: factor * (8 + ((seed * 7 + i * 3) % 5)), bytes: 100, status: 200, newConnection: i === 0,
-  })));
+  return budgets.budgets.flatMap((b) =>
+    Array.from(
+      { length: b.n },
+      (_, i): Sample => ({
+        endpoint: b.endpoint,
+        path: `/api/${b.endpoint}`,
+        index: i,
+        cold: b.statistic === 'cold',
+        startedAt: new Date().toISOString(),
+        startOffsetMs: i,
+        ttfbMs: 1,
+        totalMs: factor * (8 + ((seed * 7 + i * 3) % 5)),
+        bytes: 100,
+        status: 200,
+        newConnection: i === 0,
+      }),
+    ),
+  );
 }
 
 async function chromium(args: string[]): Promise<string> {
@@ -61,10 +75,21 @@ beforeAll(async () => {
   for (const [i, f] of files.entries()) {
     const xml = await readFile(join(ROOT, 'test/data/junit', f), 'utf8');
     const gate = f.replace(/(-failed)?\.xml$/, '');
-    await recordGateRun(url, gateRunRecord(parseJUnit(xml), {
-      runId: `browser-${i}`, gate, revision: 'master', startedAt: new Date(Date.UTC(2026, 11, 1, 6, i)), durationMs: 1000 * (i + 1), fingerprint: 'lab', flavour: 'default', xml,
-      pipelineRun: i % 2 ? `unidesk-ci-${gate}-run${i}` : undefined, taskRun: i % 2 ? `unidesk-ci-${gate}-run${i}-task` : undefined,
-    }));
+    await recordGateRun(
+      url,
+      gateRunRecord(parseJUnit(xml), {
+        runId: `browser-${i}`,
+        gate,
+        revision: 'master',
+        startedAt: new Date(Date.UTC(2026, 11, 1, 6, i)),
+        durationMs: 1000 * (i + 1),
+        fingerprint: 'lab',
+        flavour: 'default',
+        xml,
+        pipelineRun: i % 2 ? `unidesk-ci-${gate}-run${i}` : undefined,
+        taskRun: i % 2 ? `unidesk-ci-${gate}-run${i}-task` : undefined,
+      }),
+    );
   }
   // perf history through the perf gate's own store: 5 normal runs, then a 3× slower one
   const cm = join(dir, 'budgets.yaml');
@@ -131,7 +156,7 @@ describe('unidesk-ci report in headless chromium', () => {
     for (const l of links) expect(await readFile(join(dir, 'report', l), 'utf8')).toMatch(/<testsuites\b/);
   });
 
-  test('the screenshot is not blank: text, the plots\' colours and the budget line\'s red are on it', () => {
+  test("the screenshot is not blank: text, the plots' colours and the budget line's red are on it", () => {
     const colours = new Map<number, number>();
     let dark = 0;
     let red = 0;

@@ -17,9 +17,15 @@ afterAll(async () => {
 async function cliRun(env: Record<string, string | undefined>) {
   const reportDir = await mkdtemp(join(tmpdir(), 'report-run-'));
   dirs.push(reportDir);
-  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', '--lab', '--gate', 'commit', '--revision', 'broken/stale-lockfile', '--report-dir', reportDir], {
-    cwd: PROJECT_ROOT, env: childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, ...env }), tailLines: 100_000,
-  });
+  const r = await runCommand(
+    process.execPath,
+    [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', '--lab', '--gate', 'commit', '--revision', 'broken/stale-lockfile', '--report-dir', reportDir],
+    {
+      cwd: PROJECT_ROOT,
+      env: childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, ...env }),
+      tailLines: 100_000,
+    },
+  );
   const runId = /unidesk-ci run (\S+):/.exec(r.tail)?.[1];
   expect(runId, r.tail).toBeTruthy();
   expect(r.tail).toContain(`report: ${join(reportDir, 'index.html')}`);

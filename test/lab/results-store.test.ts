@@ -57,7 +57,9 @@ describe('results store (schema unidesk_ci)', () => {
       await db.query(MIGRATIONS[0]);
       await db.query('INSERT INTO unidesk_ci.schema_migrations (version) VALUES (1)');
       await db.query(`INSERT INTO unidesk_ci.perf_runs (run_id, commit, fingerprint, budgets_hash, transport, good) VALUES ('old-run', 'c0ffee', 'f', 'h', 'direct', true)`);
-      await db.query(`INSERT INTO unidesk_ci.perf_samples (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ('old-run', 'trace-step', 'trace-step', 'single', 0, 12.5, 3, 200, false)`);
+      await db.query(
+        `INSERT INTO unidesk_ci.perf_samples (run_id, budget, endpoint, statistic, idx, value_ms, ttfb_ms, status, cold) VALUES ('old-run', 'trace-step', 'trace-step', 'single', 0, 12.5, 3, 200, false)`,
+      );
       expect(await migrateHistory(db)).toBe(MIGRATIONS.length - 1);
       expect(await migrateHistory(db)).toBe(0);
       const versions = (await db.query('SELECT version FROM unidesk_ci.schema_migrations ORDER BY 1')).rows.map((r) => r.version);
@@ -71,8 +73,11 @@ describe('results store (schema unidesk_ci)', () => {
 
   test('a gate run inside Tekton is recorded with its PipelineRun/TaskRun, every testcase and its JUnit (strict flavour)', async () => {
     const run = await commitGate({
-      UNIDESK_CI_RUN_ID: 'store-strict-1', UNIDESK_CI_METRICS_DATABASE_URL: lab.env.LAB_METRICS_DATABASE_URL, UNIDESK_CI_JUNIT: 'strict',
-      UNIDESK_CI_PIPELINERUN: 'unidesk-ci-commit-abcde', UNIDESK_CI_TASKRUN: 'unidesk-ci-commit-abcde-repo-check',
+      UNIDESK_CI_RUN_ID: 'store-strict-1',
+      UNIDESK_CI_METRICS_DATABASE_URL: lab.env.LAB_METRICS_DATABASE_URL,
+      UNIDESK_CI_JUNIT: 'strict',
+      UNIDESK_CI_PIPELINERUN: 'unidesk-ci-commit-abcde',
+      UNIDESK_CI_TASKRUN: 'unidesk-ci-commit-abcde-repo-check',
     });
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output).toContain('results store: recorded gate commit of run store-strict-1 (passed, 4 testcases)');
@@ -82,7 +87,16 @@ describe('results store (schema unidesk_ci)', () => {
     expect(lint.stderr).toContain('validates');
     expect(run.steps.every((s) => s.commit && /^[0-9a-f]{40}$/.test(s.commit))).toBe(true);
     const [g] = await query(`SELECT * FROM unidesk_ci.gate_runs WHERE run_id = 'store-strict-1'`);
-    expect(g).toMatchObject({ gate: 'commit', pipeline_run: 'unidesk-ci-commit-abcde', task_run: 'unidesk-ci-commit-abcde-repo-check', verdict: 'passed', failure_class: null, commit: run.steps[0].commit, revision: 'master', junit_flavour: 'strict' });
+    expect(g).toMatchObject({
+      gate: 'commit',
+      pipeline_run: 'unidesk-ci-commit-abcde',
+      task_run: 'unidesk-ci-commit-abcde-repo-check',
+      verdict: 'passed',
+      failure_class: null,
+      commit: run.steps[0].commit,
+      revision: 'master',
+      junit_flavour: 'strict',
+    });
     expect(g.duration_ms).toBeGreaterThan(0);
     expect(g.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     const cases = await query(`SELECT name, status, properties FROM unidesk_ci.testcases WHERE run_id = 'store-strict-1' ORDER BY idx`);
@@ -92,7 +106,7 @@ describe('results store (schema unidesk_ci)', () => {
     expect(doc).toEqual({ flavour: 'strict', xml });
   }, 240_000);
 
-  test('a failed gate is recorded failed with its class and each step\'s failure message', async () => {
+  test("a failed gate is recorded failed with its class and each step's failure message", async () => {
     const run = await commitGate({ UNIDESK_CI_RUN_ID: 'store-failed-1', UNIDESK_CI_METRICS_DATABASE_URL: lab.env.LAB_METRICS_DATABASE_URL, UNIDESK_CI_REVISION: 'no-such-branch' });
     expect(verdictOf(run)).toMatchObject({ passed: false, failureClass: 'input' });
     const [g] = await query(`SELECT verdict, failure_class, pipeline_run, junit_flavour FROM unidesk_ci.gate_runs WHERE run_id = 'store-failed-1'`);
@@ -103,10 +117,13 @@ describe('results store (schema unidesk_ci)', () => {
     expect(cases.slice(1).every((c) => c.status === 'skipped' && /not run/.test(c.skipped_reason))).toBe(true);
   }, 240_000);
 
-  test('a store that is down: the gate\'s verdict is in the JUnit, then the recording step fails as infra.network', async () => {
+  test("a store that is down: the gate's verdict is in the JUnit, then the recording step fails as infra.network", async () => {
     const run = await commitGate({ UNIDESK_CI_RUN_ID: 'store-down-1', UNIDESK_CI_METRICS_DATABASE_URL: 'postgres://ci:store-down-pw@127.0.0.1:9/metrics' });
     const [store, ...gateSteps] = [...run.steps].reverse();
-    expect(gateSteps.every((s) => s.status === 'passed'), run.output).toBe(true);
+    expect(
+      gateSteps.every((s) => s.status === 'passed'),
+      run.output,
+    ).toBe(true);
     expect(gateSteps).toHaveLength(4);
     expect(store).toMatchObject({ name: 'record the gate run in the results store (unidesk_ci)', status: 'failed', failureClass: 'infra.network' });
     expect(store.message).toMatch(/results store .*UNIDESK_CI_METRICS_DATABASE_URL/);

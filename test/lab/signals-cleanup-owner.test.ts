@@ -58,9 +58,18 @@ describe('sweepLedger', () => {
       'Namespace unidesk-ci-e2e-other': 'refused',
       'Namespace unidesk-ci-e2e-own-run': 'deleted',
     });
-    const deletes = lab.double.requests(since).filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]);
+    const deletes = lab.double
+      .requests(since)
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.path.split('?')[0]);
     expect(deletes).toEqual(['/api/v1/namespaces/unidesk-ci/configmaps/mine', '/api/v1/namespaces/unidesk-ci-e2e-own-run']);
-    for (const [name, ns] of [['replaced', 'unidesk-ci'], ['foreign', 'unidesk-ci'], ['unlabelled', 'unidesk-ci'], ['elsewhere', 'default']]) expect(live('ConfigMap', name!, ns), name).toBeDefined();
+    for (const [name, ns] of [
+      ['replaced', 'unidesk-ci'],
+      ['foreign', 'unidesk-ci'],
+      ['unlabelled', 'unidesk-ci'],
+      ['elsewhere', 'default'],
+    ])
+      expect(live('ConfigMap', name!, ns), name).toBeDefined();
     expect(live('Namespace', 'unidesk-ci-e2e-other')).toBeDefined();
   });
 });
@@ -74,7 +83,7 @@ describe('the cleanup owner process', () => {
     const exit = await new Promise<string | number | null>((res) => child.on('exit', (code, sig) => res(sig ?? code)));
     expect(exit, out).toBe(end === 'release' ? 0 : 'SIGKILL');
     let log = '';
-    for (const start = Date.now(); !/cleanup owner: (done|released)/.test(log) && Date.now() - start < 60_000;) {
+    for (const start = Date.now(); !/cleanup owner: (done|released)/.test(log) && Date.now() - start < 60_000; ) {
       await new Promise((r) => setTimeout(r, 100));
       log = await readFile(join(dir, runId, 'child.owner.log'), 'utf8').catch(() => '');
     }

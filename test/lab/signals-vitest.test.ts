@@ -63,7 +63,7 @@ async function killGateAt(gate: 'perf' | 'dev-e2e', when: RegExp, runId: string,
     const logPath = join(reportDir, 'cleanup', `${gate}.owner.log`);
     let ownerLog = '';
     // bounded: 90 s for the owner to finish, 15 s for it to have said anything at all
-    for (const start = Date.now(); !/cleanup owner: done/.test(ownerLog) && Date.now() - start < (ownerLog ? 90_000 : 15_000);) {
+    for (const start = Date.now(); !/cleanup owner: done/.test(ownerLog) && Date.now() - start < (ownerLog ? 90_000 : 15_000); ) {
       await new Promise((r) => setTimeout(r, 200));
       ownerLog = await readFile(logPath, 'utf8').catch(() => '');
     }
@@ -80,7 +80,12 @@ async function leftovers(runId: string): Promise<string[]> {
   const admin = await labClusterAdminFromKubeconfig(lab.env.UNIDESK_CI_KUBECONFIG);
   return (await admin.objects())
     .filter((o) => o.kind !== 'Event')
-    .filter((o) => (o.kind === 'Namespace' && o.metadata.name === `unidesk-ci-e2e-${runId}`) || o.metadata.namespace === `unidesk-ci-e2e-${runId}` || (o.metadata.namespace === 'unidesk-ci' && /^code-queue-ci-read/.test(o.metadata.name ?? '')))
+    .filter(
+      (o) =>
+        (o.kind === 'Namespace' && o.metadata.name === `unidesk-ci-e2e-${runId}`) ||
+        o.metadata.namespace === `unidesk-ci-e2e-${runId}` ||
+        (o.metadata.namespace === 'unidesk-ci' && /^code-queue-ci-read/.test(o.metadata.name ?? '')),
+    )
     .map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} (run ${o.metadata.labels?.['unidesk.ai/ci-run'] ?? '-'})`);
 }
 
@@ -95,7 +100,7 @@ describe('no signal', () => {
     const code = await new Promise((res) => child.on('exit', res));
     expect(code, output).toBe(0);
     let ownerLog = '';
-    for (const until = Date.now() + 30_000; !/released|done/.test(ownerLog) && Date.now() < until;) {
+    for (const until = Date.now() + 30_000; !/released|done/.test(ownerLog) && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 200));
       ownerLog = await readFile(join(reportDir, 'cleanup', 'perf.owner.log'), 'utf8').catch(() => '');
     }

@@ -73,7 +73,11 @@ describe('the harness step image', () => {
 
   test('inside: /opt/unidesk-ci is this checkout (same tag) and vitest lists the commit gate from it', { timeout: 300_000 }, async () => {
     const image = `localhost/unidesk/unidesk-ci:${first.tag}`;
-    const tag = await inImage(image, ['node', '-e', "import('/opt/unidesk-ci/harness/image/step-image/tag.ts').then(async (m) => console.log('tag=' + (await m.computeStepImageTag('/opt/unidesk-ci')).tag))"]);
+    const tag = await inImage(image, [
+      'node',
+      '-e',
+      "import('/opt/unidesk-ci/harness/image/step-image/tag.ts').then(async (m) => console.log('tag=' + (await m.computeStepImageTag('/opt/unidesk-ci')).tag))",
+    ]);
     expect(tag.exitCode, tag.out).toBe(0);
     expect(tag.out).toContain(`tag=${first.tag}`);
     // --no-static-parse: the gate's steps are `gate.step(...)` calls, which Vitest 5's AST lister does not see

@@ -13,7 +13,19 @@ export const sign = (body: Buffer | string, secret: string) => `sha256=${createH
 export function pushEvent(o: { after: string; cloneUrl: string; ref?: string; before?: string }): Record<string, unknown> {
   const repo = { id: 1, name: 'unidesk', full_name: 'unidesk-ai/unidesk', private: true, clone_url: o.cloneUrl, html_url: 'https://github.com/unidesk-ai/unidesk', default_branch: 'master' };
   const commit = { id: o.after, message: 'lab push', timestamp: '2026-01-01T00:00:00Z', added: [], removed: [], modified: ['README.md'] };
-  return { ref: o.ref ?? 'refs/heads/master', before: o.before ?? '0'.repeat(40), after: o.after, created: false, deleted: false, forced: false, repository: repo, pusher: { name: 'lab' }, sender: { login: 'lab' }, head_commit: commit, commits: [commit] };
+  return {
+    ref: o.ref ?? 'refs/heads/master',
+    before: o.before ?? '0'.repeat(40),
+    after: o.after,
+    created: false,
+    deleted: false,
+    forced: false,
+    repository: repo,
+    pusher: { name: 'lab' },
+    sender: { login: 'lab' },
+    head_commit: commit,
+    commits: [commit],
+  };
 }
 
 export type Delivery = { status: number; contentType: string | null; text: string; json?: Record<string, unknown> };

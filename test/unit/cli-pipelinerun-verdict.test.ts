@@ -6,7 +6,9 @@ import type { PipelineRun, TaskRun } from '../../harness/tekton/run-objects.ts';
 
 const SHA = 'b'.repeat(40);
 const pr = (status: string, reason: string, message = '', extra: Partial<NonNullable<PipelineRun['status']>> = {}): PipelineRun => ({
-  apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'unidesk-ci-commit-x1' },
+  apiVersion: 'tekton.dev/v1',
+  kind: 'PipelineRun',
+  metadata: { name: 'unidesk-ci-commit-x1' },
   status: {
     conditions: [{ type: 'Succeeded', status, reason, message }],
     pipelineSpec: { tasks: [{ name: 'repo-check' }, { name: 'perf' }] },
@@ -15,15 +17,16 @@ const pr = (status: string, reason: string, message = '', extra: Partial<NonNull
   },
 });
 const tr = (name: string, status: string, reason: string, results: Record<string, string>): TaskRun => ({
-  apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name },
+  apiVersion: 'tekton.dev/v1',
+  kind: 'TaskRun',
+  metadata: { name },
   status: { conditions: [{ type: 'Succeeded', status, reason, message: `"step-gate" exited with code 20` }], results: Object.entries(results).map(([n, value]) => ({ name: n, value })) },
 });
 
 test('a failed gate: its class decides the exit code, its first failure line is shown, skipped tasks listed', () => {
-  const v = pipelineRunVerdict(
-    pr('False', 'Failed', 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 1', { skippedTasks: [{ name: 'perf', reason: 'PipelineRun was stopping' }] }),
-    [tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { commit: SHA, 'failure-class': 'app', 'failure-message': 'check: error TS2322' })],
-  );
+  const v = pipelineRunVerdict(pr('False', 'Failed', 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 1', { skippedTasks: [{ name: 'perf', reason: 'PipelineRun was stopping' }] }), [
+    tr('unidesk-ci-commit-x1-repo-check', 'False', 'Failed', { commit: SHA, 'failure-class': 'app', 'failure-message': 'check: error TS2322' }),
+  ]);
   expect(v).toMatchObject({ status: 'Failed', exitCode: 20, failureClass: 'app', commit: SHA });
   expect(v.tasks).toEqual([
     { task: 'repo-check', taskRun: 'unidesk-ci-commit-x1-repo-check', status: 'Failed', failureClass: 'app', message: 'check: error TS2322' },

@@ -20,6 +20,8 @@ describe('publish-backend-core --revision', () => {
 
   test('both at once is input', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(() => parsePublishFlags(['--commit', 'a', '--revision', 'b'])).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('--commit is the old name of --revision') }));
+    expect(() => parsePublishFlags(['--commit', 'a', '--revision', 'b'])).toThrow(
+      expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('--commit is the old name of --revision') }),
+    );
   });
 });

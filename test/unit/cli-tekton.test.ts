@@ -13,10 +13,17 @@ import { driftPaths, objectDrift } from '../../harness/tekton/drift.ts';
 import type { PipelineRun } from '../../harness/tekton/run-objects.ts';
 
 describe('flags', () => {
-  test('run: the Tekton path by default; --local keeps the gate flags; each path refuses the other\'s', () => {
-    expect(parseRunFlags(['--revision', 'v1', '--wait-ms', '5000', '--publish-backend-core', '--output', 'json'])).toMatchObject({ revision: 'v1', 'wait-ms': '5000', 'publish-backend-core': true, output: 'json' });
+  test("run: the Tekton path by default; --local keeps the gate flags; each path refuses the other's", () => {
+    expect(parseRunFlags(['--revision', 'v1', '--wait-ms', '5000', '--publish-backend-core', '--output', 'json'])).toMatchObject({
+      revision: 'v1',
+      'wait-ms': '5000',
+      'publish-backend-core': true,
+      output: 'json',
+    });
     expect(parseRunFlags(['--local', '--gate', 'commit', '--report-dir', 'r'])).toMatchObject({ local: true, gate: ['commit'], 'report-dir': 'r', output: 'text' });
-    expect(() => parseRunFlags(['--gate', 'commit'])).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('--gate select and place local gate runs: add --local') }));
+    expect(() => parseRunFlags(['--gate', 'commit'])).toThrow(
+      expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('--gate select and place local gate runs: add --local') }),
+    );
     expect(() => parseRunFlags(['--local', '--publish-backend-core'])).toThrow(/--publish-backend-core belong to the Tekton run/);
   });
   test('--wait-ms: a positive whole number, else input naming it; --output text|json', () => {
@@ -36,17 +43,32 @@ describe('the PipelineRuns the CLI creates', () => {
     expect(m.metadata).toMatchObject({ generateName: 'unidesk-ci-commit-', namespace: 'unidesk-ci' });
     expect(m.spec).toMatchObject({
       pipelineRef: { name: 'unidesk-ci-commit' },
-      params: [{ name: 'repo-url', value: repo }, { name: 'revision', value: 'master' }, { name: 'publish-backend-core', value: 'true' }],
+      params: [
+        { name: 'repo-url', value: repo },
+        { name: 'revision', value: 'master' },
+        { name: 'publish-backend-core', value: 'true' },
+      ],
       taskRunTemplate: { serviceAccountName: 'unidesk-ci-runner' },
     });
-    expect(m.spec!.workspaces).toEqual([expect.objectContaining({ name: 'reports', volumeClaimTemplate: expect.any(Object) }), { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } }]);
-    expect(m.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' }, { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' }] });
+    expect(m.spec!.workspaces).toEqual([
+      expect.objectContaining({ name: 'reports', volumeClaimTemplate: expect.any(Object) }),
+      { name: 'git-credentials', secret: { secretName: GIT_CREDENTIALS_SECRET, defaultMode: 0o400 } },
+    ]);
+    expect(m.spec).toMatchObject({
+      taskRunSpecs: [
+        { pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' },
+        { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' },
+      ],
+    });
     expect(commitRunRequest(repo, 'master').params).not.toHaveProperty('publish-backend-core');
   });
   test('publish: unidesk-backend-core-artifact-publish-<suffix> with the commit; dev-e2e with the revision', () => {
     const p = pipelineRunManifest(publishRunRequest(repo, 'abc1234'), 'r1');
     expect(p.metadata.generateName).toBe('unidesk-backend-core-artifact-publish-');
-    expect(p.spec!.params).toEqual([{ name: 'repo-url', value: repo }, { name: 'commit', value: 'abc1234' }]);
+    expect(p.spec!.params).toEqual([
+      { name: 'repo-url', value: repo },
+      { name: 'commit', value: 'abc1234' },
+    ]);
     // the build of the commit's Dockerfile: no token, no rights
     expect(p.spec).toMatchObject({ taskRunSpecs: [{ pipelineTaskName: 'publish', serviceAccountName: 'unidesk-ci-builder' }] });
     const d = pipelineRunManifest(devE2eRunRequest(repo, 'master'), 'r1');
@@ -81,8 +103,15 @@ describe('drift', () => {
     const live = { ...want, metadata: { ...want.metadata, uid: 'u', resourceVersion: '7', managedFields: [] } };
     expect(objectDrift('x', want, live).state).toBe('in sync');
     expect(objectDrift('x', want, { ...live, metadata: { name: 'b' }, data: { k: 'w' } })).toEqual({ object: 'x', state: 'differs', paths: ['metadata.labels', 'data.k'] });
-    expect(driftCheck([{ object: 'Task unidesk-ci/t', state: 'differs', paths: ['spec.steps[0].image'] }, { object: 'Pipeline unidesk-ci/p', state: 'missing', paths: [] }, { object: 'o', state: 'in sync', paths: [] }])).toEqual({
-      name: 'k3s/ci', ok: false,
+    expect(
+      driftCheck([
+        { object: 'Task unidesk-ci/t', state: 'differs', paths: ['spec.steps[0].image'] },
+        { object: 'Pipeline unidesk-ci/p', state: 'missing', paths: [] },
+        { object: 'o', state: 'in sync', paths: [] },
+      ]),
+    ).toEqual({
+      name: 'k3s/ci',
+      ok: false,
       detail: 'drift from this checkout (2 of 3 objects; unidesk-ci install applies it): Task unidesk-ci/t differs at spec.steps[0].image; Pipeline unidesk-ci/p missing',
     });
   });
@@ -91,11 +120,13 @@ describe('drift', () => {
 describe('the last runs, as tkn pr list shows them', () => {
   const now = Date.parse('2026-12-02T10:00:00Z');
   const pr = (name: string, cond: { status: string; reason: string }, start?: string, end?: string, results: Array<{ name: string; value: string }> = []): PipelineRun => ({
-    apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name },
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
+    metadata: { name },
     spec: { pipelineRef: { name: 'unidesk-ci-commit' }, params: [{ name: 'revision', value: 'master' }] },
     status: { conditions: [{ type: 'Succeeded', ...cond }], startTime: start, completionTime: end, results },
   });
-  test('status with Tekton\'s reason, commit (or the revision asked for), age and duration', () => {
+  test("status with Tekton's reason, commit (or the revision asked for), age and duration", () => {
     const rows = [
       runRow(pr('unidesk-ci-commit-a', { status: 'False', reason: 'CouldntGetTask' }, '2026-12-02T09:57:00Z', '2026-12-02T09:57:01Z'), now),
       runRow(pr('unidesk-ci-commit-b', { status: 'True', reason: 'Succeeded' }, '2026-12-02T08:00:00Z', '2026-12-02T08:02:03Z', [{ name: 'commit', value: 'a'.repeat(40) }]), now),
@@ -117,7 +148,14 @@ describe('status report', () => {
     const ok = statusReport([{ name: 'Tekton Pipelines', ok: true, detail: 'v1.12.0' }], [], []);
     expect(ok).toMatchObject({ healthy: true, reasons: [] });
     expect(formatStatus(ok, false).at(-1)).toBe('CI is healthy');
-    const bad = statusReport([{ name: 'Tekton Pipelines', ok: false, detail: 'installed v1.11.0, required v1.12.0' }, { name: 'budgets', ok: true, detail: 'x' }], [], []);
+    const bad = statusReport(
+      [
+        { name: 'Tekton Pipelines', ok: false, detail: 'installed v1.11.0, required v1.12.0' },
+        { name: 'budgets', ok: true, detail: 'x' },
+      ],
+      [],
+      [],
+    );
     expect(bad.reasons).toEqual(['Tekton Pipelines: installed v1.11.0, required v1.12.0']);
     const text = formatStatus(bad, false);
     expect(text[0]).toBe('Tekton Pipelines  FAIL  installed v1.11.0, required v1.12.0');
@@ -131,19 +169,47 @@ describe('status report', () => {
 describe('run summary', () => {
   test('text ends with the exit code; JSON is the verdict with results', () => {
     const pr: PipelineRun = {
-      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'unidesk-backend-core-artifact-publish-x' },
-      status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }], results: [{ name: 'IMAGE_URL', value: '127.0.0.1:5000/unidesk/backend-core:abc' }, { name: 'IMAGE_DIGEST', value: 'sha256:00' }], pipelineSpec: { tasks: [{ name: 'publish' }] }, childReferences: [] },
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: { name: 'unidesk-backend-core-artifact-publish-x' },
+      status: {
+        conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }],
+        results: [
+          { name: 'IMAGE_URL', value: '127.0.0.1:5000/unidesk/backend-core:abc' },
+          { name: 'IMAGE_DIGEST', value: 'sha256:00' },
+        ],
+        pipelineSpec: { tasks: [{ name: 'publish' }] },
+        childReferences: [],
+      },
     };
     const v = pipelineRunVerdict(pr, []);
-    expect(formatVerdict(v)).toEqual(['PipelineRun unidesk-backend-core-artifact-publish-x: Succeeded', '  TASK  STATUS  CLASS           FIRST FAILURE LINE', '  IMAGE_URL=127.0.0.1:5000/unidesk/backend-core:abc', '  IMAGE_DIGEST=sha256:00', '  exit 0']);
-    expect(JSON.parse(JSON.stringify(v))).toMatchObject({ name: v.name, status: 'Succeeded', exitCode: 0, results: { IMAGE_URL: '127.0.0.1:5000/unidesk/backend-core:abc', IMAGE_DIGEST: 'sha256:00' }, tasks: [] });
+    expect(formatVerdict(v)).toEqual([
+      'PipelineRun unidesk-backend-core-artifact-publish-x: Succeeded',
+      '  TASK  STATUS  CLASS           FIRST FAILURE LINE',
+      '  IMAGE_URL=127.0.0.1:5000/unidesk/backend-core:abc',
+      '  IMAGE_DIGEST=sha256:00',
+      '  exit 0',
+    ]);
+    expect(JSON.parse(JSON.stringify(v))).toMatchObject({
+      name: v.name,
+      status: 'Succeeded',
+      exitCode: 0,
+      results: { IMAGE_URL: '127.0.0.1:5000/unidesk/backend-core:abc', IMAGE_DIGEST: 'sha256:00' },
+      tasks: [],
+    });
   });
 });
 
 describe('install: the closing table', () => {
   test('from the apply lines of the gate output, changes first, with the counts', async () => {
     const { applyTable } = await import('../../harness/cli/apply-table.ts');
-    const out = ['[install] setup: janitor ...', '[install] apply: Namespace unidesk-ci unchanged', '[install] apply: Task unidesk-ci/unidesk-ci-repo-check changed', 'apply: Pipeline unidesk-ci/unidesk-ci-commit created', '[install] apply: nonsense'].join('\n');
+    const out = [
+      '[install] setup: janitor ...',
+      '[install] apply: Namespace unidesk-ci unchanged',
+      '[install] apply: Task unidesk-ci/unidesk-ci-repo-check changed',
+      'apply: Pipeline unidesk-ci/unidesk-ci-commit created',
+      '[install] apply: nonsense',
+    ].join('\n');
     expect(applyTable(out)).toEqual([
       '',
       'k3s/ci as applied:',

@@ -61,12 +61,16 @@ describe('main', () => {
     [['run-dev-e2e', '--revision', ' '], '--revision is empty: give it a value or leave the flag out'],
     [['publish-backend-core', '--commit', ''], '--commit is empty: give it a value or leave the flag out'],
     [['run', '--local', '--gate', 'commit', '--gate', ''], '--gate is empty'],
-  ])('%j → exit 22 (input) with a message', async (argv, text) => {
-    const done = quiet();
-    expect(await main(argv)).toBe(22);
-    expect(done()).toContain(text);
-    // the first case loads every command module (~3 s idle): under CI load that passed Vitest's 5 s default
-  }, 60_000);
+  ])(
+    '%j → exit 22 (input) with a message',
+    async (argv, text) => {
+      const done = quiet();
+      expect(await main(argv)).toBe(22);
+      expect(done()).toContain(text);
+      // the first case loads every command module (~3 s idle): under CI load that passed Vitest's 5 s default
+    },
+    60_000,
+  );
   test('help exits 0', async () => {
     const done = quiet();
     expect(await main(['help'])).toBe(0);
@@ -85,7 +89,17 @@ describe('main', () => {
 });
 
 describe('summary', () => {
-  const run = (over: Partial<GateRun>): GateRun => ({ gate: 'commit', exitCode: 1, output: '', reportDir: '/r', junitPath: '/r/junit/commit.xml', report: { suites: [] }, steps: [], durationMs: 1500, ...over });
+  const run = (over: Partial<GateRun>): GateRun => ({
+    gate: 'commit',
+    exitCode: 1,
+    output: '',
+    reportDir: '/r',
+    junitPath: '/r/junit/commit.xml',
+    report: { suites: [] },
+    steps: [],
+    durationMs: 1500,
+    ...over,
+  });
   test('a failed step with a class gives the verdict; skipped steps show the reason', () => {
     const r = run({
       steps: [
@@ -146,7 +160,16 @@ describe('config', () => {
 
 describe('summary paths', () => {
   test('JUnit outside the working directory is shown absolute', () => {
-    const r: GateRun = { gate: 'commit', exitCode: 0, output: '', reportDir: '/tmp/x', junitPath: '/tmp/x/junit/commit.xml', report: { suites: [] }, steps: [{ name: 'a', status: 'passed', properties: {} }], durationMs: 1 };
+    const r: GateRun = {
+      gate: 'commit',
+      exitCode: 0,
+      output: '',
+      reportDir: '/tmp/x',
+      junitPath: '/tmp/x/junit/commit.xml',
+      report: { suites: [] },
+      steps: [{ name: 'a', status: 'passed', properties: {} }],
+      durationMs: 1,
+    };
     expect(formatSummary([r], '/work/main')).toContain('junit: /tmp/x/junit/commit.xml');
     expect(formatSummary([r], '/tmp')).toContain('junit: x/junit/commit.xml');
   });

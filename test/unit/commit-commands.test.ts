@@ -3,7 +3,12 @@ import { describe, expect, test, vi } from 'vitest';
 import { loadConfig } from '../../harness/config.ts';
 import { runRepoCommand, stepEnv, toolPath } from '../../suites/commit/commands.ts';
 
-const config = loadConfig({ UNIDESK_CI_PROXY_URL: 'http://127.0.0.1:18789', UNIDESK_CI_NO_PROXY: '.svc,.cluster.local', UNIDESK_CI_GIT_USERNAME: 'bot', UNIDESK_CI_GIT_PASSWORD: 'pw-never-in-repo-code' });
+const config = loadConfig({
+  UNIDESK_CI_PROXY_URL: 'http://127.0.0.1:18789',
+  UNIDESK_CI_NO_PROXY: '.svc,.cluster.local',
+  UNIDESK_CI_GIT_USERNAME: 'bot',
+  UNIDESK_CI_GIT_PASSWORD: 'pw-never-in-repo-code',
+});
 
 describe('stepEnv', () => {
   test('repository code gets the egress proxy and NO_PROXY but never the run secrets', () => {
@@ -30,8 +35,7 @@ describe('stepEnv', () => {
 });
 
 describe('runRepoCommand', () => {
-  const run = (script: string, timeoutMs = 30_000) =>
-    runRepoCommand({ label: 't', cmd: 'sh', args: ['-c', script], cwd: '/tmp', env: { PATH: process.env.PATH }, timeoutMs });
+  const run = (script: string, timeoutMs = 30_000) => runRepoCommand({ label: 't', cmd: 'sh', args: ['-c', script], cwd: '/tmp', env: { PATH: process.env.PATH }, timeoutMs });
   test('success is quiet', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await expect(run('true')).resolves.toBeUndefined();

@@ -19,19 +19,42 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stepEnv: an allowlist, not process.env minus a denylist', () => {
   const harness = {
-    PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C.UTF-8', NO_COLOR: '1', KUBECONFIG: '/tmp/kc', KUBERNETES_SERVICE_HOST: '10.0.0.1',
-    UNIDESK_CI_GIT_CREDENTIALS_DIR: '/workspace/git-credentials', UNIDESK_CI_REPORT_DIR: '/workspace/reports', AWS_SECRET_ACCESS_KEY: 'x', SOME_FUTURE_TOKEN: 'y',
+    PATH: '/usr/bin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+    KUBECONFIG: '/tmp/kc',
+    KUBERNETES_SERVICE_HOST: '10.0.0.1',
+    UNIDESK_CI_GIT_CREDENTIALS_DIR: '/workspace/git-credentials',
+    UNIDESK_CI_REPORT_DIR: '/workspace/reports',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    SOME_FUTURE_TOKEN: 'y',
     RUSTUP_HOME: '/root/.rustup',
   };
   test('a sandboxed uid gets PATH, its own HOME and TMPDIR, CI, locale, the proxy and the step variable — nothing else', () => {
     const env = stepEnv(config, { UNIDESK_D601_RUST_CHECK: '1' }, { user: { uid: 65532, gid: 65532 }, home: '/tmp/s/home', tmp: '/tmp/s/tmp' }, harness);
-    expect(Object.keys(env).sort()).toEqual(['CI', 'HOME', 'HTTPS_PROXY', 'HTTP_PROXY', 'LANG', 'NO_COLOR', 'NO_PROXY', 'PATH', 'TMPDIR', 'UNIDESK_D601_RUST_CHECK', 'http_proxy', 'https_proxy', 'no_proxy']);
+    expect(Object.keys(env).sort()).toEqual([
+      'CI',
+      'HOME',
+      'HTTPS_PROXY',
+      'HTTP_PROXY',
+      'LANG',
+      'NO_COLOR',
+      'NO_PROXY',
+      'PATH',
+      'TMPDIR',
+      'UNIDESK_D601_RUST_CHECK',
+      'http_proxy',
+      'https_proxy',
+      'no_proxy',
+    ]);
     expect(env).toMatchObject({ HOME: '/tmp/s/home', TMPDIR: '/tmp/s/tmp', HTTPS_PROXY: 'http://127.0.0.1:18789', NO_PROXY: '.svc', CI: 'true' });
   });
-  test('as the current user (not root) the user\'s own toolchain homes stay, the run\'s variables still do not', () => {
+  test("as the current user (not root) the user's own toolchain homes stay, the run's variables still do not", () => {
     const env = stepEnv(config, {}, { home: '/home/me', tmp: '/tmp/s/tmp' }, harness);
     expect(env.RUSTUP_HOME).toBe('/root/.rustup');
-    for (const k of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'UNIDESK_CI_GIT_CREDENTIALS_DIR', 'UNIDESK_CI_REPORT_DIR', 'AWS_SECRET_ACCESS_KEY', 'SOME_FUTURE_TOKEN']) expect(env).not.toHaveProperty(k);
+    for (const k of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'UNIDESK_CI_GIT_CREDENTIALS_DIR', 'UNIDESK_CI_REPORT_DIR', 'AWS_SECRET_ACCESS_KEY', 'SOME_FUTURE_TOKEN'])
+      expect(env).not.toHaveProperty(k);
   });
   test('a sandboxed PATH keeps only directories every uid can search', () => {
     const closed = join(dir, 'closed');
@@ -47,12 +70,13 @@ describe('sandboxUser', () => {
   test('root runs repository code as 65532 (or UNIDESK_CI_SANDBOX_UID), never as root; a non-root harness as itself', () => {
     expect(sandboxUser(loadConfig({}).sandboxUid, 0)).toEqual({ uid: 65532, gid: 65532 });
     expect(sandboxUser(loadConfig({ UNIDESK_CI_SANDBOX_UID: '1001' }).sandboxUid, 0)).toEqual({ uid: 1001, gid: 1001 });
-    for (const bad of ['0', '-1', 'nobody']) expect(() => loadConfig({ UNIDESK_CI_SANDBOX_UID: bad })).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('UNIDESK_CI_SANDBOX_UID') }));
+    for (const bad of ['0', '-1', 'nobody'])
+      expect(() => loadConfig({ UNIDESK_CI_SANDBOX_UID: bad })).toThrow(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('UNIDESK_CI_SANDBOX_UID') }));
     expect(sandboxUser(65532, 1000)).toBeUndefined();
     expect(asUser(undefined, 'bun', ['x'])).toEqual({ cmd: 'bun', args: ['x'] });
     expect(asUser({ uid: 65532, gid: 65532 }, 'bun', ['x'])).toEqual({ cmd: 'setpriv', args: ['--reuid=65532', '--regid=65532', '--clear-groups', '--no-new-privs', '--', 'bun', 'x'] });
   });
-  test('a command run as the sandbox uid is that uid, with no groups and no_new_privs, and cannot read root\'s 0600 file nor /proc/1/environ', async () => {
+  test("a command run as the sandbox uid is that uid, with no groups and no_new_privs, and cannot read root's 0600 file nor /proc/1/environ", async () => {
     const secret = join(dir, 'secret');
     writeFileSync(secret, 's3cret', { mode: 0o600 });
     const r = await runCommand('sh', ['-c', `id -u; id -G; grep NoNewPrivs /proc/self/status; cat ${secret} /proc/1/environ 2>&1; true`], { user: { uid: 65532, gid: 65532 } });
@@ -70,7 +94,9 @@ describe('fail closed on a readable ServiceAccount token', () => {
     writeFileSync(token, 'lab-sa-token', { mode: 0o644 });
     chmodSync(token, 0o644);
     expect(readableBy(user, token)).toBe(true);
-    expect(() => assertNoServiceAccountToken(user, token)).toThrow(expect.objectContaining({ failureClass: 'infra.cluster', message: expect.stringMatching(/readable by .*refusing to run it.*unidesk-ci-repo-check/) }));
+    expect(() => assertNoServiceAccountToken(user, token)).toThrow(
+      expect.objectContaining({ failureClass: 'infra.cluster', message: expect.stringMatching(/readable by .*refusing to run it.*unidesk-ci-repo-check/) }),
+    );
   });
   test('no token (automountServiceAccountToken: false) passes', () => {
     expect(() => assertNoServiceAccountToken(user, join(dir, 'absent'))).not.toThrow();

@@ -9,7 +9,15 @@ const where = 'origin/master (0123456789ab)';
 
 describe('devServicePin', () => {
   test('finds the code-queue entry among others', () => {
-    expect(devServicePin(doc([{ id: 'backend-core', commit: 'b'.repeat(40) }, { id: 'code-queue', commit: C }]), where)).toEqual({ id: 'code-queue', commit: C, index: 1 });
+    expect(
+      devServicePin(
+        doc([
+          { id: 'backend-core', commit: 'b'.repeat(40) },
+          { id: 'code-queue', commit: C },
+        ]),
+        where,
+      ),
+    ).toEqual({ id: 'code-queue', commit: C, index: 1 });
   });
 
   test.each([

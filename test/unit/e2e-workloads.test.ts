@@ -8,10 +8,15 @@ import { progressDeadlineSeconds } from '../../harness/e2e/rollout.ts';
 
 const spec: WorkloadSpec = { namespace: 'unidesk-ci-e2e-r1', runId: 'r1', image: `127.0.0.1:5000/unidesk/code-queue:${'c'.repeat(40)}`, password: 'pw-xyz', progressDeadlineSeconds: 30 };
 const container = (m: any) => m.spec.template.spec.containers[0];
-const envOf = (m: any) => Object.fromEntries(container(m).env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+const envOf = (m: any) =>
+  Object.fromEntries(
+    container(m)
+      .env.filter((e: any) => 'value' in e)
+      .map((e: any) => [e.name, e.value]),
+  );
 
 describe('dev-e2e workloads', () => {
-  test('each role gets its own CODE_QUEUE_SERVICE_ROLE; only the scheduler schedules; the read service has the perf gate\'s flags', () => {
+  test("each role gets its own CODE_QUEUE_SERVICE_ROLE; only the scheduler schedules; the read service has the perf gate's flags", () => {
     const [read] = codeQueueWorkload(spec, 'read');
     const [write] = codeQueueWorkload(spec, 'write');
     const [scheduler] = codeQueueWorkload(spec, 'scheduler');

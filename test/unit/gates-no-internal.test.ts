@@ -8,7 +8,10 @@ const run = (gate: GateRun['gate'], steps: Partial<StepSummary>[]): GateRun =>
 describe('gate runs checked for internal (test/support/no-internal.ts)', () => {
   it('names each step of each run that ended internal', () => {
     const runs = [
-      run('commit', [{ name: 'resolve revision', failureClass: 'input' }, { name: 'install', failureClass: 'internal', message: 'TypeError: x is undefined' }]),
+      run('commit', [
+        { name: 'resolve revision', failureClass: 'input' },
+        { name: 'install', failureClass: 'internal', message: 'TypeError: x is undefined' },
+      ]),
       run('perf', [{ name: 'discover', failureClass: 'internal' }]),
     ];
     expect(internalSteps(runs)).toEqual(['commit › install: TypeError: x is undefined', 'perf › discover: (no message)']);

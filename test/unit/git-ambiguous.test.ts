@@ -38,5 +38,7 @@ test('an ambiguous short SHA is input: "ambiguous: matches <a>, <b>"', async () 
 
 test('a short SHA nothing matches is still unknown', async () => {
   const unused = ['0000', '0001', 'ffff', 'fffe', 'abcd', 'dcba'].find((p) => p !== prefix)!;
-  await expect(resolveRevision({ remote, allowFileRemote: true, revision: `${unused}00000000` })).rejects.toEqual(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('unknown revision') }));
+  await expect(resolveRevision({ remote, allowFileRemote: true, revision: `${unused}00000000` })).rejects.toEqual(
+    expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('unknown revision') }),
+  );
 });

@@ -32,7 +32,7 @@ test('output without newlines: the pending line stays bounded and the tail lines
   const r = await runCommand('sh', ['-c', 'head -c 300000 /dev/zero | tr "\\0" a'], { onLine: (l) => lines.push(l) });
   expect(r.stdout.length).toBe(300_000);
   expect(lines.join('').length).toBe(300_000);
-  expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(128 * 1024) // the 64 KiB bound plus at most one pipe read;
+  expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(128 * 1024); // the 64 KiB bound plus at most one pipe read;
   expect(r.tail.split('\n').every((l) => l.length < 4200)).toBe(true);
   expect(r.tail).toMatch(/… \(\d+ more characters\)/);
 });

@@ -33,13 +33,17 @@ describe('resolveRevision', () => {
     expect(await resolveRevision({ remote, allowFileRemote: true, revision: repo.commits.master.toUpperCase() })).toBe(repo.commits.master);
   });
   test('unknown branch, unknown SHA and option-like revisions are input errors', async () => {
-    await expect(resolveRevision({ remote, allowFileRemote: true, revision: 'no-such-branch' })).rejects.toEqual(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('master') }));
+    await expect(resolveRevision({ remote, allowFileRemote: true, revision: 'no-such-branch' })).rejects.toEqual(
+      expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('master') }),
+    );
     await expect(resolveRevision({ remote, allowFileRemote: true, revision: 'deadbeefdeadbeef' })).rejects.toEqual(input);
     await expect(resolveRevision({ remote, allowFileRemote: true, revision: '--upload-pack=touch /tmp/pwned' })).rejects.toEqual(input);
     expect(existsSync('/tmp/pwned')).toBe(false);
   });
   test('a remote URL with credentials or an odd scheme is refused before git runs', async () => {
-    await expect(resolveRevision({ remote: 'http://u:p@127.0.0.1:1/x.git', revision: 'master' })).rejects.toEqual(expect.objectContaining({ failureClass: 'input', message: expect.not.stringContaining('u:p') }));
+    await expect(resolveRevision({ remote: 'http://u:p@127.0.0.1:1/x.git', revision: 'master' })).rejects.toEqual(
+      expect.objectContaining({ failureClass: 'input', message: expect.not.stringContaining('u:p') }),
+    );
     await expect(resolveRevision({ remote: 'ext::sh -c touch% /tmp/pwned', revision: 'master' })).rejects.toEqual(input);
   });
   test('a file:// remote is refused as input unless a test allows it explicitly', async () => {
@@ -61,7 +65,9 @@ describe('cloneAt', () => {
   test('refuses short SHAs, non-empty targets and commits the remote lacks', async () => {
     await expect(cloneAt({ remote, allowFileRemote: true, commit: 'abc1234', dir: join(tmp, 'c1') })).rejects.toEqual(input);
     await expect(cloneAt({ remote, allowFileRemote: true, commit: repo.commits.master, dir: join(tmp, 'clone-tag') })).rejects.toEqual(input);
-    await expect(cloneAt({ remote, allowFileRemote: true, commit: 'f'.repeat(40), dir: join(tmp, 'c2') })).rejects.toEqual(expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('never pushed') }));
+    await expect(cloneAt({ remote, allowFileRemote: true, commit: 'f'.repeat(40), dir: join(tmp, 'c2') })).rejects.toEqual(
+      expect.objectContaining({ failureClass: 'input', message: expect.stringContaining('never pushed') }),
+    );
   });
 });
 

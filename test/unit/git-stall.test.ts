@@ -22,7 +22,7 @@ describe('git stall bound (http.lowSpeedLimit/Time)', () => {
   });
 
   test.each([
-    "error: RPC failed; curl 28 Operation too slow. Less than 1000 bytes/sec transferred the last 30 seconds",
+    'error: RPC failed; curl 28 Operation too slow. Less than 1000 bytes/sec transferred the last 30 seconds',
     "fatal: unable to access 'http://127.0.0.1:4000/u.git/': Operation too slow. Less than 1000 bytes/sec transferred the last 30 seconds",
   ])('curl low-speed abort is infra.network saying the server stalled: %s', (out) => {
     const f = classifyGitOutput(out, 'input');

@@ -11,11 +11,16 @@ const SPECIFIER = /\b(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** Every .ts file under harness/ with the repository paths it imports. */
 function importGraph(): Map<string, string[]> {
-  const files = readdirSync(join(ROOT, 'harness'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).map((f) => join('harness', f));
-  return new Map(files.map((file) => {
-    const text = readFileSync(join(ROOT, file), 'utf8');
-    return [file, [...text.matchAll(SPECIFIER)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1])))];
-  }));
+  const files = readdirSync(join(ROOT, 'harness'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join('harness', f));
+  return new Map(
+    files.map((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return [file, [...text.matchAll(SPECIFIER)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1])))];
+    }),
+  );
 }
 
 /** One cycle (its files, sorted) per group of files that import each other. */
@@ -45,7 +50,9 @@ test('no file in harness/ imports fixtures/, but `ci tekton lab` (harness/cli/te
 
 test('perf <- budgets <- report: no folder imports one after it', () => {
   const layers = ['perf', 'budgets', 'report'];
-  const upward = [...importGraph()].flatMap(([file, to]) => to.filter((t) => layers.indexOf(folderOf(t)) > layers.indexOf(folderOf(file)) && layers.includes(folderOf(file))).map((t) => `${file} -> ${t}`));
+  const upward = [...importGraph()].flatMap(([file, to]) =>
+    to.filter((t) => layers.indexOf(folderOf(t)) > layers.indexOf(folderOf(file)) && layers.includes(folderOf(file))).map((t) => `${file} -> ${t}`),
+  );
   expect(upward).toEqual([]);
 });
 
@@ -57,5 +64,14 @@ test('the graph sees every kind of import (the checks above can fail)', () => {
   const graph = importGraph();
   expect(graph.get('harness/cli/tekton/lab.ts')).toContain('fixtures/lab/tekton/ci.ts'); // import('…')
   expect(graph.get('harness/kube/index.ts')).toContain('harness/kube/policy.ts'); // export … from
-  expect(fileCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+  expect(
+    fileCycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+  ).toEqual([['a', 'b', 'c']]);
 });

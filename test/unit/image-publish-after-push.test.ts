@@ -13,7 +13,12 @@ const LABELS = { 'unidesk.ai/service-id': 'backend-core', 'unidesk.ai/source-com
 
 /** A registry whose tag holds `digest` with `labels` (the manifest body is not re-hashed here). */
 function registryHolding(digest: string | undefined, labels: Record<string, string>): RegistryClient {
-  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: CONFIG, size: 2 }, layers: [] };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: CONFIG, size: 2 },
+    layers: [],
+  };
   return {
     registry: '127.0.0.1:5000',
     baseUrl: 'http://127.0.0.1:5000',
@@ -27,7 +32,15 @@ function registryHolding(digest: string | undefined, labels: Record<string, stri
 }
 
 function publication(registry: RegistryClient, logs: string[]): Publication {
-  return { image: BACKEND_CORE_IMAGE, registry, commit: COMMIT, imageRef: `127.0.0.1:5000/unidesk/backend-core:${COMMIT}`, labels: { ...LABELS }, log: (l: string) => logs.push(l), built: true } as unknown as Publication;
+  return {
+    image: BACKEND_CORE_IMAGE,
+    registry,
+    commit: COMMIT,
+    imageRef: `127.0.0.1:5000/unidesk/backend-core:${COMMIT}`,
+    labels: { ...LABELS },
+    log: (l: string) => logs.push(l),
+    built: true,
+  } as unknown as Publication;
 }
 
 describe('settleTagAfterPush', () => {
@@ -37,7 +50,10 @@ describe('settleTagAfterPush', () => {
   test('another publisher of another image won the tag: infra.registry naming both digests', async () => {
     const p = publication(registryHolding(THEIRS, { ...LABELS, 'unidesk.ai/source-commit': 'b'.repeat(40) }), []);
     await expect(settleTagAfterPush(p, OURS)).rejects.toEqual(
-      expect.objectContaining({ failureClass: 'infra.registry', message: expect.stringMatching(new RegExp(`pushed concurrently by another publisher: the tag holds ${THEIRS}, not the ${OURS} this run pushed`)) }),
+      expect.objectContaining({
+        failureClass: 'infra.registry',
+        message: expect.stringMatching(new RegExp(`pushed concurrently by another publisher: the tag holds ${THEIRS}, not the ${OURS} this run pushed`)),
+      }),
     );
   });
   test("another build of this commit won the tag: the tag's digest is reported, both are logged", async () => {

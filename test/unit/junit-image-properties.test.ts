@@ -8,7 +8,9 @@ const SHA = 'b'.repeat(40);
 const REF = `127.0.0.1:5000/unidesk/backend-core:${SHA}`;
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const testcase = (name: string, props: Record<string, string>) =>
-  `<testcase classname="suites/artifact/artifact.test.ts" name="${name}" time="0.1"><properties>${Object.entries(props).map(([k, v]) => `<property name="${k}" value="${v}"/>`).join('')}</properties></testcase>`;
+  `<testcase classname="suites/artifact/artifact.test.ts" name="${name}" time="0.1"><properties>${Object.entries(props)
+    .map(([k, v]) => `<property name="${k}" value="${v}"/>`)
+    .join('')}</properties></testcase>`;
 const xml = (...cases: string[]) => `<testsuites><testsuite name="suites/artifact/artifact.test.ts" tests="${cases.length}">${cases.join('')}</testsuite></testsuites>`;
 
 describe('addSuiteProperties for the artifact gate', () => {

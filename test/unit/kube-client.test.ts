@@ -82,7 +82,9 @@ describe('TLS is verified', () => {
       }
     })();
     expect(refused?.failureClass).toBe('input');
-    expect(refused?.message).toBe("kubeconfig cluster c sets insecure-skip-tls-verify: true; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY=1 to accept an unverified connection");
+    expect(refused?.message).toBe(
+      "kubeconfig cluster c sets insecure-skip-tls-verify: true; the harness verifies the API server's TLS certificate: give the cluster's CA (certificate-authority-data), or set UNIDESK_CI_KUBE_INSECURE_SKIP_TLS_VERIFY=1 to accept an unverified connection",
+    );
     const plain = join(dir, 'plain-http.yaml');
     await writeFile(plain, kubeconfig({ server: 'http://127.0.0.1:1' }));
     expect(() => loadKubeConfig({ kubeconfig: plain }, {})).toThrow(/serves plain HTTP \(http:\/\/127\.0\.0\.1:1\); the harness verifies/);
@@ -115,7 +117,10 @@ describe('tokens are registered for redaction', () => {
       loadKubeConfig({}, { KUBERNETES_SERVICE_HOST: '127.0.0.1' }, root);
       expect(redact(`token ${token} or ${encodeURIComponent(token)}`)).toBe('token *** or ***');
     } finally {
-      for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      for (const [k, v] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -126,13 +131,16 @@ describe('tokens are registered for redaction', () => {
     const token = 'rotated-token-from-a-token-file-1234';
     await writeFile(join(dir, 'tf'), token);
     const file = join(dir, 'tokenfile.kubeconfig');
-    await writeFile(file, `apiVersion: v1
+    await writeFile(
+      file,
+      `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
 users: [{name: u, user: {auth-provider: {name: tokenFile, config: {tokenFile: ${JSON.stringify(join(dir, 'tf'))}}}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
-`);
+`,
+    );
     const kc = loadKubeConfig({ kubeconfig: file });
     expect(redact(token)).toBe(token);
     await kc.applySecurityAuthentication(new k8s.RequestContext('https://127.0.0.1:1/api', k8s.HttpMethod.GET));

@@ -12,13 +12,16 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function kubeconfig(context: string, server: string): Promise<string> {
   const file = join(dir, `${context}.yaml`);
-  await writeFile(file, `apiVersion: v1
+  await writeFile(
+    file,
+    `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: '${server}', certificate-authority-data: ''}}]
 users: [{name: u, user: {token: t0k3n-context-test}}]
 contexts: [{name: ${context}, context: {cluster: c, user: u}}]
 current-context: ${context}
-`);
+`,
+  );
   return file;
 }
 
@@ -42,7 +45,9 @@ describe('kubeconfig context policy', () => {
   });
 
   test('a production-looking server host is refused too', () => {
-    expect(refusal(() => checkContext('d601', 'https://k3s.prod.example:6443', {}))?.message).toMatch(/^kubeconfig server host k3s\.prod\.example \(context d601\) matches UNIDESK_CI_KUBE_DENY_PATTERN/);
+    expect(refusal(() => checkContext('d601', 'https://k3s.prod.example:6443', {}))?.message).toMatch(
+      /^kubeconfig server host k3s\.prod\.example \(context d601\) matches UNIDESK_CI_KUBE_DENY_PATTERN/,
+    );
   });
 
   test('the lab and an ordinary context are allowed; the pattern is configurable', async () => {

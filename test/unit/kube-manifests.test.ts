@@ -22,7 +22,10 @@ describe('loadManifests', () => {
     ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [x\n', /document 2: invalid YAML/],
     ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: 1}}\n', /metadata\.labels\.x/],
     // a List (as kubectl get -o yaml prints it) is input, with or without a name
-    ['apiVersion: v1\nkind: List\nmetadata: {name: l}\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]\n', /document 1: kind List is a list of objects, not an object .*its own document/],
+    [
+      'apiVersion: v1\nkind: List\nmetadata: {name: l}\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]\n',
+      /document 1: kind List is a list of objects, not an object .*its own document/,
+    ],
     ['apiVersion: v1\nkind: ConfigMapList\nitems: []\n', /document 1: kind ConfigMapList is a list of objects/],
   ])('rejects %j', (text, message) => {
     expect(() => parseManifestText(text, 'bad.yaml')).toThrow(message);

@@ -143,7 +143,9 @@ describe('RetryingHttpLibrary under a client-node API', () => {
         const status = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
         const body = status === 200 ? { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'a' } } : { kind: 'Status', code: status, reason: 'ServiceUnavailable', message: 'etcd is away' };
         const text = JSON.stringify(body);
-        return new k8s.Observable(Promise.resolve(new k8s.ResponseContext(status, { 'content-type': 'application/json' }, { text: async () => text, binary: async () => Buffer.from(text), stream: () => undefined as never })));
+        return new k8s.Observable(
+          Promise.resolve(new k8s.ResponseContext(status, { 'content-type': 'application/json' }, { text: async () => text, binary: async () => Buffer.from(text), stream: () => undefined as never })),
+        );
       },
     };
     const config = k8s.createConfiguration({ baseServer: new k8s.ServerConfiguration('https://k', {}), httpApi: new RetryingHttpLibrary(inner, clock) });

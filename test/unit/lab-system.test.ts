@@ -9,11 +9,16 @@ afterEach(() => vi.restoreAllMocks());
 describe('ensureTools', () => {
   test('not root: stops with one message naming the tools and the apt-get command', () => {
     vi.spyOn(process, 'getuid').mockReturnValue(1000);
-    const missing = [{ bin: 'unidesk-no-such-tool', pkg: 'unidesk-no-such-pkg' }, { bin: 'git', pkg: 'git' }];
-    expect(() => ensureTools(missing, () => undefined)).toThrow(expect.objectContaining({
-      failureClass: 'input',
-      message: 'the lab needs unidesk-no-such-tool; install them with: apt-get install -y unidesk-no-such-pkg',
-    }));
+    const missing = [
+      { bin: 'unidesk-no-such-tool', pkg: 'unidesk-no-such-pkg' },
+      { bin: 'git', pkg: 'git' },
+    ];
+    expect(() => ensureTools(missing, () => undefined)).toThrow(
+      expect.objectContaining({
+        failureClass: 'input',
+        message: 'the lab needs unidesk-no-such-tool; install them with: apt-get install -y unidesk-no-such-pkg',
+      }),
+    );
   });
   test('present tools pass without touching apt', () => {
     const log = vi.fn();

@@ -46,12 +46,32 @@ describe('build-isolation policy', () => {
   });
 
   test.each<[string, RegExp, (all: Obj[]) => void]>([
-    ['privileged again', /Task unidesk-ci-backend-core-artifact spec\.steps\[0\]: privileged is refused/, (a) => void (task(a, 'unidesk-ci-backend-core-artifact').spec.steps[0].securityContext.privileged = true)],
-    ['SYS_ADMIN added', /spec\.steps\[0\]: adds SYS_ADMIN; buildah needs only SETUID, SETGID, SETFCAP/, (a) => void task(a, 'unidesk-ci-dev-e2e').spec.steps[0].securityContext.capabilities.add.push('SYS_ADMIN')],
+    [
+      'privileged again',
+      /Task unidesk-ci-backend-core-artifact spec\.steps\[0\]: privileged is refused/,
+      (a) => void (task(a, 'unidesk-ci-backend-core-artifact').spec.steps[0].securityContext.privileged = true),
+    ],
+    [
+      'SYS_ADMIN added',
+      /spec\.steps\[0\]: adds SYS_ADMIN; buildah needs only SETUID, SETGID, SETFCAP/,
+      (a) => void task(a, 'unidesk-ci-dev-e2e').spec.steps[0].securityContext.capabilities.add.push('SYS_ADMIN'),
+    ],
     ['caps without drop ALL', /adds capabilities without dropping ALL first/, (a) => void (task(a, 'unidesk-ci-backend-core-artifact').spec.steps[0].securityContext.capabilities.drop = [])],
-    ['caps with escalation', /adds capabilities without allowPrivilegeEscalation: false/, (a) => void delete task(a, 'unidesk-ci-backend-core-artifact').spec.steps[0].securityContext.allowPrivilegeEscalation],
-    ['caps in another step', /Task unidesk-ci-backend-core-artifact spec\.steps\[1\]: adds capabilities SETUID; only the buildah steps/, (a) => void (task(a, 'unidesk-ci-backend-core-artifact').spec.steps[1].securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['SETUID'] } })],
-    ['caps in another Task', /Task unidesk-ci-perf spec\.steps\[0\]: adds capabilities NET_ADMIN/, (a) => void (task(a, 'unidesk-ci-perf').spec.steps[0].securityContext = { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } })],
+    [
+      'caps with escalation',
+      /adds capabilities without allowPrivilegeEscalation: false/,
+      (a) => void delete task(a, 'unidesk-ci-backend-core-artifact').spec.steps[0].securityContext.allowPrivilegeEscalation,
+    ],
+    [
+      'caps in another step',
+      /Task unidesk-ci-backend-core-artifact spec\.steps\[1\]: adds capabilities SETUID; only the buildah steps/,
+      (a) => void (task(a, 'unidesk-ci-backend-core-artifact').spec.steps[1].securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['SETUID'] } }),
+    ],
+    [
+      'caps in another Task',
+      /Task unidesk-ci-perf spec\.steps\[0\]: adds capabilities NET_ADMIN/,
+      (a) => void (task(a, 'unidesk-ci-perf').spec.steps[0].securityContext = { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }),
+    ],
   ])('refuses %s', (_name, message, mutate) => {
     expect(violations(mutate).join('\n')).toMatch(message);
   });

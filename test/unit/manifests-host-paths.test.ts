@@ -17,7 +17,7 @@ function hostPathViolations(mutate: (all: Obj[]) => void): Violation[] {
 }
 
 describe('host-path policy', () => {
-  test('the dev-e2e step mounts the node socket, with the artifact Task\'s buildah storage and securityContext, and names it in its env', () => {
+  test("the dev-e2e step mounts the node socket, with the artifact Task's buildah storage and securityContext, and names it in its env", () => {
     const e2e = task(objects, ALLOWED_HOST_PATH.task);
     const artifact = task(objects, 'unidesk-ci-backend-core-artifact');
     const [gate] = e2e.spec.steps;
@@ -33,16 +33,52 @@ describe('host-path policy', () => {
   });
 
   test.each<[string, RegExp, (all: Obj[]) => void]>([
-    ['another path in the dev-e2e Task', /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/var\/run\/docker\.sock \(type Socket\) is refused/, (a) => void (task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.path = '/var/run/docker.sock')],
-    ['the socket as another type', /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock \(type DirectoryOrCreate\) is refused/, (a) => void (task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.type = 'DirectoryOrCreate')],
-    ['the socket without a type', /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock is refused/, (a) => void delete task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.type],
-    ['a second hostPath in the dev-e2e Task', /Task unidesk-ci-dev-e2e volume host-root: hostPath \/ is refused/, (a) => void task(a, ALLOWED_HOST_PATH.task).spec.volumes.push({ name: 'host-root', hostPath: { path: '/' } })],
-    ['the socket in another Task', /Task unidesk-ci-perf volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock \(type Socket\) is refused/, (a) => void (task(a, 'unidesk-ci-perf').spec.volumes = [{ name: 'containerd-socket', hostPath: socket }])],
-    ['the socket in a Pipeline-embedded taskSpec', /Pipeline unidesk-ci-commit volume sock: hostPath/, (a) => void a.find((o) => o.kind === 'Pipeline' && o.metadata.name === 'unidesk-ci-commit')!.spec.tasks.push({ name: 'x', taskSpec: { steps: [], volumes: [{ name: 'sock', hostPath: socket }] } })],
-    ['the socket in a renamed dev-e2e Task', /Task unidesk-ci-dev-e2e-copy volume containerd-socket: hostPath/, (a) => void a.push({ ...structuredClone(task(a, ALLOWED_HOST_PATH.task)), metadata: { name: 'unidesk-ci-dev-e2e-copy', namespace: 'unidesk-ci' } })],
-    ['a PersistentVolume on the host', /PersistentVolume cache spec: hostPath \/srv\/cache is refused/, (a) => void a.push({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'cache' }, spec: { hostPath: { path: '/srv/cache' } } })],
+    [
+      'another path in the dev-e2e Task',
+      /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/var\/run\/docker\.sock \(type Socket\) is refused/,
+      (a) => void (task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.path = '/var/run/docker.sock'),
+    ],
+    [
+      'the socket as another type',
+      /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock \(type DirectoryOrCreate\) is refused/,
+      (a) => void (task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.type = 'DirectoryOrCreate'),
+    ],
+    [
+      'the socket without a type',
+      /Task unidesk-ci-dev-e2e volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock is refused/,
+      (a) => void delete task(a, ALLOWED_HOST_PATH.task).spec.volumes.find((v: Obj) => v.hostPath).hostPath.type,
+    ],
+    [
+      'a second hostPath in the dev-e2e Task',
+      /Task unidesk-ci-dev-e2e volume host-root: hostPath \/ is refused/,
+      (a) => void task(a, ALLOWED_HOST_PATH.task).spec.volumes.push({ name: 'host-root', hostPath: { path: '/' } }),
+    ],
+    [
+      'the socket in another Task',
+      /Task unidesk-ci-perf volume containerd-socket: hostPath \/run\/k3s\/containerd\/containerd\.sock \(type Socket\) is refused/,
+      (a) => void (task(a, 'unidesk-ci-perf').spec.volumes = [{ name: 'containerd-socket', hostPath: socket }]),
+    ],
+    [
+      'the socket in a Pipeline-embedded taskSpec',
+      /Pipeline unidesk-ci-commit volume sock: hostPath/,
+      (a) =>
+        void a.find((o) => o.kind === 'Pipeline' && o.metadata.name === 'unidesk-ci-commit')!.spec.tasks.push({ name: 'x', taskSpec: { steps: [], volumes: [{ name: 'sock', hostPath: socket }] } }),
+    ],
+    [
+      'the socket in a renamed dev-e2e Task',
+      /Task unidesk-ci-dev-e2e-copy volume containerd-socket: hostPath/,
+      (a) => void a.push({ ...structuredClone(task(a, ALLOWED_HOST_PATH.task)), metadata: { name: 'unidesk-ci-dev-e2e-copy', namespace: 'unidesk-ci' } }),
+    ],
+    [
+      'a PersistentVolume on the host',
+      /PersistentVolume cache spec: hostPath \/srv\/cache is refused/,
+      (a) => void a.push({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'cache' }, spec: { hostPath: { path: '/srv/cache' } } }),
+    ],
   ])('refuses %s', (_, message, mutate) => {
     const v = hostPathViolations(mutate);
-    expect(v.filter((x) => message.test(x.message)), JSON.stringify(v)).toHaveLength(1);
+    expect(
+      v.filter((x) => message.test(x.message)),
+      JSON.stringify(v),
+    ).toHaveLength(1);
   });
 });

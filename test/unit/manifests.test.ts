@@ -36,7 +36,10 @@ describe('k3s/ci manifests', () => {
     const templated = byKind('TriggerTemplate').flatMap((t) => t.spec.resourcetemplates as Manifest[]);
     expect(tekton.map((o) => o.kind).sort()).toEqual(['EventListener', 'Pipeline', 'Pipeline', 'Pipeline', 'Task', 'Task', 'Task', 'Task', 'TriggerBinding', 'TriggerTemplate']);
     for (const o of [...tekton, ...templated]) {
-      expect({ o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`, errors: validateTekton(validators, o) }).toEqual({ o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`, errors: [] });
+      expect({ o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`, errors: validateTekton(validators, o) }).toEqual({
+        o: `${o.kind}/${o.metadata.name ?? o.metadata.generateName}`,
+        errors: [],
+      });
     }
   });
 
@@ -82,7 +85,8 @@ describe('k3s/ci manifests', () => {
     const { tag } = await stepImageTag(REPO_ROOT);
     const steps = byKind('Task').flatMap((t) => t.spec.steps as Array<Record<string, any>>);
     // every step is a gate, or the record step that stores the gate run before it (docs/results.md)
-    const what = (s: Record<string, any>) => /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1] ?? /node harness\/report\/store\/record-step\.ts --gate ([a-z0-9-]+) /.exec(s.script)?.[1]?.replace(/^/, 'record ');
+    const what = (s: Record<string, any>) =>
+      /vitest run .*suites\/([a-z0-9-]+)$/m.exec(s.script)?.[1] ?? /node harness\/report\/store\/record-step\.ts --gate ([a-z0-9-]+) /.exec(s.script)?.[1]?.replace(/^/, 'record ');
     expect(steps.map(what).sort()).toEqual(['artifact', 'commit', 'dev-e2e', 'perf', 'record artifact', 'record commit']);
     expect(tag).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{12}$/);
     for (const s of steps) expect(s.image).toBe(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`);
@@ -90,9 +94,19 @@ describe('k3s/ci manifests', () => {
 
   test('budgets ConfigMap keeps the agreed keys; prewarm list holds the seed images', () => {
     const budgets = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-budgets')!;
-    expect(Object.keys(budgets.data).sort()).toEqual(
-      ['overview.first-payload.budget-ms', 'overview.first-payload.tier', 'overview.p95.budget-ms', 'overview.p95.samples', 'overview.p95.tier', 'trace-step.budget-ms', 'trace-step.tier', 'trace-steps.budget-ms', 'trace-steps.tier', 'trace-summary.budget-ms', 'trace-summary.tier'],
-    );
+    expect(Object.keys(budgets.data).sort()).toEqual([
+      'overview.first-payload.budget-ms',
+      'overview.first-payload.tier',
+      'overview.p95.budget-ms',
+      'overview.p95.samples',
+      'overview.p95.tier',
+      'trace-step.budget-ms',
+      'trace-step.tier',
+      'trace-steps.budget-ms',
+      'trace-steps.tier',
+      'trace-summary.budget-ms',
+      'trace-summary.tier',
+    ]);
     const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
     const images = (prewarm.data.images as string).split('\n').filter(Boolean);
     expect(images).toEqual(expect.arrayContaining(['oven/bun:1-debian', 'alpine/git:2.45.2', 'unidesk-code-queue:dev']));
@@ -104,7 +118,11 @@ describe('k3s/ci manifests', () => {
     const { tag } = await stepImageTag(REPO_ROOT);
     const prewarm = byKind('ConfigMap').find((c) => c.metadata.name === 'unidesk-ci-prewarm-images')!;
     const listed = (list: Manifest) => new Set(parsePrewarmList(stringify(list)).map((i) => i.name));
-    const stepImages = (all: readonly Manifest[]) => all.flatMap((o) => stepsOf(o)).filter((s) => s.step.image).map((s) => formatImageRef(parseImageRef(s.step.image)));
+    const stepImages = (all: readonly Manifest[]) =>
+      all
+        .flatMap((o) => stepsOf(o))
+        .filter((s) => s.step.image)
+        .map((s) => formatImageRef(parseImageRef(s.step.image)));
     const missing = (all: readonly Manifest[], list: Manifest) => stepImages(all).filter((i) => !listed(list).has(i));
     expect(stepImages(objects).length).toBeGreaterThanOrEqual(4);
     expect(listed(prewarm).has(`127.0.0.1:5000/unidesk/unidesk-ci:${tag}`)).toBe(true);
@@ -121,7 +139,13 @@ describe('k3s/ci manifests', () => {
     const taskNames = pipeline.spec.tasks.map((t: any) => t.taskRef.name);
     const task = byKind('Task').find((t) => taskNames.includes(t.metadata.name))!;
     const pipelineTask = pipeline.spec.tasks.find((t: any) => t.taskRef.name === task.metadata.name).name;
-    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([['IMAGE_URL', 'string'], ['IMAGE_DIGEST', 'string'], ['commit', 'string'], ['failure-class', 'string'], ['failure-message', 'string']]);
+    expect(task.spec.results.map((r: any) => [r.name, r.type])).toEqual([
+      ['IMAGE_URL', 'string'],
+      ['IMAGE_DIGEST', 'string'],
+      ['commit', 'string'],
+      ['failure-class', 'string'],
+      ['failure-message', 'string'],
+    ]);
     const gateSteps = stepsOf(task).filter((s) => gateOfStep(s.step) === 'artifact');
     expect(gateSteps).toHaveLength(1);
     expect(gateSteps[0]!.step.script).toMatch(/vitest run .*suites\/artifact$/m);
@@ -140,7 +164,7 @@ describe('k3s/ci manifests', () => {
     expect(validateTekton(validators, broken).join()).toMatch(/name/);
   });
 
-  test('the commit Pipeline resolves the revision once: later tasks get repo-check\'s commit result, never the revision', () => {
+  test("the commit Pipeline resolves the revision once: later tasks get repo-check's commit result, never the revision", () => {
     const pipeline = byKind('Pipeline').find((p) => p.metadata.name === 'unidesk-ci-commit')!;
     const [first, ...later] = pipeline.spec.tasks as any[];
     expect(first.name).toBe('repo-check');
@@ -160,7 +184,10 @@ describe('k3s/ci manifests', () => {
       const steps = stepsOf(task).map((s) => s.step);
       const gateAt = steps.findIndex((s: any) => gateOfStep(s));
       const holders = steps.filter((s: any) => /METRICS_DATABASE|unidesk-ci-metrics-database/.test(JSON.stringify([s.env ?? [], s.envFrom ?? [], s.volumeMounts ?? []])));
-      expect(holders.map((s: any) => s.name), name).toEqual(['record']);
+      expect(
+        holders.map((s: any) => s.name),
+        name,
+      ).toEqual(['record']);
       expect(steps.indexOf(holders[0]), name).toBe(gateAt + 1);
       expect(steps[gateAt].onError, name).toBe('continue');
       expect(holders[0].script, name).toContain(`--exit-code-file "$(steps.step-${steps[gateAt].name}.exitCode.path)"`);
@@ -168,7 +195,10 @@ describe('k3s/ci manifests', () => {
     }
     // every gate Task reports its failure class as a result
     for (const t of byKind('Task').filter((t) => stepsOf(t).some((s) => gateOfStep(s.step)))) {
-      expect(t.spec.results?.map((r: any) => r.name), t.metadata.name).toEqual(expect.arrayContaining(['failure-class', 'failure-message']));
+      expect(
+        t.spec.results?.map((r: any) => r.name),
+        t.metadata.name,
+      ).toEqual(expect.arrayContaining(['failure-class', 'failure-message']));
     }
   });
 });

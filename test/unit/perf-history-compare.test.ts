@@ -2,7 +2,12 @@
 import { describe, expect, test } from 'vitest';
 import { compareWithHistory, describeMethod, HISTORY_DEFAULTS } from '../../harness/budgets/history-compare.ts';
 
-const run = (ms: number) => ({ values: new Map([['trace-summary', [ms]], ['overview.p95', [ms, ms + 1, ms - 1]]]) });
+const run = (ms: number) => ({
+  values: new Map([
+    ['trace-summary', [ms]],
+    ['overview.p95', [ms, ms + 1, ms - 1]],
+  ]),
+});
 
 describe('history comparison', () => {
   const history = [50, 52, 49, 51, 50].map(run);

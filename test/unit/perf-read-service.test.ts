@@ -25,7 +25,10 @@ describe('code-queue-ci-read manifests', () => {
       CODE_QUEUE_LOG_DIR: '/var/log/code-queue',
       DATABASE_URL: { secretKeyRef: { name: 'code-queue-ci-read-database', key: 'DATABASE_URL' } },
     });
-    expect(d.spec.template.spec.volumes).toEqual([{ name: 'state', emptyDir: {} }, { name: 'log', emptyDir: {} }]);
+    expect(d.spec.template.spec.volumes).toEqual([
+      { name: 'state', emptyDir: {} },
+      { name: 'log', emptyDir: {} },
+    ]);
     expect(c.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/code-queue', '/var/log/code-queue']);
   });
   test('the configured egress proxy is used when given', () => {

@@ -15,7 +15,12 @@ describe('statistics', () => {
   });
   test('a failed request (+∞) decides p95 of 10 and is never dropped', () => {
     expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, Infinity], 95)).toBe(Infinity);
-    expect(nearestRank(Array.from({ length: 40 }, (_, i) => (i === 0 ? Infinity : i)), 95)).toBe(38);
+    expect(
+      nearestRank(
+        Array.from({ length: 40 }, (_, i) => (i === 0 ? Infinity : i)),
+        95,
+      ),
+    ).toBe(38);
   });
   test('bad input throws instead of inventing a value', () => {
     expect(() => nearestRank([], 95)).toThrow(/empty/);
@@ -31,25 +36,45 @@ describe('statistics', () => {
 
 describe('sampling plan', () => {
   const budgets = (p95Samples: string) =>
-    parseBudgets({
-      kind: 'ConfigMap', metadata: { name: 'unidesk-ci-budgets' },
-      data: {
-        'overview.first-payload.budget-ms': '1', 'overview.first-payload.tier': 'blocking',
-        'trace-summary.budget-ms': '1', 'trace-summary.tier': 'blocking', 'trace-summary.samples': '3',
-        'trace-steps.budget-ms': '1', 'trace-steps.tier': 'diagnostic',
-        'trace-step.budget-ms': '1', 'trace-step.tier': 'diagnostic',
-        'overview.p95.budget-ms': '1', 'overview.p95.tier': 'blocking', 'overview.p95.samples': p95Samples,
+    parseBudgets(
+      {
+        kind: 'ConfigMap',
+        metadata: { name: 'unidesk-ci-budgets' },
+        data: {
+          'overview.first-payload.budget-ms': '1',
+          'overview.first-payload.tier': 'blocking',
+          'trace-summary.budget-ms': '1',
+          'trace-summary.tier': 'blocking',
+          'trace-summary.samples': '3',
+          'trace-steps.budget-ms': '1',
+          'trace-steps.tier': 'diagnostic',
+          'trace-step.budget-ms': '1',
+          'trace-step.tier': 'diagnostic',
+          'overview.p95.budget-ms': '1',
+          'overview.p95.tier': 'blocking',
+          'overview.p95.samples': p95Samples,
+        },
       },
-    }, 't').budgets;
+      't',
+    ).budgets;
 
   test('cold overview first and alone, then rounds opened by the control request, endpoints interleaved', () => {
     const plan = samplingPlan(budgets('4')).map((p) => `${p.cold ? 'cold:' : ''}${p.endpoint}#${p.index}`);
     expect(plan).toEqual([
       'cold:overview#0',
-      'control#0', 'trace-summary#0', 'trace-steps#0', 'trace-step#0', 'overview#0',
-      'control#1', 'trace-summary#1', 'overview#1',
-      'control#2', 'trace-summary#2', 'overview#2',
-      'control#3', 'overview#3',
+      'control#0',
+      'trace-summary#0',
+      'trace-steps#0',
+      'trace-step#0',
+      'overview#0',
+      'control#1',
+      'trace-summary#1',
+      'overview#1',
+      'control#2',
+      'trace-summary#2',
+      'overview#2',
+      'control#3',
+      'overview#3',
     ]);
   });
   test('the p95 population has exactly n warm overview samples', () => {

@@ -8,8 +8,18 @@ import type { Sample } from '../../harness/perf/sample.ts';
 const budget = (o: Partial<Budget>): Budget => ({ name: 'trace-summary', endpoint: 'trace-summary', statistic: 'single', budgetMs: 100, tier: 'blocking', n: 1, ...o });
 let t = 0;
 const sample = (endpoint: string, totalMs: number | null, o: Partial<Sample> = {}): Sample => ({
-  endpoint, path: `/x/${endpoint}`, index: 0, cold: false, startedAt: new Date(0).toISOString(), startOffsetMs: t++,
-  ttfbMs: totalMs, totalMs, bytes: 10, status: 200, newConnection: false, ...o,
+  endpoint,
+  path: `/x/${endpoint}`,
+  index: 0,
+  cold: false,
+  startedAt: new Date(0).toISOString(),
+  startOffsetMs: t++,
+  ttfbMs: totalMs,
+  totalMs,
+  bytes: 10,
+  status: 200,
+  newConnection: false,
+  ...o,
 });
 
 describe('verdicts', () => {

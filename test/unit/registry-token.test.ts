@@ -34,11 +34,7 @@ test('a Bearer challenge is answered with an anonymous token, then the request i
   const client = createRegistryClient({ registry: `127.0.0.1:${port}` });
   const m = await client.manifest('oven/bun', '1-debian');
   expect(m?.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
-  expect(seen).toEqual([
-    'GET /v2/oven/bun/manifests/1-debian -',
-    'GET /token?service=lab&scope=repository%3Aoven%2Fbun%3Apull -',
-    `GET /v2/oven/bun/manifests/1-debian Bearer ${TOKEN}`,
-  ]);
+  expect(seen).toEqual(['GET /v2/oven/bun/manifests/1-debian -', 'GET /token?service=lab&scope=repository%3Aoven%2Fbun%3Apull -', `GET /v2/oven/bun/manifests/1-debian Bearer ${TOKEN}`]);
   // the token is registered as a secret
   expect(redact(`Authorization: Bearer ${TOKEN}`)).not.toContain(TOKEN);
 });

@@ -7,10 +7,18 @@ import { trendSvg } from '../../harness/report/html/trend-plot.ts';
 
 const at = (i: number) => new Date(Date.UTC(2026, 11, 1, 6, i));
 const trend: Trend = {
-  budget: 'trace-summary', endpoint: 'trace-summary', statistic: 'single',
+  budget: 'trace-summary',
+  endpoint: 'trace-summary',
+  statistic: 'single',
   points: [1, 2, 3, 4].map((i) => ({
-    runId: `run-${i}`, commit: `${i}`.repeat(40), time: at(i), valueMs: i === 4 ? null : 10 * i, budgetMs: 25, tier: 'blocking',
-    verdict: i === 3 ? 'over budget' : i === 4 ? 'error' : 'pass', historyVerdict: i === 3 ? 'REGRESSION' : 'PASS',
+    runId: `run-${i}`,
+    commit: `${i}`.repeat(40),
+    time: at(i),
+    valueMs: i === 4 ? null : 10 * i,
+    budgetMs: 25,
+    tier: 'blocking',
+    verdict: i === 3 ? 'over budget' : i === 4 ? 'error' : 'pass',
+    historyVerdict: i === 3 ? 'REGRESSION' : 'PASS',
   })),
   samples: [1, 2, 3].flatMap((i) => [0, 1, 2].map((k) => ({ runId: `run-${i}`, commit: `${i}`.repeat(40), time: at(i), valueMs: 10 * i + k }))),
 };
@@ -35,10 +43,24 @@ describe('trend plot (Vega-Lite → SVG in Node)', () => {
 
 describe('report page', () => {
   const data: ReportData = {
-    generatedAt: at(9), source: 'test data',
+    generatedAt: at(9),
+    source: 'test data',
     runs: [
-      { runId: 'r2', gate: 'commit', verdict: 'failed', failureClass: 'infra.auth', startedAt: at(2), durationMs: 1500, pipelineRun: 'unidesk-ci-commit-x', taskRun: 'unidesk-ci-commit-x-repo-check',
-        steps: [{ name: 'clone <repo>', status: 'failed', failureClass: 'infra.auth', message: 'git: Authentication failed\nmore' }, { name: 'install', status: 'skipped', skippedReason: 'not run' }], junitXml: '<testsuites/>' },
+      {
+        runId: 'r2',
+        gate: 'commit',
+        verdict: 'failed',
+        failureClass: 'infra.auth',
+        startedAt: at(2),
+        durationMs: 1500,
+        pipelineRun: 'unidesk-ci-commit-x',
+        taskRun: 'unidesk-ci-commit-x-repo-check',
+        steps: [
+          { name: 'clone <repo>', status: 'failed', failureClass: 'infra.auth', message: 'git: Authentication failed\nmore' },
+          { name: 'install', status: 'skipped', skippedReason: 'not run' },
+        ],
+        junitXml: '<testsuites/>',
+      },
       { runId: 'r1', gate: 'commit', revision: 'release-7', verdict: 'passed', startedAt: at(1), durationMs: 900, steps: [{ name: 'clone <repo>', status: 'passed' }] },
     ],
     trends: [trend],

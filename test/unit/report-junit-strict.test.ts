@@ -42,21 +42,24 @@ describe('JUnit flavours against junit-10.xsd (xmllint --schema)', () => {
     expect(files.some((f) => f.includes('-failed'))).toBe(true);
   });
 
-  test.each(['artifact.xml', 'commit.xml', 'commit-failed.xml', 'install.xml', 'install-failed.xml', 'perf.xml', 'perf-failed.xml'])('%s: default fails the strict schema, strict passes and reads back the same', async (f) => {
-    const xml = await readFile(join(DATA, 'junit', f), 'utf8');
-    const plain = await xmllint(xml, `default-${f}`);
-    expect(plain.ok).toBe(false);
-    expect(plain.output).toContain("Element 'properties': This element is not expected");
-    const strict = toStrictJUnit(xml);
-    const checked = await xmllint(strict, `strict-${f}`);
-    expect(checked.output).toContain('validates');
-    expect(checked.ok).toBe(true);
-    // same testcases, statuses, failures and facts, suite properties untouched
-    expect(parseJUnit(strict)).toEqual(parseJUnit(xml));
-    expect(testcases(parseJUnit(strict)).every((c) => c.properties['unidesk.gate'])).toBe(true);
-    expect(toStrictJUnit(strict)).toBe(strict);
-    expect(strict).not.toMatch(/<testcase\b[^>]*>(?:(?!<\/testcase>)[\s\S])*<properties>/);
-  });
+  test.each(['artifact.xml', 'commit.xml', 'commit-failed.xml', 'install.xml', 'install-failed.xml', 'perf.xml', 'perf-failed.xml'])(
+    '%s: default fails the strict schema, strict passes and reads back the same',
+    async (f) => {
+      const xml = await readFile(join(DATA, 'junit', f), 'utf8');
+      const plain = await xmllint(xml, `default-${f}`);
+      expect(plain.ok).toBe(false);
+      expect(plain.output).toContain("Element 'properties': This element is not expected");
+      const strict = toStrictJUnit(xml);
+      const checked = await xmllint(strict, `strict-${f}`);
+      expect(checked.output).toContain('validates');
+      expect(checked.ok).toBe(true);
+      // same testcases, statuses, failures and facts, suite properties untouched
+      expect(parseJUnit(strict)).toEqual(parseJUnit(xml));
+      expect(testcases(parseJUnit(strict)).every((c) => c.properties['unidesk.gate'])).toBe(true);
+      expect(toStrictJUnit(strict)).toBe(strict);
+      expect(strict).not.toMatch(/<testcase\b[^>]*>(?:(?!<\/testcase>)[\s\S])*<properties>/);
+    },
+  );
 
   test('a failed testcase carries its class as a system-out line in the strict flavour', async () => {
     const strict = toStrictJUnit(await readFile(join(DATA, 'junit', 'commit-failed.xml'), 'utf8'));

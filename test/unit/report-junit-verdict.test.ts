@@ -6,8 +6,11 @@ import { junitVerdict } from '../../harness/report/junit-verdict.ts';
 import { gateRunRecord } from '../../harness/report/store/gate-run-record.ts';
 import { gateResults } from '../../harness/tekton/gate-results.ts';
 
-const failed = (name: string, cls: string) => `<testcase name="${name}" classname="c"><properties><property name="unidesk.failure-class" value="${cls}"/></properties><failure message="m" type="${cls}">m</failure></testcase>`;
-const report = parseJUnit(`<testsuites><testsuite name="s" tests="3"><testcase name="ok" classname="c"></testcase>${failed('a', 'app')}${failed('b', 'infra.cluster')}<testcase name="t" classname="c"><failure message="x" type="Error">x</failure></testcase></testsuite></testsuites>`);
+const failed = (name: string, cls: string) =>
+  `<testcase name="${name}" classname="c"><properties><property name="unidesk.failure-class" value="${cls}"/></properties><failure message="m" type="${cls}">m</failure></testcase>`;
+const report = parseJUnit(
+  `<testsuites><testsuite name="s" tests="3"><testcase name="ok" classname="c"></testcase>${failed('a', 'app')}${failed('b', 'infra.cluster')}<testcase name="t" classname="c"><failure message="x" type="Error">x</failure></testcase></testsuite></testsuites>`,
+);
 
 test('the store record and the Task results take the same, worst class', () => {
   expect(junitVerdict(report)).toMatchObject({ ran: 4, failureClass: 'infra.cluster' });

@@ -27,14 +27,14 @@ describe('record step', () => {
   beforeEach(async () => void (dir = await mkdtemp(join(tmpdir(), 'record-step-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  test('exits with the gate step\'s code; 1 when only recording failed; 0 when both passed', () => {
+  test("exits with the gate step's code; 1 when only recording failed; 0 when both passed", () => {
     expect(recordStepExit(20, true)).toBe(20);
     expect(recordStepExit(1, false)).toBe(1);
     expect(recordStepExit(0, false)).toBe(1);
     expect(recordStepExit(0, true)).toBe(0);
   });
 
-  test('the run id and start come from the gate\'s own JUnit', () => {
+  test("the run id and start come from the gate's own JUnit", () => {
     expect(gateRunOf(JUNIT)).toEqual({ runId: 'r-abc123', startedAt: new Date('2026-12-02T10:00:05.000Z') });
   });
 
@@ -46,18 +46,27 @@ describe('record step', () => {
     expect(await readExitCode(join(dir, 'exitCode'))).toBe(20);
   });
 
-  test('without a store: nothing recorded, the Task results rewritten from the JUnit, the gate\'s exit code returned', async () => {
+  test("without a store: nothing recorded, the Task results rewritten from the JUnit, the gate's exit code returned", async () => {
     await writeFile(join(dir, 'commit.xml'), JUNIT);
     await writeFile(join(dir, 'exitCode'), '1');
     const lines: string[] = [];
-    const code = await recordStep(['--gate', 'commit', '--junit', join(dir, 'commit.xml'), '--exit-code-file', join(dir, 'exitCode')], { UNIDESK_CI_RESULTS_DIR: join(dir, 'results'), UNIDESK_CI_REPORT_DIR: dir }, (l) => lines.push(l));
+    const code = await recordStep(
+      ['--gate', 'commit', '--junit', join(dir, 'commit.xml'), '--exit-code-file', join(dir, 'exitCode')],
+      { UNIDESK_CI_RESULTS_DIR: join(dir, 'results'), UNIDESK_CI_REPORT_DIR: dir },
+      (l) => lines.push(l),
+    );
     expect(code).toBe(1);
     expect(await readFile(join(dir, 'results', 'failure-class'), 'utf8')).toBe('app');
     expect(lines).toEqual(['record step: not configured']);
   });
 
   test('a store that is down: the record step fails infra.network and says so in the Task results, the gate having passed', async () => {
-    await writeFile(join(dir, 'commit.xml'), JUNIT.replace(/<failure[^]*?<\/failure>/, '').replace('failures="1" errors="0" skipped', 'failures="0" errors="0" skipped').replace('<property name="unidesk.failure-class" value="app"/>', ''));
+    await writeFile(
+      join(dir, 'commit.xml'),
+      JUNIT.replace(/<failure[^]*?<\/failure>/, '')
+        .replace('failures="1" errors="0" skipped', 'failures="0" errors="0" skipped')
+        .replace('<property name="unidesk.failure-class" value="app"/>', ''),
+    );
     await writeFile(join(dir, 'exitCode'), '0');
     const lines: string[] = [];
     const env = { UNIDESK_CI_RESULTS_DIR: join(dir, 'results'), UNIDESK_CI_REPORT_DIR: dir, UNIDESK_CI_METRICS_DATABASE_URL: 'postgres://ci:pw-secret-9@127.0.0.1:1/metrics' };

@@ -49,14 +49,18 @@ describe('runner bindings', () => {
     expect(uncovered({ apiGroups: [''], resources: ['services'], verbs: ['*'] }, allowed)).toEqual(['* services']);
     expect(uncovered({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['unidesk-ci-e2e-run'] }, allowed)).toEqual([]);
     expect(uncovered({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }, allowed)).toEqual(['bind clusterroles.rbac.authorization.k8s.io']);
-    expect(uncovered({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['cluster-admin'] }, allowed)).toEqual(['bind clusterroles.rbac.authorization.k8s.io (names cluster-admin)']);
+    expect(uncovered({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['cluster-admin'] }, allowed)).toEqual([
+      'bind clusterroles.rbac.authorization.k8s.io (names cluster-admin)',
+    ]);
   });
 
-  test("the authenticated baseline covers self reviews and discovery GETs, not a write or a non-discovery URL", () => {
+  test('the authenticated baseline covers self reviews and discovery GETs, not a write or a non-discovery URL', () => {
     expect(uncovered({ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] }, AUTHENTICATED_BASELINE)).toEqual([]);
     expect(uncovered({ nonResourceURLs: ['/version', '/apis/*'], verbs: ['get'] }, AUTHENTICATED_BASELINE)).toEqual([]);
     expect(uncovered({ nonResourceURLs: ['/metrics'], verbs: ['get'] }, AUTHENTICATED_BASELINE)).toEqual(['get /metrics']);
     expect(uncovered({ nonResourceURLs: ['/api'], verbs: ['post'] }, AUTHENTICATED_BASELINE)).toEqual(['post /api']);
-    expect(uncovered({ apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] }, AUTHENTICATED_BASELINE)).toEqual(['create subjectaccessreviews.authorization.k8s.io']);
+    expect(uncovered({ apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] }, AUTHENTICATED_BASELINE)).toEqual([
+      'create subjectaccessreviews.authorization.k8s.io',
+    ]);
   });
 });

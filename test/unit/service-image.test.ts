@@ -59,7 +59,9 @@ describe('a pinned commit', () => {
 function registryWith(repository: string, tag: string, labels: Record<string, string> | undefined) {
   const config = Buffer.from(JSON.stringify({ config: { Labels: labels } }));
   const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] }));
+  const manifest = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] }),
+  );
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   return {
     digest,
@@ -98,7 +100,10 @@ describe('reuse or refuse what the tag holds', () => {
 
   test('labels that disagree: refused naming each mismatching label, nothing reused', async () => {
     const { p } = prepared({ ...identity, 'unidesk.ai/service-id': 'impostor', 'unidesk.ai/source-commit': 'f'.repeat(40) });
-    const e = await findExisting(p).then(() => undefined, (x: unknown) => x);
+    const e = await findExisting(p).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(CiError);
     expect((e as CiError).failureClass).toBe('infra.registry');
     expect((e as CiError).message).toContain(`is not this commit's code-queue image`);

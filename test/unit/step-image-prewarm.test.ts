@@ -20,14 +20,26 @@ describe('Tekton helper images', () => {
   });
 
   test('both flag forms; a flag without value and a Deployment without -entrypoint-image are refused', () => {
-    expect(helperImagesFromArgs(['-nop-image=a:1', '--entrypoint-image', 'b:2', '-shell-image-win', 'w:1', '-v', '3'])).toEqual([{ flag: 'nop-image', image: 'a:1' }, { flag: 'entrypoint-image', image: 'b:2' }]);
+    expect(helperImagesFromArgs(['-nop-image=a:1', '--entrypoint-image', 'b:2', '-shell-image-win', 'w:1', '-v', '3'])).toEqual([
+      { flag: 'nop-image', image: 'a:1' },
+      { flag: 'entrypoint-image', image: 'b:2' },
+    ]);
     expect(() => helperImagesFromArgs(['-nop-image'])).toThrow(/-nop-image has no image/);
-    expect(() => helperImagesOfDeployment({ spec: { template: { spec: { containers: [{ name: 'tekton-pipelines-controller', args: ['-nop-image', 'a:1'] }] } } } })).toThrow(/has no -entrypoint-image arg/);
+    expect(() => helperImagesOfDeployment({ spec: { template: { spec: { containers: [{ name: 'tekton-pipelines-controller', args: ['-nop-image', 'a:1'] }] } } } })).toThrow(
+      /has no -entrypoint-image arg/,
+    );
   });
 
   test('composed: list file, helpers, step image, each once; an unpinned helper is refused', () => {
     const listed = parsePrewarmList(prewarmListYaml('oven/bun:1-debian'));
-    const all = composePrewarmList(listed, [{ flag: 'entrypoint-image', image: 'ghcr.io/x/e:1' }, { flag: 'nop-image', image: 'oven/bun:1-debian' }], '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-0123456789ab');
+    const all = composePrewarmList(
+      listed,
+      [
+        { flag: 'entrypoint-image', image: 'ghcr.io/x/e:1' },
+        { flag: 'nop-image', image: 'oven/bun:1-debian' },
+      ],
+      '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-0123456789ab',
+    );
     expect(all.map((i) => i.name)).toEqual(['docker.io/oven/bun:1-debian', 'ghcr.io/x/e:1', '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-0123456789ab']);
     expect(() => composePrewarmList(listed, [{ flag: 'nop-image', image: 'ghcr.io/x/nop' }])).toThrow(/-nop-image: ghcr.io\/x\/nop is not pinned/);
   });
@@ -37,6 +49,9 @@ describe('Tekton helper images', () => {
     const standIn = `sha256:${'2'.repeat(64)}`;
     const images = parsePrewarmList(prewarmListYaml(`ghcr.io/x/e:1@${pinned}`, 'oven/bun:1-debian'));
     const through = throughMirror(images, { [pinned]: standIn });
-    expect(through.map((i) => [i.name, i.digest])).toEqual([[`ghcr.io/x/e:1@${pinned}`, standIn], ['docker.io/oven/bun:1-debian', undefined]]);
+    expect(through.map((i) => [i.name, i.digest])).toEqual([
+      [`ghcr.io/x/e:1@${pinned}`, standIn],
+      ['docker.io/oven/bun:1-debian', undefined],
+    ]);
   });
 });

@@ -11,7 +11,8 @@ const raw = (await loadManifests(K3S_CI)).map((m) => m.object);
 const mappings = await kustomizationImages(K3S_CI);
 const TAG = '0.1.0-0123456789ab';
 const stepImages = (all: readonly Manifest[]) => all.flatMap((o) => stepsOf(o)).map((s) => s.step.image as string);
-const prewarmLines = (all: readonly Manifest[]) => ((all.find((o) => o.metadata.name === 'unidesk-ci-prewarm-images') as Manifest & { data: { images: string } }).data.images).split('\n').filter(Boolean);
+const prewarmLines = (all: readonly Manifest[]) =>
+  (all.find((o) => o.metadata.name === 'unidesk-ci-prewarm-images') as Manifest & { data: { images: string } }).data.images.split('\n').filter(Boolean);
 
 describe('rendering the step image', () => {
   test('every Task step names the symbolic step image; no hard-coded tag is left in k3s/ci', () => {
@@ -43,7 +44,10 @@ describe('rendering the step image', () => {
   });
 
   test('kustomize semantics: name match without tag, newName/newTag/digest', () => {
-    const m = [{ name: 'a', newName: 'r/b', newTag: '2' }, { name: 'c', digest: `sha256:${'f'.repeat(64)}` }];
+    const m = [
+      { name: 'a', newName: 'r/b', newTag: '2' },
+      { name: 'c', digest: `sha256:${'f'.repeat(64)}` },
+    ];
     expect(mapImage('a', m)).toBe('r/b:2');
     expect(mapImage('a:1', m)).toBe('r/b:2');
     expect(mapImage('c:1', m)).toBe(`c@sha256:${'f'.repeat(64)}`);

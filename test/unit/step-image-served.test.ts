@@ -20,7 +20,10 @@ describe('servedStepImage', () => {
   test('a registry answering 503 on /v2/ is infra.registry', async () => {
     const r = await registryAnswering(() => 503);
     try {
-      await expect(servedStepImage(r.registry, `${r.registry}/unidesk/unidesk-ci:0.1.0-0123456789ab`)).rejects.toMatchObject({ failureClass: 'infra.registry', message: expect.stringMatching(/unhealthy: .* answered HTTP 503/) });
+      await expect(servedStepImage(r.registry, `${r.registry}/unidesk/unidesk-ci:0.1.0-0123456789ab`)).rejects.toMatchObject({
+        failureClass: 'infra.registry',
+        message: expect.stringMatching(/unhealthy: .* answered HTTP 503/),
+      });
     } finally {
       r.close();
     }

@@ -85,6 +85,9 @@ describe('base image and reuse', () => {
   });
 
   test('production node_modules: package-lock dev entries are pruned', () => {
-    expect(productionPackages({ packages: { '': {}, 'node_modules/vitest': {}, 'node_modules/node': { dev: true }, 'node_modules/a/node_modules/b': {} } })).toEqual(['node_modules/a/node_modules/b', 'node_modules/vitest']);
+    expect(productionPackages({ packages: { '': {}, 'node_modules/vitest': {}, 'node_modules/node': { dev: true }, 'node_modules/a/node_modules/b': {} } })).toEqual([
+      'node_modules/a/node_modules/b',
+      'node_modules/vitest',
+    ]);
   });
 });

@@ -23,7 +23,14 @@ describe('tknStatus (tkn pr list STATUS column)', () => {
   ])('%j → %s', (c, word) => expect(tknStatus(c)).toBe(word));
 
   test('succeededCondition reads only the Succeeded condition; isDone only True/False', () => {
-    const run = { status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 0' }] } };
+    const run = {
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 0' },
+        ],
+      },
+    };
     expect(succeededCondition(run)).toEqual({ status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 0' });
     expect(isDone(succeededCondition(run))).toBe(false);
     expect(succeededCondition({ status: { conditions: [{ type: 'Succeeded', status: 'Maybe' }] } })).toBeUndefined();
@@ -32,11 +39,17 @@ describe('tknStatus (tkn pr list STATUS column)', () => {
 });
 
 test('pipelineRunManifest: generateName, params, workspaces, the runner ServiceAccount, run labels', () => {
-  const pr = pipelineRunManifest({ pipeline: 'unidesk-ci-commit', params: { 'repo-url': 'http://git/u.git', revision: 'master' }, workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', 'creds')] }, 'r1');
+  const pr = pipelineRunManifest(
+    { pipeline: 'unidesk-ci-commit', params: { 'repo-url': 'http://git/u.git', revision: 'master' }, workspaces: [reportsWorkspace(), secretWorkspace('git-credentials', 'creds')] },
+    'r1',
+  );
   expect(pr.metadata).toEqual({ generateName: 'unidesk-ci-commit-', namespace: 'unidesk-ci', labels: { 'app.kubernetes.io/part-of': 'unidesk-ci', 'unidesk.ai/ci-run': 'r1' } });
   expect(pr.spec).toEqual({
     pipelineRef: { name: 'unidesk-ci-commit' },
-    params: [{ name: 'repo-url', value: 'http://git/u.git' }, { name: 'revision', value: 'master' }],
+    params: [
+      { name: 'repo-url', value: 'http://git/u.git' },
+      { name: 'revision', value: 'master' },
+    ],
     workspaces: [
       { name: 'reports', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } },
       { name: 'git-credentials', secret: { secretName: 'creds' } },
@@ -53,11 +66,20 @@ test('pipelineRunManifest: generateName, params, workspaces, the runner ServiceA
 
 test('orderedChildren: Pipeline order, then finally, whatever order the controller listed them in; results as strings', () => {
   const pr = {
-    apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'p' },
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
+    metadata: { name: 'p' },
     status: {
       pipelineSpec: { tasks: [{ name: 'repo-check' }, { name: 'perf' }], finally: [{ name: 'report' }] },
-      childReferences: [{ name: 'p-report', pipelineTaskName: 'report' }, { name: 'p-perf', pipelineTaskName: 'perf' }, { name: 'p-repo-check', pipelineTaskName: 'repo-check' }],
-      results: [{ name: 'commit', value: 'abc' }, { name: 'list', value: ['a', 'b'] }],
+      childReferences: [
+        { name: 'p-report', pipelineTaskName: 'report' },
+        { name: 'p-perf', pipelineTaskName: 'perf' },
+        { name: 'p-repo-check', pipelineTaskName: 'repo-check' },
+      ],
+      results: [
+        { name: 'commit', value: 'abc' },
+        { name: 'list', value: ['a', 'b'] },
+      ],
     },
   } as PipelineRun;
   expect(orderedChildren(pr).map((c) => c.pipelineTaskName)).toEqual(['repo-check', 'perf', 'report']);

@@ -18,7 +18,11 @@ describe('gateResults', () => {
   test.each([
     ['every step passed', junit(ok('clone') + ok('check')), { 'failure-class': 'none', 'failure-message': '', commit: SHA }],
     ['an app failure', junit(ok('clone') + failed('check', 'app') + skipped('after')), { 'failure-class': 'app', 'failure-message': 'check: boom', commit: SHA }],
-    ['the worst of two classes wins; the first failed step speaks', junit(failed('a', 'app') + failed('b', 'infra.cluster')), { 'failure-class': 'infra.cluster', 'failure-message': 'a: boom', commit: SHA }],
+    [
+      'the worst of two classes wins; the first failed step speaks',
+      junit(failed('a', 'app') + failed('b', 'infra.cluster')),
+      { 'failure-class': 'infra.cluster', 'failure-message': 'a: boom', commit: SHA },
+    ],
     ['a failure without a class is not a pass', junit(ok('clone') + failed('check')), { 'failure-class': 'unclassified', 'failure-message': 'check: boom', commit: SHA }],
     ['no commit resolved (clone failed)', junit(failed('clone', 'infra.auth'), ''), { 'failure-class': 'infra.auth', 'failure-message': 'clone: boom' }],
     ['a commit that is not 40 hex is not reported', junit(ok('clone'), '<property name="unidesk.commit" value="master"/>'), { 'failure-class': 'none', 'failure-message': '' }],

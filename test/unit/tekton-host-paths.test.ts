@@ -33,7 +33,10 @@ describe('which hostPath volumes the lab implements', () => {
 describe('hostPathStandIns: what the node of each step maps', () => {
   const node = (hostPath: StepRunner['hostPath'], image = /^lab\.test\/node:/): StepRunner => ({ image, hostPath, run: async () => ({ exitCode: 0 }) });
   const mapping = node((p) => (p === NODE_CONTAINERD_SOCKET ? { path: '/lab/containerd.sock' } : undefined));
-  const volumes = hostPathVolumes([{ name: 'cache', emptyDir: {} }, { name: 'sock', hostPath: socket }]);
+  const volumes = hostPathVolumes([
+    { name: 'cache', emptyDir: {} },
+    { name: 'sock', hostPath: socket },
+  ]);
   const mounting = (image = 'lab.test/node:1', subPath?: string) => ({ name: 'gate', image, volumeMounts: [{ name: 'sock', mountPath: NODE_CONTAINERD_SOCKET, ...(subPath ? { subPath } : {}) }] });
 
   test('only hostPath volumes count', () => expect([...volumes]).toEqual([['sock', NODE_CONTAINERD_SOCKET]]));
@@ -46,7 +49,12 @@ describe('hostPathStandIns: what the node of each step maps', () => {
   });
 
   test.each<[string, StepRunner[], ReturnType<typeof mounting>, RegExp]>([
-    ['a node that maps no hostPath', [node(undefined)], mounting(), /^failed to create task run pod "tr": volume "sock": hostPath \/run\/k3s\/containerd\/containerd\.sock has no stand-in for step "gate": the lab's node for image "lab\.test\/node:1" maps no hostPath/],
+    [
+      'a node that maps no hostPath',
+      [node(undefined)],
+      mounting(),
+      /^failed to create task run pod "tr": volume "sock": hostPath \/run\/k3s\/containerd\/containerd\.sock has no stand-in for step "gate": the lab's node for image "lab\.test\/node:1" maps no hostPath/,
+    ],
     ['a node that knows the path but has nothing there', [node(() => ({ missing: 'the lab runs no containerd' }))], mounting(), /has no stand-in for step "gate": the lab runs no containerd$/],
     ['a subPath on the socket', [mapping], mounting('lab.test/node:1', 'x'), /volumeMount "sock" of step "gate": the lab does not implement subPath on a hostPath volume/],
   ])('refused: %s', (_, runners, step, message) => {
@@ -58,21 +66,34 @@ describe('hostPathStandIns: what the node of each step maps', () => {
   test('a step no runner serves is left to the image pull', () => expect(hostPathStandIns('tr', [mounting('elsewhere/x:1')], volumes, [mapping])).toEqual([new Map()]));
 });
 
-describe('the harness step image\'s node: the containerd socket', () => {
+describe("the harness step image's node: the containerd socket", () => {
   let dir: string;
   beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'tekton-host-paths-'))));
   afterAll(() => rm(dir, { recursive: true, force: true }));
   const runner = (containerdAddress?: string) => harnessStepRunner({ registry: '127.0.0.1:5999', services: {}, containerdAddress });
 
-  test('maps the node socket to the lab\'s containerd, nothing else', () => {
+  test("maps the node socket to the lab's containerd, nothing else", () => {
     expect(runner('/lab/c.sock').hostPath!(NODE_CONTAINERD_SOCKET)).toEqual({ path: '/lab/c.sock' });
     expect(runner('/lab/c.sock').hostPath!('/var/run/docker.sock')).toBeUndefined();
-    expect(runner(undefined).hostPath!(NODE_CONTAINERD_SOCKET)).toEqual({ missing: expect.stringMatching(/no containerd .*\/run\/k3s\/containerd\/containerd\.sock \(no UNIDESK_CI_CONTAINERD_ADDRESS/) });
+    expect(runner(undefined).hostPath!(NODE_CONTAINERD_SOCKET)).toEqual({
+      missing: expect.stringMatching(/no containerd .*\/run\/k3s\/containerd\/containerd\.sock \(no UNIDESK_CI_CONTAINERD_ADDRESS/),
+    });
   });
 
   async function run(volumeMounts: TektonStep['volumeMounts']) {
     let out = '';
-    const step: TektonStep = { namespace: 'ns', taskRun: 'tr', pod: 'tr-pod', container: 'step-gate', name: 'gate', image: 'x', script: 'echo "$UNIDESK_CI_CONTAINERD_ADDRESS"', env: { UNIDESK_CI_CONTAINERD_ADDRESS: NODE_CONTAINERD_SOCKET }, serviceAccount: { namespace: 'ns', name: 'default' }, volumeMounts };
+    const step: TektonStep = {
+      namespace: 'ns',
+      taskRun: 'tr',
+      pod: 'tr-pod',
+      container: 'step-gate',
+      name: 'gate',
+      image: 'x',
+      script: 'echo "$UNIDESK_CI_CONTAINERD_ADDRESS"',
+      env: { UNIDESK_CI_CONTAINERD_ADDRESS: NODE_CONTAINERD_SOCKET },
+      serviceAccount: { namespace: 'ns', name: 'default' },
+      volumeMounts,
+    };
     const r = await runner('/lab/c.sock').run(step, { dir, log: (c) => (out += c), signal: new AbortController().signal });
     return { ...r, out };
   }
@@ -81,11 +102,11 @@ describe('the harness step image\'s node: the containerd socket', () => {
     expect(await run([{ name: 'sock', mountPath: NODE_CONTAINERD_SOCKET, path: '/lab/c.sock', hostPath: NODE_CONTAINERD_SOCKET }])).toEqual({ exitCode: 0, out: '/lab/c.sock\n' });
   });
 
-  test('without the mount the Task\'s value stays (no socket is given unasked)', async () => {
+  test("without the mount the Task's value stays (no socket is given unasked)", async () => {
     expect(await run(undefined)).toEqual({ exitCode: 0, out: `${NODE_CONTAINERD_SOCKET}\n` });
   });
 
-  test('an emptyDir at the socket\'s path is no socket: refused', async () => {
+  test("an emptyDir at the socket's path is no socket: refused", async () => {
     const r = await run([{ name: 'fake', mountPath: NODE_CONTAINERD_SOCKET, path: join(dir, 'fake') }]);
     expect(r.exitCode).toBe(1);
     expect(r.out).toMatch(/volumeMount fake at \/run\/k3s\/containerd\/containerd\.sock has no stand-in on the lab's node/);

@@ -11,7 +11,17 @@ let dir: string;
 beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'tekton-local-step-'))));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const step = (o: Partial<TektonStep>): TektonStep => ({ namespace: 'ns', taskRun: 'tr', pod: 'tr-pod', container: 'step-s', name: 's', image: 'lab.test/sh:1', env: {}, serviceAccount: { namespace: 'ns', name: 'default' }, ...o });
+const step = (o: Partial<TektonStep>): TektonStep => ({
+  namespace: 'ns',
+  taskRun: 'tr',
+  pod: 'tr-pod',
+  container: 'step-s',
+  name: 's',
+  image: 'lab.test/sh:1',
+  env: {},
+  serviceAccount: { namespace: 'ns', name: 'default' },
+  ...o,
+});
 async function run(o: Partial<TektonStep>, signal = new AbortController().signal) {
   let out = '';
   const r = await runLocalStep(step(o), { dir, signal, log: (c) => (out += c) });
@@ -29,7 +39,7 @@ describe('runLocalStep', () => {
   test.each<[string, Partial<TektonStep>, number, string]>([
     ['a script stops at the first failing command (set -e)', { script: 'echo one\nfalse\necho two' }, 1, 'one\n'],
     ['its own shebang is kept', { script: '#!/bin/sh\nfalse\necho two' }, 0, 'two\n'],
-    ['the exit code is the process\'s', { script: 'exit 42' }, 42, ''],
+    ["the exit code is the process's", { script: 'exit 42' }, 42, ''],
     ['command and args', { command: ['/bin/echo'], args: ['a', 'b'] }, 0, 'a b\n'],
     ['script args', { script: 'echo "$1-$2"', args: ['x', 'y'] }, 0, 'x-y\n'],
     ['stderr is in the log too', { script: 'echo err >&2' }, 0, 'err\n'],

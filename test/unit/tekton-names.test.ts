@@ -23,9 +23,23 @@ describe('childName', () => {
 
 describe('durations', () => {
   test.each<[string, number | undefined]>([
-    ['0', 0], ['2s', 2000], ['1h', 3_600_000], ['1h30m', 5_400_000], ['90m', 5_400_000], ['1.5s', 1500], ['500ms', 500], ['soon', undefined], ['', undefined],
+    ['0', 0],
+    ['2s', 2000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['90m', 5_400_000],
+    ['1.5s', 1500],
+    ['500ms', 500],
+    ['soon', undefined],
+    ['', undefined],
   ])('parse %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
   test.each<[number, string]>([
-    [0, '0s'], [2000, '2s'], [3_600_000, '1h0m0s'], [5_400_000, '1h30m0s'], [90_000, '1m30s'], [1500, '1.5s'], [500, '500ms'],
+    [0, '0s'],
+    [2000, '2s'],
+    [3_600_000, '1h0m0s'],
+    [5_400_000, '1h30m0s'],
+    [90_000, '1m30s'],
+    [1500, '1.5s'],
+    [500, '500ms'],
   ])('format %d', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });

@@ -9,15 +9,17 @@ const t = (name: string, o: Partial<PipelineTask> = {}): PipelineTask => ({ name
 const ok = (task: string, results: Child['results'] = []): Child => ({ name: `run-${task}`, pipelineTask: task, condition: { status: 'True', reason: 'Succeeded' }, results });
 const failed = (task: string): Child => ({ name: `run-${task}`, pipelineTask: task, condition: { status: 'False', reason: 'Failed' }, results: [] });
 const running = (task: string): Child => ({ name: `run-${task}`, pipelineTask: task, condition: { status: 'Unknown', reason: 'Running' }, results: [] });
-const cancelled = (task: string, statusMessage = CANCELLED_BY_PIPELINE): Child => ({ name: `run-${task}`, pipelineTask: task, condition: { status: 'False', reason: 'TaskRunCancelled' }, results: [], statusMessage });
+const cancelled = (task: string, statusMessage = CANCELLED_BY_PIPELINE): Child => ({
+  name: `run-${task}`,
+  pipelineTask: task,
+  condition: { status: 'False', reason: 'TaskRunCancelled' },
+  results: [],
+  statusMessage,
+});
 
 const pipeline: PipelineSpec = {
   params: [{ name: 'publish', default: 'false' }],
-  tasks: [
-    t('a'),
-    t('b', { params: [{ name: 'c', value: '$(tasks.a.results.commit)' }] }),
-    t('c', { runAfter: ['a'], when: [{ input: '$(params.publish)', operator: 'in', values: ['true'] }] }),
-  ],
+  tasks: [t('a'), t('b', { params: [{ name: 'c', value: '$(tasks.a.results.commit)' }] }), t('c', { runAfter: ['a'], when: [{ input: '$(params.publish)', operator: 'in', values: ['true'] }] })],
   finally: [t('f', { params: [{ name: 's', value: '$(tasks.status)' }] })],
   results: [{ name: 'commit', value: '$(tasks.a.results.commit)' }],
 };
@@ -50,55 +52,166 @@ describe('planPipelineRun', () => {
     [
       'a done: b starts, c skipped by when',
       [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }])],
-      { start: ['b'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 1', skipped: [['c', 'When Expressions evaluated to false']] },
+      {
+        start: ['b'],
+        status: 'Unknown',
+        reason: 'Running',
+        message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 1',
+        skipped: [['c', 'When Expressions evaluated to false']],
+      },
     ],
-    ['when true: c starts too', [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }])], { start: ['b', 'c'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 3, Skipped: 0' }, { publish: 'true' }],
+    [
+      'when true: c starts too',
+      [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }])],
+      { start: ['b', 'c'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 3, Skipped: 0' },
+      { publish: 'true' },
+    ],
     [
       'a without its result: b skipped for missing results, the DAG is done, finally starts',
       [ok('a')],
-      { start: ['f'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 2', skipped: [['b', 'Results were missing'], ['c', 'When Expressions evaluated to false']] },
+      {
+        start: ['f'],
+        status: 'Unknown',
+        reason: 'Running',
+        message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 2',
+        skipped: [
+          ['b', 'Results were missing'],
+          ['c', 'When Expressions evaluated to false'],
+        ],
+      },
     ],
     [
       'dag done: finally starts',
       [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b')],
-      { start: ['f'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 2 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 1', skipped: [['c', 'When Expressions evaluated to false']] },
+      {
+        start: ['f'],
+        status: 'Unknown',
+        reason: 'Running',
+        message: 'Tasks Completed: 2 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 1',
+        skipped: [['c', 'When Expressions evaluated to false']],
+      },
     ],
     [
       'all done with a skip: Completed',
       [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), ok('f')],
       { start: [], status: 'True', reason: 'Completed', message: 'Tasks Completed: 3 (Failed: 0, Cancelled 0), Skipped: 1', skipped: [['c', 'When Expressions evaluated to false']] },
     ],
-    ['all done: Succeeded', [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), ok('c'), ok('f')], { start: [], status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 4 (Failed: 0, Cancelled 0), Skipped: 0' }, { publish: 'true' }],
+    [
+      'all done: Succeeded',
+      [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), ok('c'), ok('f')],
+      { start: [], status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 4 (Failed: 0, Cancelled 0), Skipped: 0' },
+      { publish: 'true' },
+    ],
     [
       'a failed: the rest stop, finally runs',
       [failed('a')],
-      { start: ['f'], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Incomplete: 1, Skipped: 2', skipped: [['b', 'PipelineRun was stopping'], ['c', 'PipelineRun was stopping']] },
+      {
+        start: ['f'],
+        status: 'Unknown',
+        reason: 'Running',
+        message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Incomplete: 1, Skipped: 2',
+        skipped: [
+          ['b', 'PipelineRun was stopping'],
+          ['c', 'PipelineRun was stopping'],
+        ],
+      },
     ],
     ['a failed, finally done: Failed', [failed('a'), ok('f')], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 2' }],
     ['a cancelled, finally done: Cancelled', [cancelled('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'Tasks Completed: 2 (Failed: 0, Cancelled 1), Skipped: 2' }],
-    ['a cancelled by the timeout counts as failed', [cancelled('a', CANCELLED_BY_TIMEOUT), ok('f')], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 2' }],
-    ['a failed, finally running: still Running until finally is done', [failed('a'), running('f')], { start: [], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Incomplete: 1, Skipped: 2' }],
+    [
+      'a cancelled by the timeout counts as failed',
+      [cancelled('a', CANCELLED_BY_TIMEOUT), ok('f')],
+      { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 2' },
+    ],
+    [
+      'a failed, finally running: still Running until finally is done',
+      [failed('a'), running('f')],
+      { start: [], status: 'Unknown', reason: 'Running', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Incomplete: 1, Skipped: 2' },
+    ],
     ['spec.status Cancelled', [running('a')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'Cancelled' }],
     [
       'spec.status CancelledRunFinally while a runs: the rest are skipped',
       [running('a')],
-      { start: [], status: 'Unknown', reason: 'CancelledRunningFinally', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 2', skipped: [['b', 'PipelineRun was gracefully cancelled'], ['c', 'PipelineRun was gracefully cancelled']] },
+      {
+        start: [],
+        status: 'Unknown',
+        reason: 'CancelledRunningFinally',
+        message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 2',
+        skipped: [
+          ['b', 'PipelineRun was gracefully cancelled'],
+          ['c', 'PipelineRun was gracefully cancelled'],
+        ],
+      },
       { specStatus: 'CancelledRunFinally' },
     ],
-    ['CancelledRunFinally, a cancelled: finally starts', [cancelled('a')], { start: ['f'], status: 'Unknown', reason: 'CancelledRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 1), Incomplete: 1, Skipped: 2' }, { specStatus: 'CancelledRunFinally' }],
-    ['CancelledRunFinally, all done', [cancelled('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'CancelledRunFinally' }],
+    [
+      'CancelledRunFinally, a cancelled: finally starts',
+      [cancelled('a')],
+      { start: ['f'], status: 'Unknown', reason: 'CancelledRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 1), Incomplete: 1, Skipped: 2' },
+      { specStatus: 'CancelledRunFinally' },
+    ],
+    [
+      'CancelledRunFinally, all done',
+      [cancelled('a'), ok('f')],
+      { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' },
+      { specStatus: 'CancelledRunFinally' },
+    ],
     [
       'spec.status StoppedRunFinally: a keeps running, nothing new starts',
       [running('a')],
-      { start: [], status: 'Unknown', reason: 'StoppedRunningFinally', message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 2', skipped: [['b', 'PipelineRun was gracefully stopped'], ['c', 'PipelineRun was gracefully stopped']] },
+      {
+        start: [],
+        status: 'Unknown',
+        reason: 'StoppedRunningFinally',
+        message: 'Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 2',
+        skipped: [
+          ['b', 'PipelineRun was gracefully stopped'],
+          ['c', 'PipelineRun was gracefully stopped'],
+        ],
+      },
       { specStatus: 'StoppedRunFinally' },
     ],
-    ['StoppedRunFinally, a done: finally starts', [ok('a')], { start: ['f'], status: 'Unknown', reason: 'StoppedRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 2' }, { specStatus: 'StoppedRunFinally' }],
+    [
+      'StoppedRunFinally, a done: finally starts',
+      [ok('a')],
+      { start: ['f'], status: 'Unknown', reason: 'StoppedRunningFinally', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 2' },
+      { specStatus: 'StoppedRunFinally' },
+    ],
     ['StoppedRunFinally, all done', [ok('a'), ok('f')], { start: [], status: 'False', reason: 'Cancelled', message: 'PipelineRun "run" was cancelled' }, { specStatus: 'StoppedRunFinally' }],
-    ['past the pipeline timeout', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed to finish within "1h0m0s"' }, { elapsedMs: 3_600_000 }],
-    ['past timeouts.tasks', [running('a')], { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed due to tasks failed to finish within "30m0s"' }, { elapsedMs: 1_800_000 }],
-    ['past timeouts.finally: the running finally task counts as failed once cancelled', [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), cancelled('f', CANCELLED_BY_TIMEOUT)], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 3 (Failed: 1, Cancelled 0), Skipped: 1' }, { finallyElapsedMs: 60_000 }],
-    ['past timeouts.finally before a finally task started: skipped, Failed', [failed('a')], { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 3', skipped: [['b', 'PipelineRun was stopping'], ['c', 'PipelineRun was stopping'], ['f', 'PipelineRun Finally timeout has been reached']] }, { finallyElapsedMs: 60_000 }],
+    [
+      'past the pipeline timeout',
+      [running('a')],
+      { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed to finish within "1h0m0s"' },
+      { elapsedMs: 3_600_000 },
+    ],
+    [
+      'past timeouts.tasks',
+      [running('a')],
+      { start: [], status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "run" failed due to tasks failed to finish within "30m0s"' },
+      { elapsedMs: 1_800_000 },
+    ],
+    [
+      'past timeouts.finally: the running finally task counts as failed once cancelled',
+      [ok('a', [{ name: 'commit', type: 'string', value: 'abc' }]), ok('b'), cancelled('f', CANCELLED_BY_TIMEOUT)],
+      { start: [], status: 'False', reason: 'Failed', message: 'Tasks Completed: 3 (Failed: 1, Cancelled 0), Skipped: 1' },
+      { finallyElapsedMs: 60_000 },
+    ],
+    [
+      'past timeouts.finally before a finally task started: skipped, Failed',
+      [failed('a')],
+      {
+        start: [],
+        status: 'False',
+        reason: 'Failed',
+        message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 3',
+        skipped: [
+          ['b', 'PipelineRun was stopping'],
+          ['c', 'PipelineRun was stopping'],
+          ['f', 'PipelineRun Finally timeout has been reached'],
+        ],
+      },
+      { finallyElapsedMs: 60_000 },
+    ],
     ['pending', [], { start: [], status: 'Unknown', reason: 'PipelineRunPending', message: 'PipelineRun "run" is pending' }, { specStatus: 'PipelineRunPending' }],
   ])('%s', (_, children, want, o) => {
     const p = plan(children, o);
@@ -133,9 +246,20 @@ describe('planPipelineRun', () => {
   });
 
   test('a task after a when-skipped parent still runs; after a parent skipped otherwise it is skipped', () => {
-    const spec: PipelineSpec = { tasks: [t('a', { when: [{ input: 'x', operator: 'in', values: ['y'] }] }), t('b', { runAfter: ['a'] }), t('c', { params: [{ name: 'r', value: '$(tasks.a.results.r)' }] }), t('d', { runAfter: ['c'] })] };
+    const spec: PipelineSpec = {
+      tasks: [
+        t('a', { when: [{ input: 'x', operator: 'in', values: ['y'] }] }),
+        t('b', { runAfter: ['a'] }),
+        t('c', { params: [{ name: 'r', value: '$(tasks.a.results.r)' }] }),
+        t('d', { runAfter: ['c'] }),
+      ],
+    };
     const p = plan([], { spec });
     expect(p.start.map((s) => s.task.name)).toEqual(['b']);
-    expect(p.skippedTasks.map((s) => [s.name, s.reason])).toEqual([['a', 'When Expressions evaluated to false'], ['c', 'Results were missing'], ['d', 'Parent Tasks were skipped']]);
+    expect(p.skippedTasks.map((s) => [s.name, s.reason])).toEqual([
+      ['a', 'When Expressions evaluated to false'],
+      ['c', 'Results were missing'],
+      ['d', 'Parent Tasks were skipped'],
+    ]);
   });
 });

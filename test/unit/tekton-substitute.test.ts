@@ -36,7 +36,10 @@ describe('substituteString', () => {
 
 describe('substituteArray / substituteValue', () => {
   test.each<[string[], string[]]>([
-    [['--flag', '$(params.list[*])', 'end'], ['--flag', 'a', 'b c', 'end']],
+    [
+      ['--flag', '$(params.list[*])', 'end'],
+      ['--flag', 'a', 'b c', 'end'],
+    ],
     [['x=$(params.x)'], ['x=one']],
     [['$(params.missing[*])'], ['$(params.missing[*])']],
   ])('%j → %j', (input, want) => expect(substituteArray(input, vars)).toEqual(want));
@@ -53,7 +56,13 @@ describe('substituteArray / substituteValue', () => {
 describe('references', () => {
   test.each<[unknown, { task: string; result: string }[]]>([
     ['$(tasks.a.results.r)', [{ task: 'a', result: 'r' }]],
-    [{ params: [{ value: 'x-$(tasks.b.results.digest)' }], when: [{ input: '$(tasks.c.results.ok)' }] }, [{ task: 'b', result: 'digest' }, { task: 'c', result: 'ok' }]],
+    [
+      { params: [{ value: 'x-$(tasks.b.results.digest)' }], when: [{ input: '$(tasks.c.results.ok)' }] },
+      [
+        { task: 'b', result: 'digest' },
+        { task: 'c', result: 'ok' },
+      ],
+    ],
     ['$(tasks.a.results.obj.key) $(tasks.status) $(params.x)', [{ task: 'a', result: 'obj' }]],
   ])('%j', (input, want) => expect(resultReferences(input)).toEqual(want));
 

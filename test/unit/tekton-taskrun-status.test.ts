@@ -25,7 +25,11 @@ describe('step termination', () => {
 
   test('cancel and timeout end running and waiting steps with exit code 1 and the TaskRun reason', () => {
     const steps = [s.terminate(step('a'), 0, false, at), step('b', { phase: 'running', startedAt: at }), step('c')];
-    expect(s.interrupt(steps, 'TaskRunTimeout', at).map((x) => [x.exitCode, x.terminationReason])).toEqual([[0, 'Completed'], [1, 'TaskRunTimeout'], [1, 'TaskRunTimeout']]);
+    expect(s.interrupt(steps, 'TaskRunTimeout', at).map((x) => [x.exitCode, x.terminationReason])).toEqual([
+      [0, 'Completed'],
+      [1, 'TaskRunTimeout'],
+      [1, 'TaskRunTimeout'],
+    ]);
   });
 });
 
@@ -33,21 +37,47 @@ describe('conditions', () => {
   test.each<[string, s.StepState[], object]>([
     ['all completed', [s.terminate(step('a'), 0, false, at)], { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' }],
     ['continued counts as success', [s.terminate(step('a'), 4, true, at), s.terminate(step('b'), 0, false, at)], { status: 'True', reason: 'Succeeded' }],
-    ['first failure named', [s.terminate(step('a'), 0, false, at), s.terminate(step('b'), 7, false, at), s.skip(step('c'), at)], { status: 'False', reason: 'Failed', message: '"step-b" exited with code 7: Error' }],
+    [
+      'first failure named',
+      [s.terminate(step('a'), 0, false, at), s.terminate(step('b'), 7, false, at), s.skip(step('c'), at)],
+      { status: 'False', reason: 'Failed', message: '"step-b" exited with code 7: Error' },
+    ],
   ])('%s', (_, steps, want) => expect(s.completedCondition(steps)).toMatchObject(want));
 
   test.each([
-    [s.cancelledCondition('tr', 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'), 'TaskRunCancelled', 'TaskRun "tr" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'],
+    [
+      s.cancelledCondition('tr', 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'),
+      'TaskRunCancelled',
+      'TaskRun "tr" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has been cancelled.',
+    ],
     [s.timeoutCondition('tr', '1h0m0s'), 'TaskRunTimeout', 'TaskRun "tr" failed to finish within "1h0m0s"'],
-    [s.imagePullCondition('tr', 'step-build', 'lab.test/x:1'), 'TaskRunImagePullFailed', 'the step "build" in TaskRun "tr" failed to pull the image "lab.test/x:1". The pod errored with the message: "Back-off pulling image "lab.test/x:1"."'],
-    [s.configErrorCondition('tr', 'step-build', 'secret "x" not found'), 'CreateContainerConfigError', 'the step "build" in TaskRun "tr" failed to start. The pod errored with the message: "secret "x" not found."'],
+    [
+      s.imagePullCondition('tr', 'step-build', 'lab.test/x:1'),
+      'TaskRunImagePullFailed',
+      'the step "build" in TaskRun "tr" failed to pull the image "lab.test/x:1". The pod errored with the message: "Back-off pulling image "lab.test/x:1"."',
+    ],
+    [
+      s.configErrorCondition('tr', 'step-build', 'secret "x" not found'),
+      'CreateContainerConfigError',
+      'the step "build" in TaskRun "tr" failed to start. The pod errored with the message: "secret "x" not found."',
+    ],
   ])('%#: %s', (cond, reason, message) => expect(cond).toEqual({ type: 'Succeeded', status: 'False', reason, message }));
 });
 
 describe('readResults', () => {
   const specs = [{ name: 'digest' }, { name: 'tags', type: 'array' as const }, { name: 'meta', type: 'object' as const }];
   test.each<[string, Record<string, string>, unknown]>([
-    ['string, array and object', { digest: 'sha256:1', tags: '["a","b"]', meta: '{"k":"v"}' }, { results: [{ name: 'digest', type: 'string', value: 'sha256:1' }, { name: 'tags', type: 'array', value: ['a', 'b'] }, { name: 'meta', type: 'object', value: { k: 'v' } }] }],
+    [
+      'string, array and object',
+      { digest: 'sha256:1', tags: '["a","b"]', meta: '{"k":"v"}' },
+      {
+        results: [
+          { name: 'digest', type: 'string', value: 'sha256:1' },
+          { name: 'tags', type: 'array', value: ['a', 'b'] },
+          { name: 'meta', type: 'object', value: { k: 'v' } },
+        ],
+      },
+    ],
     ['undeclared files and absent results are left out', { other: 'x', digest: 'd\n' }, { results: [{ name: 'digest', type: 'string', value: 'd\n' }] }],
     ['just within 4096 bytes', { digest: 'x'.repeat(4096 - '[{"key":"digest","value":"","type":1}]'.length) }, { results: [{ name: 'digest', type: 'string', value: 'x'.repeat(4058) }] }],
     [

@@ -18,7 +18,7 @@ const st = { storage: { get: (key: string, ns: string, name: string) => objects[
 const dir = mkdtempSync(join(tmpdir(), 'tekton-untrusted-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('automountServiceAccountToken: the pod\'s choice, else the ServiceAccount\'s, else mounted', () => {
+test("automountServiceAccountToken: the pod's choice, else the ServiceAccount's, else mounted", () => {
   expect(automountsToken(st, 'unidesk-ci', 'unidesk-ci-repo-check')).toBe(false);
   expect(automountsToken(st, 'unidesk-ci', 'unidesk-ci-runner')).toBe(true);
   expect(automountsToken(st, 'unidesk-ci', 'default')).toBe(true);
@@ -26,13 +26,19 @@ test('automountServiceAccountToken: the pod\'s choice, else the ServiceAccount\'
   expect(automountsToken(st, 'unidesk-ci', 'unidesk-ci-runner', false)).toBe(false);
 });
 
-test('a Secret workspace\'s files take defaultMode (0644 without), an item its own mode', async () => {
+test("a Secret workspace's files take defaultMode (0644 without), an item its own mode", async () => {
   const spec = { workspaces: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] };
-  const vars = await prepareWorkspaces(st, 'unidesk-ci', dir, spec as never, [
-    { name: 'a', secret: { secretName: 'creds', defaultMode: 0o400 } },
-    { name: 'b', secret: { secretName: 'creds' } },
-    { name: 'c', secret: { secretName: 'creds', defaultMode: 0o400, items: [{ key: 'password', path: 'pw', mode: 0o440 }] } },
-  ] as never);
+  const vars = await prepareWorkspaces(
+    st,
+    'unidesk-ci',
+    dir,
+    spec as never,
+    [
+      { name: 'a', secret: { secretName: 'creds', defaultMode: 0o400 } },
+      { name: 'b', secret: { secretName: 'creds' } },
+      { name: 'c', secret: { secretName: 'creds', defaultMode: 0o400, items: [{ key: 'password', path: 'pw', mode: 0o440 }] } },
+    ] as never,
+  );
   const mode = (w: string, f: string) => statSync(join(String(vars.get(`workspaces.${w}.path`)), f)).mode & 0o777;
   expect([mode('a', 'password'), mode('a', 'username')]).toEqual([0o400, 0o400]);
   expect(mode('b', 'password')).toBe(0o644);

@@ -13,7 +13,7 @@ describe('goJsonObjectError (json.Unmarshal into map[string]interface{})', () =>
     ['', 'unexpected end of JSON input'],
     ['{"after": ', 'unexpected end of JSON input'],
     ['{"a" 1}', "invalid character '1' after object key"],
-    ['{"a": 1 "b"}', 'invalid character \'"\' after object key:value pair'],
+    ['{"a": 1 "b"}', "invalid character '\"' after object key:value pair"],
     ['{a: 1}', "invalid character 'a' looking for beginning of object key string"],
     ['not json', "invalid character 'o' in literal null (expecting 'u')"],
     ['x', "invalid character 'x' looking for beginning of value"],
@@ -31,7 +31,17 @@ describe('goJsonObjectError (json.Unmarshal into map[string]interface{})', () =>
 });
 
 const event = triggerEvent(
-  Buffer.from(JSON.stringify({ after: 'abc', repository: { clone_url: 'http://git/x.git', 'full.name': 'o/x' }, commits: [{ id: 'c1' }, { id: 'c2' }], quote: 'say "hi" <b>', n: 3, obj: { b: 1, a: [true] }, nil: null })),
+  Buffer.from(
+    JSON.stringify({
+      after: 'abc',
+      repository: { clone_url: 'http://git/x.git', 'full.name': 'o/x' },
+      commits: [{ id: 'c1' }, { id: 'c2' }],
+      quote: 'say "hi" <b>',
+      n: 3,
+      obj: { b: 1, a: [true] },
+      nil: null,
+    }),
+  ),
   { 'x-github-event': 'push', 'x-multi': ['a', 'b'] },
   'evt-1',
 );
@@ -79,14 +89,38 @@ describe('bindings', () => {
       { name: 'ref', value: 'refs/$(body.missing)' },
       { name: 'both', value: '$(body.after)@$(header.X-GitHub-Event)' },
     ];
-    expect(resolveParams(bindings, event, [{ name: 'ref', default: 'main' }, { name: 'extra', default: 'd' }])).toEqual(new Map([['ref', 'refs/main'], ['extra', 'd'], ['revision', 'abc'], ['both', 'abc@push']]));
+    expect(
+      resolveParams(bindings, event, [
+        { name: 'ref', default: 'main' },
+        { name: 'extra', default: 'd' },
+      ]),
+    ).toEqual(
+      new Map([
+        ['ref', 'refs/main'],
+        ['extra', 'd'],
+        ['revision', 'abc'],
+        ['both', 'abc@push'],
+      ]),
+    );
     expect(() => resolveParams(bindings, event, [])).toThrow('failed to ApplyEventValuesToParams: failed to replace JSONPath value for param ref: refs/$(body.missing): missing is not found');
   });
 });
 
 describe('renderTemplates', () => {
-  const pr = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { generateName: 'run-', labels: { a: 'b' } }, spec: { params: [{ name: 'revision', value: '$(tt.params.revision)' }, { name: 'id', value: '$(uid)' }, { name: 'unknown', value: '$(tt.params.nope)' }] } };
-  const render = (params: [string, string][], templates: unknown[] = [pr]) => renderTemplates({ resourcetemplates: templates, params: new Map(params), eventListener: 'el', namespace: 'ci', trigger: 't', eventID: 'evt', uid: 'u-1' });
+  const pr = {
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
+    metadata: { generateName: 'run-', labels: { a: 'b' } },
+    spec: {
+      params: [
+        { name: 'revision', value: '$(tt.params.revision)' },
+        { name: 'id', value: '$(uid)' },
+        { name: 'unknown', value: '$(tt.params.nope)' },
+      ],
+    },
+  };
+  const render = (params: [string, string][], templates: unknown[] = [pr]) =>
+    renderTemplates({ resourcetemplates: templates, params: new Map(params), eventListener: 'el', namespace: 'ci', trigger: 't', eventID: 'evt', uid: 'u-1' });
 
   test('params and $(uid) replaced; Triggers labels added; the EventListener namespace by default', () => {
     const [r] = render([['revision', 'abc']]);
@@ -96,7 +130,13 @@ describe('renderTemplates', () => {
         apiVersion: 'tekton.dev/v1',
         kind: 'PipelineRun',
         metadata: { generateName: 'run-', labels: { a: 'b', 'triggers.tekton.dev/eventlistener': 'el', 'triggers.tekton.dev/triggers-eventid': 'evt', 'triggers.tekton.dev/trigger': 't' } },
-        spec: { params: [{ name: 'revision', value: 'abc' }, { name: 'id', value: 'u-1' }, { name: 'unknown', value: '$(tt.params.nope)' }] },
+        spec: {
+          params: [
+            { name: 'revision', value: 'abc' },
+            { name: 'id', value: 'u-1' },
+            { name: 'unknown', value: '$(tt.params.nope)' },
+          ],
+        },
       },
     });
   });

@@ -24,7 +24,11 @@ describe('el-<name> resources', () => {
       labels: { team: 'x', ...LABELS },
       ownerReferences: [{ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', name: 'ci', uid: 'uid-1', controller: true, blockOwnerDeletion: true }],
     });
-    const spec = d.spec as { replicas: number; selector: unknown; template: { metadata: { labels: unknown }; spec: { serviceAccountName: string; containers: { args: string[]; ports: unknown[]; readinessProbe: unknown }[] } } };
+    const spec = d.spec as {
+      replicas: number;
+      selector: unknown;
+      template: { metadata: { labels: unknown }; spec: { serviceAccountName: string; containers: { args: string[]; ports: unknown[]; readinessProbe: unknown }[] } };
+    };
     expect(spec.replicas).toBe(1);
     expect(spec.selector).toEqual({ matchLabels: LABELS });
     expect(spec.template.metadata.labels).toEqual({ team: 'x', ...LABELS });
@@ -32,7 +36,10 @@ describe('el-<name> resources', () => {
     const c = spec.template.spec.containers[0]!;
     expect(c.args.slice(0, 3)).toEqual(['--el-name=ci', '--el-namespace=unidesk-ci', '--port=8080']);
     expect(c.args).toContain('--payload-validation=true');
-    expect(c.ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }, { containerPort: 9000, protocol: 'TCP' }]);
+    expect(c.ports).toEqual([
+      { containerPort: 8080, protocol: 'TCP' },
+      { containerPort: 9000, protocol: 'TCP' },
+    ]);
     expect(c.readinessProbe).toEqual({ httpGet: { path: '/live', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3 });
   });
 
@@ -64,9 +71,20 @@ describe('status', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'el-ci' },
-    status: { conditions: [{ type: 'Available', status: available, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }, { type: 'Progressing', status: progressing, reason: 'NewReplicaSetAvailable', message: 'ok' }] },
+    status: {
+      conditions: [
+        { type: 'Available', status: available, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+        { type: 'Progressing', status: progressing, reason: 'NewReplicaSetAvailable', message: 'ok' },
+      ],
+    },
   });
-  const status = (o: Partial<Parameters<typeof eventListenerStatus>[0]>) => eventListenerStatus({ el: el(), serviceExists: true, deployment: dep('True'), unsupported: [], now: 'T1', ...o }) as { conditions: { type: string; status: string; message?: string; reason?: string; lastTransitionTime: string }[]; address?: unknown; observedGeneration: number; configuration: unknown };
+  const status = (o: Partial<Parameters<typeof eventListenerStatus>[0]>) =>
+    eventListenerStatus({ el: el(), serviceExists: true, deployment: dep('True'), unsupported: [], now: 'T1', ...o }) as {
+      conditions: { type: string; status: string; message?: string; reason?: string; lastTransitionTime: string }[];
+      address?: unknown;
+      observedGeneration: number;
+      configuration: unknown;
+    };
 
   test('ready: every condition True, sorted by type; address and generatedName', () => {
     const s = status({});
@@ -81,7 +99,10 @@ describe('status', () => {
   });
 
   test('not ready: the first of Service, Deployment, Progressing, Available not True names itself', () => {
-    expect(status({ deployment: dep('False') }).conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', message: 'Condition Available has status: False with message: Deployment has minimum availability.' });
+    expect(status({ deployment: dep('False') }).conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      message: 'Condition Available has status: False with message: Deployment has minimum availability.',
+    });
     expect(status({ deployment: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: {} } }).conditions.map((c) => c.type)).toEqual(['Deployment', 'Ready', 'Service']);
   });
 
@@ -93,17 +114,62 @@ describe('status', () => {
   });
 
   test('unsupported: Ready False, reason Unsupported, naming what', () => {
-    expect(status({ unsupported: ['spec.triggerGroups'] }).conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'Unsupported', message: "the lab's Triggers does not implement: spec.triggerGroups" });
+    expect(status({ unsupported: ['spec.triggerGroups'] }).conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'Unsupported',
+      message: "the lab's Triggers does not implement: spec.triggerGroups",
+    });
   });
 });
 
 describe('unsupportedInEventListener', () => {
-  const github = { ref: { name: 'github' }, params: [{ name: 'secretRef', value: { secretName: 'a', secretKey: 'b' } }, { name: 'eventTypes', value: ['push'] }] };
+  const github = {
+    ref: { name: 'github' },
+    params: [
+      { name: 'secretRef', value: { secretName: 'a', secretKey: 'b' } },
+      { name: 'eventTypes', value: ['push'] },
+    ],
+  };
   test.each<[string, Record<string, unknown>, string[]]>([
-    ['k3s/ci\'s shape', { resources: { kubernetesResource: { serviceType: 'ClusterIP' } }, triggers: [{ name: 'p', interceptors: [github], bindings: [{ ref: 'b' }, { name: 'x', value: 'y' }], template: { ref: 't' } }] }, []],
-    ['CEL', { triggers: [{ name: 'p', interceptors: [github, { ref: { name: 'cel' }, params: [{ name: 'filter', value: 'true' }] }] }] }, ['spec.triggers[0].interceptors[1]: the cel interceptor (only github; the lab has no CEL evaluator)']],
-    ['a namespaced Interceptor', { triggers: [{ interceptors: [{ ref: { name: 'mine', kind: 'NamespacedInterceptor' } }] }] }, ['spec.triggers[0].interceptors[0]: NamespacedInterceptor "mine" (only the core ClusterInterceptor github)']],
-    ['github owners', { triggers: [{ interceptors: [{ ref: { name: 'github' }, params: [{ name: 'githubOwners', value: {} }] }] }] }, ['spec.triggers[0].interceptors[0]: github interceptor params githubOwners']],
-    ['groups, selectors, custom resources, pod templates', { triggerGroups: [], labelSelector: {}, resources: { customResource: {}, kubernetesResource: { spec: {} } }, triggers: [{ triggerRef: 'x', bindings: [{ ref: 'c', kind: 'ClusterTriggerBinding' }] }] }, ['spec.triggerGroups', 'spec.labelSelector', 'spec.resources.customResource', 'spec.resources.kubernetesResource.spec', 'spec.triggers[0].triggerRef', 'spec.triggers[0].bindings[0]: kind ClusterTriggerBinding']],
+    [
+      "k3s/ci's shape",
+      {
+        resources: { kubernetesResource: { serviceType: 'ClusterIP' } },
+        triggers: [{ name: 'p', interceptors: [github], bindings: [{ ref: 'b' }, { name: 'x', value: 'y' }], template: { ref: 't' } }],
+      },
+      [],
+    ],
+    [
+      'CEL',
+      { triggers: [{ name: 'p', interceptors: [github, { ref: { name: 'cel' }, params: [{ name: 'filter', value: 'true' }] }] }] },
+      ['spec.triggers[0].interceptors[1]: the cel interceptor (only github; the lab has no CEL evaluator)'],
+    ],
+    [
+      'a namespaced Interceptor',
+      { triggers: [{ interceptors: [{ ref: { name: 'mine', kind: 'NamespacedInterceptor' } }] }] },
+      ['spec.triggers[0].interceptors[0]: NamespacedInterceptor "mine" (only the core ClusterInterceptor github)'],
+    ],
+    [
+      'github owners',
+      { triggers: [{ interceptors: [{ ref: { name: 'github' }, params: [{ name: 'githubOwners', value: {} }] }] }] },
+      ['spec.triggers[0].interceptors[0]: github interceptor params githubOwners'],
+    ],
+    [
+      'groups, selectors, custom resources, pod templates',
+      {
+        triggerGroups: [],
+        labelSelector: {},
+        resources: { customResource: {}, kubernetesResource: { spec: {} } },
+        triggers: [{ triggerRef: 'x', bindings: [{ ref: 'c', kind: 'ClusterTriggerBinding' }] }],
+      },
+      [
+        'spec.triggerGroups',
+        'spec.labelSelector',
+        'spec.resources.customResource',
+        'spec.resources.kubernetesResource.spec',
+        'spec.triggers[0].triggerRef',
+        'spec.triggers[0].bindings[0]: kind ClusterTriggerBinding',
+      ],
+    ],
   ])('%s', (_n, spec, want) => expect(unsupportedInEventListener(el(spec))).toEqual(want));
 });

@@ -46,7 +46,11 @@ describe('githubInterceptor', () => {
     ['no signature', { 'x-github-event': 'push' }, stopped('no X-Hub-Signature-256 header set')],
     ['only the sha1 header', { 'x-github-event': 'push', 'x-hub-signature': mac('sha1', BODY) }, stopped('no X-Hub-Signature-256 header set')],
     ['a wrong signature', { 'x-github-event': 'push', 'x-hub-signature-256': mac('sha256', Buffer.from('{}')) }, stopped('payload signature check failed')],
-    ['a form-encoded body', { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'push' }, stopped('form parameter encoding not supported, please change the hook to send JSON payloads', 'InvalidArgument')],
+    [
+      'a form-encoded body',
+      { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'push' },
+      stopped('form parameter encoding not supported, please change the hook to send JSON payloads', 'InvalidArgument'),
+    ],
   ])('%s', async (_n, headers, want) => expect(await run(headers)).toEqual(want));
 
   test('no eventTypes: any event; no secretRef: no signature needed', async () => {
@@ -54,7 +58,9 @@ describe('githubInterceptor', () => {
   });
 
   test('an empty secretKey, and a Secret that cannot be read', async () => {
-    expect(await run({ 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=00' }, [{ name: 'secretRef', value: { secretName: 'hook', secretKey: '' } }])).toEqual(stopped('github interceptor secretRef.secretKey is empty'));
+    expect(await run({ 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=00' }, [{ name: 'secretRef', value: { secretName: 'hook', secretKey: '' } }])).toEqual(
+      stopped('github interceptor secretRef.secretKey is empty'),
+    );
     const missing = await run({ 'x-github-event': 'push', 'x-hub-signature-256': mac('sha256', BODY) }, params, BODY, async () => {
       throw new Error('secrets "hook" not found');
     });

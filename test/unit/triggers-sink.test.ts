@@ -27,20 +27,41 @@ let sink: Sink;
 let server: http.Server;
 let base: string;
 
-const el = (triggers: unknown[], name = 'ci') => objects.set(`/apis/triggers.tekton.dev/v1beta1/namespaces/${NS}/eventlisteners/${name}`, { metadata: { name, namespace: NS, uid: 'el-uid' }, spec: { triggers } });
-const github = { ref: { name: 'github' }, params: [{ name: 'secretRef', value: { secretName: 'hook', secretKey: 'secret' } }, { name: 'eventTypes', value: ['push'] }] };
-const template = { spec: { params: [{ name: 'rev' }], resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { generateName: 'run-' }, spec: { params: [{ name: 'rev', value: '$(tt.params.rev)' }] } }] } };
+const el = (triggers: unknown[], name = 'ci') =>
+  objects.set(`/apis/triggers.tekton.dev/v1beta1/namespaces/${NS}/eventlisteners/${name}`, { metadata: { name, namespace: NS, uid: 'el-uid' }, spec: { triggers } });
+const github = {
+  ref: { name: 'github' },
+  params: [
+    { name: 'secretRef', value: { secretName: 'hook', secretKey: 'secret' } },
+    { name: 'eventTypes', value: ['push'] },
+  ],
+};
+const template = {
+  spec: {
+    params: [{ name: 'rev' }],
+    resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { generateName: 'run-' }, spec: { params: [{ name: 'rev', value: '$(tt.params.rev)' }] } }],
+  },
+};
 const trigger = (extra: Record<string, unknown> = {}) => ({ name: 'push', interceptors: [github], bindings: [{ name: 'rev', value: '$(body.after)' }], template, ...extra });
 const post = async (body: string, headers: Record<string, string> = {}) => {
   const res = await fetch(`${base}/`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 };
 const signed = (body: string, event = 'push') => ({ 'x-github-event': event, 'x-hub-signature-256': `sha256=${createHmac('sha256', KEY).update(body).digest('hex')}` });
-const logged = (eventID: string) => lines.map((l) => JSON.parse(l) as Record<string, string>).filter((l) => l['/triggers-eventid'] === eventID).map((l) => l.msg);
+const logged = (eventID: string) =>
+  lines
+    .map((l) => JSON.parse(l) as Record<string, string>)
+    .filter((l) => l['/triggers-eventid'] === eventID)
+    .map((l) => l.msg);
 
 beforeAll(async () => {
   objects.set(`/api/v1/namespaces/${NS}/secrets/hook`, { data: { secret: Buffer.from(KEY).toString('base64') } });
-  objects.set('/apis/tekton.dev/v1', { resources: [{ name: 'pipelineruns', kind: 'PipelineRun' }, { name: 'pipelineruns/status', kind: 'PipelineRun' }] });
+  objects.set('/apis/tekton.dev/v1', {
+    resources: [
+      { name: 'pipelineruns', kind: 'PipelineRun' },
+      { name: 'pipelineruns/status', kind: 'PipelineRun' },
+    ],
+  });
   sink = createSink({ name: 'ci', namespace: NS, payloadValidation: true, api, coreInterceptors: api, log: (l) => lines.push(l) });
   server = http.createServer((q, r) => sink.handle(q, r));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -90,11 +111,35 @@ describe('the sink handler', () => {
   });
 
   test.each<[string, unknown[], string, Record<string, string> | undefined, RegExp]>([
-    ['a Secret that is not there', [trigger({ interceptors: [{ ...github, params: [{ name: 'secretRef', value: { secretName: 'nope', secretKey: 'secret' } }] }] })], '{"after":"abc"}', undefined, /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = error getting secret: secrets nope not found$/],
-    ['a TriggerBinding that is not there (upstream names the binding by its empty name)', [trigger({ interceptors: [], bindings: [{ ref: 'missing' }] })], '{}', {}, /^failed to resolve bindings: error getting TriggerBinding : triggerbindings missing not found$/],
+    [
+      'a Secret that is not there',
+      [trigger({ interceptors: [{ ...github, params: [{ name: 'secretRef', value: { secretName: 'nope', secretKey: 'secret' } }] }] })],
+      '{"after":"abc"}',
+      undefined,
+      /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = error getting secret: secrets nope not found$/,
+    ],
+    [
+      'a TriggerBinding that is not there (upstream names the binding by its empty name)',
+      [trigger({ interceptors: [], bindings: [{ ref: 'missing' }] })],
+      '{}',
+      {},
+      /^failed to resolve bindings: error getting TriggerBinding : triggerbindings missing not found$/,
+    ],
     ['a TriggerTemplate that is not there', [trigger({ interceptors: [], template: { ref: 'gone' } })], '{}', {}, /^error getting TriggerTemplate gone: triggertemplates gone not found$/],
-    ['a value the event lacks, with no default', [trigger({ interceptors: [] })], '{"before":"x"}', {}, /^failed to ApplyEventValuesToParams: failed to replace JSONPath value for param rev: \$\(body.after\): after is not found$/],
-    ['a kind the API server does not serve', [trigger({ interceptors: [], template: { spec: { resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind: 'Widget', metadata: { name: 'w' } }] } } })], '{"after":"abc"}', {}, /^problem creating obj: couldn't find API resource for json: error could not find resource with apiVersion tekton.dev\/v1 and kind Widget$/],
+    [
+      'a value the event lacks, with no default',
+      [trigger({ interceptors: [] })],
+      '{"before":"x"}',
+      {},
+      /^failed to ApplyEventValuesToParams: failed to replace JSONPath value for param rev: \$\(body.after\): after is not found$/,
+    ],
+    [
+      'a kind the API server does not serve',
+      [trigger({ interceptors: [], template: { spec: { resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind: 'Widget', metadata: { name: 'w' } }] } } })],
+      '{"after":"abc"}',
+      {},
+      /^problem creating obj: couldn't find API resource for json: error could not find resource with apiVersion tekton.dev\/v1 and kind Widget$/,
+    ],
   ])('%s: the trigger stops with a log line', async (_n, triggers, body, headers, want) => {
     el(triggers);
     posts.length = 0;
@@ -119,7 +164,7 @@ describe('the sink handler', () => {
     postAnswer = undefined;
   });
 
-  test('payload validation off: a body that is not JSON is accepted (202) and the trigger fails with Go\'s decode error', async () => {
+  test("payload validation off: a body that is not JSON is accepted (202) and the trigger fails with Go's decode error", async () => {
     const loose = createSink({ name: 'ci', namespace: NS, payloadValidation: false, api, coreInterceptors: api, log: (l) => lines.push(l) });
     const s = http.createServer((q, r) => loose.handle(q, r));
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -128,7 +173,9 @@ describe('the sink handler', () => {
       const res = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`, { method: 'POST', body: 'not json' });
       expect(res.status).toBe(202);
       await loose.idle();
-      expect(logged(((await res.json()) as { eventID: string }).eventID)).toEqual(["failed to ApplyEventValuesToParams: failed to marshal event: failed to unmarshal request body: invalid character 'o' in literal null (expecting 'u')"]);
+      expect(logged(((await res.json()) as { eventID: string }).eventID)).toEqual([
+        "failed to ApplyEventValuesToParams: failed to marshal event: failed to unmarshal request body: invalid character 'o' in literal null (expecting 'u')",
+      ]);
     } finally {
       await new Promise<void>((r) => s.close(() => r()));
     }

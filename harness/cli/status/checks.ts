@@ -32,10 +32,12 @@ async function check(name: string, f: () => Promise<string>): Promise<Check> {
 export async function componentChecks(kube: Kube): Promise<Check[]> {
   const out: Check[] = [];
   for (const c of TEKTON_COMPONENTS) {
-    out.push(await check(c.title, async () => {
-      const r = await checkTektonComponent(kube, c);
-      return `${r.version}; ${r.deployments.join(', ')} Available`;
-    }));
+    out.push(
+      await check(c.title, async () => {
+        const r = await checkTektonComponent(kube, c);
+        return `${r.version}; ${r.deployments.join(', ')} Available`;
+      }),
+    );
   }
   out.push(await check('Tekton CRDs', async () => `${(await checkTektonCrds(kube)).length} served at the versions k3s/ci uses`));
   return out;

@@ -40,7 +40,14 @@ export function age(iso: string | undefined, now = Date.now()): string {
 
 export function formatRuns(rows: readonly RunRow[], now = Date.now()): string[] {
   if (!rows.length) return ['No PipelineRuns found'];
-  const cells = rows.map((r) => [r.name, r.pipeline, r.commit ? r.commit.slice(0, 12) : (r.revision ?? '---'), r.status, age(r.startTime, now), r.durationMs === undefined ? '---' : humanDuration(r.durationMs)]);
+  const cells = rows.map((r) => [
+    r.name,
+    r.pipeline,
+    r.commit ? r.commit.slice(0, 12) : (r.revision ?? '---'),
+    r.status,
+    age(r.startTime, now),
+    r.durationMs === undefined ? '---' : humanDuration(r.durationMs),
+  ]);
   const header = ['NAME', 'PIPELINE', 'COMMIT', 'STATUS', 'STARTED', 'DURATION'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [header, ...cells].map((c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join('   '));

@@ -42,7 +42,13 @@ export async function runTekton(o: TektonRunOptions): Promise<TektonRunOutcome> 
   const { repoUrl, commit } = await checkRevision(config, o.revision, say);
   const kube = kubeForRun(config, say);
   const out = await runPipelineFlow({
-    kube, request: o.request(repoUrl, o.revision), waitMs: o.waitMs, say, print, json: o.output === 'json', interrupt: o.interrupt,
+    kube,
+    request: o.request(repoUrl, o.revision),
+    waitMs: o.waitMs,
+    say,
+    print,
+    json: o.output === 'json',
+    interrupt: o.interrupt,
     colour: o.output === 'text' && !o.print && colourEnabled(),
   });
   return { ...out, commit };

@@ -7,7 +7,11 @@ import type { Lab } from '../../../fixtures/lab/index.ts';
 
 export const LAB_CI_SERVICES = ['proxy', 'git', 'registry', 'postgres', 'cluster', 'tekton'] as const;
 
-export async function withLabCi<T>(base: Record<string, string | undefined>, say: (l: string) => void, fn: (env: Record<string, string | undefined>, interrupt: AbortSignal) => Promise<T>): Promise<T> {
+export async function withLabCi<T>(
+  base: Record<string, string | undefined>,
+  say: (l: string) => void,
+  fn: (env: Record<string, string | undefined>, interrupt: AbortSignal) => Promise<T>,
+): Promise<T> {
   // the lab is test tooling: loaded only when asked for
   const { startLab } = await import('../../../fixtures/lab/index.ts');
   const { installLabCi } = await import('../../../fixtures/lab/tekton/ci.ts');

@@ -16,7 +16,11 @@ async function ctr(address: string, args: readonly string[], what: string, signa
   }
   if (r.exitCode !== 0) {
     const unreachable = /connection refused|no such file|failed to dial|context deadline/i.test(r.tail);
-    throw new CiError('infra.cluster', `${what} failed${unreachable ? `: containerd is not reachable at ${address} (UNIDESK_CI_CONTAINERD_ADDRESS)` : ''}`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
+    throw new CiError('infra.cluster', `${what} failed${unreachable ? `: containerd is not reachable at ${address} (UNIDESK_CI_CONTAINERD_ADDRESS)` : ''}`, {
+      command: r.command,
+      exitCode: r.exitCode,
+      outputTail: r.tail,
+    });
   }
   return r;
 }

@@ -13,7 +13,15 @@ const standIns = z.record(z.string().regex(/^sha256:[a-f0-9]{64}$/), z.string().
 export function mirrorStandIns(config: RunConfig): Record<string, string> {
   const raw = config.raw.UNIDESK_CI_PREWARM_MIRROR_DIGESTS;
   if (!raw) return {};
-  const parsed = standIns.safeParse((() => { try { return JSON.parse(raw); } catch { return undefined; } })());
+  const parsed = standIns.safeParse(
+    (() => {
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
   if (!parsed.success) throw new CiError('input', 'UNIDESK_CI_PREWARM_MIRROR_DIGESTS: expected a JSON object of sha256 digests (pinned → stand-in)');
   return parsed.data;
 }

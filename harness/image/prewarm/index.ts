@@ -79,7 +79,18 @@ async function pullAndImport(image: PrewarmImage, o: PrewarmOptions, work: strin
   const meter = throughputMeter(image.name, { minBytesPerSec: o.minBytesPerSec, windowMs: o.windowMs ?? 10_000 });
   const dir = join(work, String(Math.random()).slice(2));
   o.log(pullingLine(image.name, source, proxied ? 'proxy' : o.proxyUrl ? 'direct' : 'none', o.proxyUrl));
-  const pulled = await pullToLayout({ client, repository: image.repository, reference: manifestReference(image), dir, imageName: image.name, tag: image.tag, meter, signal: o.signal, onProgress: o.log, progressEveryMs: o.progressEveryMs });
+  const pulled = await pullToLayout({
+    client,
+    repository: image.repository,
+    reference: manifestReference(image),
+    dir,
+    imageName: image.name,
+    tag: image.tag,
+    meter,
+    signal: o.signal,
+    onProgress: o.log,
+    progressEveryMs: o.progressEveryMs,
+  });
   if (image.digest && pulled.digest !== image.digest) {
     throw new CiError('infra.registry', `${image.name}: ${source} served ${pulled.digest}, not the pinned digest`);
   }

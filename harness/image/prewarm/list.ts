@@ -31,7 +31,10 @@ export function parsePrewarmList(yamlText: string, source = 'prewarm list'): Pre
     const i = cm.error.issues[0];
     throw new CiError('input', `${source}: expected ConfigMap ${PREWARM_CONFIGMAP} with data.images (${i.path.join('.') || '(root)'}: ${i.message})`);
   }
-  const lines = cm.data.data.images.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = cm.data.data.images
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   if (!lines.length) throw new CiError('input', `${source}: data.images lists no image`);
   return lines.map((line) => pinnedImage(line, source));
 }

@@ -38,9 +38,13 @@ export function throughputMeter(what: string, o: ThroughputOptions): ThroughputM
       const from = samples.filter(([st]) => st <= t - o.windowMs).at(-1) ?? samples[0];
       const rate = ((total - from[1]) * 1000) / o.windowMs;
       if (rate >= o.minBytesPerSec) return undefined;
-      return new CiError('infra.network', `pulling ${what} sustained ${formatRate(rate)} over ${o.windowMs} ms, below ${formatRate(o.minBytesPerSec)}: ${DEGRADATION}, not a Dockerfile or application failure`, {
-        hint: 'check the provider gateway / main-server link and the egress proxy before looking at the image',
-      });
+      return new CiError(
+        'infra.network',
+        `pulling ${what} sustained ${formatRate(rate)} over ${o.windowMs} ms, below ${formatRate(o.minBytesPerSec)}: ${DEGRADATION}, not a Dockerfile or application failure`,
+        {
+          hint: 'check the provider gateway / main-server link and the egress proxy before looking at the image',
+        },
+      );
     },
     summary() {
       const ms = now() - started;

@@ -13,9 +13,13 @@ export async function settleTagAfterPush(p: Publication, pushed: string): Promis
   if (image.digest === pushed) return pushed;
   const wrong = labelMismatches(image.labels, need(p.labels, 'the labels'));
   if (wrong.length) {
-    throw new CiError('infra.registry', `${imageRef} was pushed concurrently by another publisher: the tag holds ${image.digest}, not the ${pushed} this run pushed, and it is not this commit's ${p.image.serviceId} image:\n  ${wrong.join('\n  ')}`, {
-      hint: `find who else publishes to ${imageRef}; commit tags are immutable here: delete it deliberately, then publish again`,
-    });
+    throw new CiError(
+      'infra.registry',
+      `${imageRef} was pushed concurrently by another publisher: the tag holds ${image.digest}, not the ${pushed} this run pushed, and it is not this commit's ${p.image.serviceId} image:\n  ${wrong.join('\n  ')}`,
+      {
+        hint: `find who else publishes to ${imageRef}; commit tags are immutable here: delete it deliberately, then publish again`,
+      },
+    );
   }
   p.log(`artifact: ${imageRef} was pushed concurrently by another publisher of this commit: the tag holds ${image.digest} (this run pushed ${pushed}, now untagged); reporting the tag's digest`);
   p.labels = image.labels;

@@ -27,12 +27,15 @@ export async function buildFromFreshClone(p: Publication): Promise<void> {
     // the layers of earlier runs (the build storage is an emptyDir): build-cache.ts
     const cacheRepository = buildCacheRepository(p.config.registry, p.image);
     p.log(`artifact: buildah build ${p.image.dockerfile} → ${localImage} (layer cache ${cacheRepository})`);
-    await buildImage({ contextDir: join(dir, 'src'), dockerfile: p.image.dockerfile, tag: localImage, labels, cacheRepository }, {
-      env: p.env,
-      signal: p.signal,
-      timeoutMs: p.config.waitMs,
-      onLine: (l) => p.log(`buildah: ${l}`),
-    });
+    await buildImage(
+      { contextDir: join(dir, 'src'), dockerfile: p.image.dockerfile, tag: localImage, labels, cacheRepository },
+      {
+        env: p.env,
+        signal: p.signal,
+        timeoutMs: p.config.waitMs,
+        onLine: (l) => p.log(`buildah: ${l}`),
+      },
+    );
     p.labels = labels;
     p.localImage = localImage;
     p.built = true;

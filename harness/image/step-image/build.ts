@@ -86,7 +86,12 @@ export async function pushStepImage(p: StepImagePush): Promise<string> {
       // cuts it from ~60 s to ~11 s; a loopback registry gains little from smaller layers
       // by ID: the layout holds exactly the image its name is keyed by, even if the tag moves meanwhile
       const args = ['push', '--compression-level', p.compress ? '6' : '1', id, `oci:${partial}:step`];
-      await buildah(args, { env: p.env, signal: p.signal, timeoutMs: p.timeoutMs, onLine: (l) => /^(Copying|Writing manifest)/.test(l) && ticker.line(l.trim()) }, 'infra.registry', `buildah push of ${p.localName} to the layout cache`);
+      await buildah(
+        args,
+        { env: p.env, signal: p.signal, timeoutMs: p.timeoutMs, onLine: (l) => /^(Copying|Writing manifest)/.test(l) && ticker.line(l.trim()) },
+        'infra.registry',
+        `buildah push of ${p.localName} to the layout cache`,
+      );
       await rename(partial, layout).catch(async (e: NodeJS.ErrnoException) => {
         // another install wrote the same layout meanwhile: theirs is as good
         await rm(partial, { recursive: true, force: true });

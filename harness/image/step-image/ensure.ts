@@ -74,7 +74,16 @@ export async function ensureStepImage(o: EnsureOptions): Promise<EnsuredStepImag
   } finally {
     await context.close();
   }
-  const digest = await pushStepImage({ localName, remote: ref, compress: o.compress ?? false, env, log: o.log, signal: o.signal, timeoutMs: o.timeoutMs, layoutCacheDir: join(buildCacheDir(o.env), 'layouts') });
+  const digest = await pushStepImage({
+    localName,
+    remote: ref,
+    compress: o.compress ?? false,
+    env,
+    log: o.log,
+    signal: o.signal,
+    timeoutMs: o.timeoutMs,
+    layoutCacheDir: join(buildCacheDir(o.env), 'layouts'),
+  });
   await verifyPublishedImage(client, STEP_IMAGE_REPOSITORY, tag, { digest, labels }, o.signal).catch((e: unknown) => {
     // a pushed image without its own labels is this build's fault, but for install it is the registry's word that counts
     throw e instanceof CiError && e.failureClass === 'app' ? new CiError('infra.registry', e.message) : e;

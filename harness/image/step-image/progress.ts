@@ -6,11 +6,14 @@ export function startTicker(phase: string, log: (line: string) => void, everyMs 
   const t0 = performance.now();
   let last = t0;
   const elapsed = () => Math.round((performance.now() - t0) / 1000);
-  const timer = setInterval(() => {
-    if (performance.now() - last < everyMs - 50) return;
-    last = performance.now();
-    log(`${phase}: still running, ${elapsed()} s elapsed`);
-  }, Math.min(everyMs, 1000));
+  const timer = setInterval(
+    () => {
+      if (performance.now() - last < everyMs - 50) return;
+      last = performance.now();
+      log(`${phase}: still running, ${elapsed()} s elapsed`);
+    },
+    Math.min(everyMs, 1000),
+  );
   timer.unref();
   return {
     line: (text) => {

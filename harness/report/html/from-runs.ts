@@ -9,9 +9,13 @@ export async function reportFromRuns(runs: readonly GateRun[], runId: string, no
   for (const r of runs) {
     const failed = r.steps.filter((s) => s.status === 'failed');
     out.push({
-      runId, gate: r.gate, commit: r.steps.find((s) => s.commit)?.commit,
+      runId,
+      gate: r.gate,
+      commit: r.steps.find((s) => s.commit)?.commit,
       verdict: r.exitCode === 0 && r.steps.length > 0 && failed.length === 0 ? 'passed' : 'failed',
-      failureClass: failed.map((s) => s.failureClass).find(Boolean), startedAt: new Date(Date.now() - r.durationMs), durationMs: r.durationMs,
+      failureClass: failed.map((s) => s.failureClass).find(Boolean),
+      startedAt: new Date(Date.now() - r.durationMs),
+      durationMs: r.durationMs,
       steps: r.steps.map((s) => ({ name: s.name, status: s.status, failureClass: s.failureClass, message: s.message, skippedReason: s.skippedReason })),
       junitXml: r.report ? await readFile(r.junitPath, 'utf8').catch(() => undefined) : undefined,
     });

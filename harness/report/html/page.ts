@@ -45,7 +45,10 @@ function trendSection(t: Trend, svg: string): string {
   const latest = t.points.at(-1);
   const tier = latest?.tier ?? 'unknown';
   const regressions = t.points.filter((p) => p.historyVerdict === 'REGRESSION').length;
-  const rows = t.points.map((p) => `<tr class="point${p.historyVerdict === 'REGRESSION' ? ' regression' : ''}"><td class="mono">${esc(p.runId)}</td><td class="mono" title="${esc(p.commit ?? '')}">${short(p.commit)}</td><td>${num(p.valueMs)}</td><td>${p.budgetMs}</td><td>${esc(p.tier)}</td><td>${esc(p.verdict)}</td><td>${esc(p.historyVerdict ?? '—')}</td></tr>`);
+  const rows = t.points.map(
+    (p) =>
+      `<tr class="point${p.historyVerdict === 'REGRESSION' ? ' regression' : ''}"><td class="mono">${esc(p.runId)}</td><td class="mono" title="${esc(p.commit ?? '')}">${short(p.commit)}</td><td>${num(p.valueMs)}</td><td>${p.budgetMs}</td><td>${esc(p.tier)}</td><td>${esc(p.verdict)}</td><td>${esc(p.historyVerdict ?? '—')}</td></tr>`,
+  );
   return `<figure class="trend" data-budget="${esc(t.budget)}" data-tier="${esc(tier)}">
 <h3>${esc(t.budget)} — ${esc(t.endpoint)} (${esc(t.statistic)}) <span class="tier tier-${esc(tier)}">${esc(tier)}</span>
 ${latest ? `budget ${latest.budgetMs} ms` : ''}${regressions ? ` · <span class="failed">${regressions} regression${regressions > 1 ? 's' : ''} flagged</span>` : ''}</h3>
@@ -56,15 +59,25 @@ ${svg}
 
 export function renderPage(data: ReportData, svgs: ReadonlyMap<string, string>, junitHref: (r: ReportRun) => string | undefined): string {
   const gates = [...new Set(data.runs.map((r) => r.gate))];
-  const perf = data.trends.length
-    ? data.trends.map((t) => trendSection(t, svgs.get(t.budget) ?? '')).join('\n')
-    : '<p class="note">No perf history recorded yet.</p>';
+  const perf = data.trends.length ? data.trends.map((t) => trendSection(t, svgs.get(t.budget) ?? '')).join('\n') : '<p class="note">No perf history recorded yet.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>unidesk-ci report</title><style>${CSS}</style></head>
 <body><h1>unidesk-ci report</h1>
 <p class="note">Generated ${esc(data.generatedAt.toISOString())} from the ${esc(data.source)}.${data.note ? ` ${esc(data.note)}` : ''}</p>
 <h2>Last runs per gate</h2>
-${gates.length ? gates.map((g) => gateSection(g, data.runs.filter((r) => r.gate === g), junitHref)).join('\n') : '<p class="note">No gate run recorded.</p>'}
+${
+  gates.length
+    ? gates
+        .map((g) =>
+          gateSection(
+            g,
+            data.runs.filter((r) => r.gate === g),
+            junitHref,
+          ),
+        )
+        .join('\n')
+    : '<p class="note">No gate run recorded.</p>'
+}
 <h2>Performance trends</h2>
 <p class="note">Per budget: grey dots are every recorded sample, the line is the run's measured statistic (red point: REGRESSION by the history comparison, orange: over budget), the dashed red rule is the budget. Hover a point for its run and commit.</p>
 ${perf}

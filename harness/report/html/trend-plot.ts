@@ -11,10 +11,16 @@ const short = (c?: string) => (c ? c.slice(0, 12) : '?');
 export function trendSpec(t: Trend): TopLevelSpec {
   // x is the run's position in the history (oldest = 1): runs are what is compared, not clock time
   const seq = new Map(t.points.map((p, i) => [p.runId, i + 1]));
-  const points = t.points.filter((p) => p.valueMs !== null).map((p) => ({
-    seq: seq.get(p.runId), time: p.time.toISOString(), value: p.valueMs, run: p.runId, commit: short(p.commit),
-    flag: p.historyVerdict === 'REGRESSION' ? 'regression' : p.verdict.startsWith('over budget') ? 'over budget' : 'ok',
-  }));
+  const points = t.points
+    .filter((p) => p.valueMs !== null)
+    .map((p) => ({
+      seq: seq.get(p.runId),
+      time: p.time.toISOString(),
+      value: p.valueMs,
+      run: p.runId,
+      commit: short(p.commit),
+      flag: p.historyVerdict === 'REGRESSION' ? 'regression' : p.verdict.startsWith('over budget') ? 'over budget' : 'ok',
+    }));
   const samples = t.samples.map((s) => ({ seq: seq.get(s.runId), time: s.time.toISOString(), value: s.valueMs, run: s.runId, commit: short(s.commit) }));
   const latest = t.points.at(-1);
   const x = { field: 'seq', type: 'quantitative' as const, title: 'perf run, oldest → newest', scale: { domain: [0.5, t.points.length + 0.5] }, axis: { tickMinStep: 1, format: 'd' } };
@@ -22,17 +28,40 @@ export function trendSpec(t: Trend): TopLevelSpec {
   const y = { field: 'value', type: 'quantitative' as const, title: `${t.statistic} ms (log)`, scale: { type: 'log' as const } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 640, height: 180, background: 'white',
+    width: 640,
+    height: 180,
+    background: 'white',
     layer: [
-      { name: 'samples', data: { values: samples }, mark: { type: 'point', filled: true, size: 14, color: '#9aa4b1', opacity: 0.6 },
-        encoding: { x, y, tooltip: [{ field: 'run', title: 'sample of run' }, { field: 'commit' }, { field: 'value', title: 'ms', format: '.1f' }] } },
+      {
+        name: 'samples',
+        data: { values: samples },
+        mark: { type: 'point', filled: true, size: 14, color: '#9aa4b1', opacity: 0.6 },
+        encoding: { x, y, tooltip: [{ field: 'run', title: 'sample of run' }, { field: 'commit' }, { field: 'value', title: 'ms', format: '.1f' }] },
+      },
       { name: 'statistic_line', data: { values: points }, mark: { type: 'line', color: '#2b6cb0' }, encoding: { x, y } },
-      { name: 'statistic', data: { values: points }, mark: { type: 'point', filled: true, size: 60 },
-        encoding: { x, y,
+      {
+        name: 'statistic',
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 60 },
+        encoding: {
+          x,
+          y,
           color: { field: 'flag', type: 'nominal', title: null, scale: { domain: ['ok', 'over budget', 'regression'], range: ['#2b6cb0', '#dd6b20', '#c53030'] } },
-          tooltip: [{ field: 'run' }, { field: 'commit' }, { field: 'time', type: 'temporal', title: 'recorded', format: '%Y-%m-%d %H:%M' }, { field: 'value', title: `${t.statistic} ms`, format: '.1f' }, { field: 'flag' }] } },
-      { name: 'budget', data: { values: latest ? [{ budget: latest.budgetMs }] : [] }, mark: { type: 'rule', color: '#c53030', strokeDash: [6, 4], strokeWidth: 2 },
-        encoding: { y: { field: 'budget', type: 'quantitative', scale: { type: 'log' } }, tooltip: [{ field: 'budget', title: 'budget ms' }] } },
+          tooltip: [
+            { field: 'run' },
+            { field: 'commit' },
+            { field: 'time', type: 'temporal', title: 'recorded', format: '%Y-%m-%d %H:%M' },
+            { field: 'value', title: `${t.statistic} ms`, format: '.1f' },
+            { field: 'flag' },
+          ],
+        },
+      },
+      {
+        name: 'budget',
+        data: { values: latest ? [{ budget: latest.budgetMs }] : [] },
+        mark: { type: 'rule', color: '#c53030', strokeDash: [6, 4], strokeWidth: 2 },
+        encoding: { y: { field: 'budget', type: 'quantitative', scale: { type: 'log' } }, tooltip: [{ field: 'budget', title: 'budget ms' }] },
+      },
     ],
   } as TopLevelSpec;
 }

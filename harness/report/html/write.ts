@@ -20,6 +20,9 @@ export async function writeHtmlReport(reportDir: string, data: ReportData): Prom
   const svgs = new Map<string, string>();
   for (const t of data.trends) svgs.set(t.budget, await trendSvg(t));
   const file = join(reportDir, 'index.html');
-  await writeFile(file, renderPage(data, svgs, (r) => (r.junitXml ? junitPathOf(r) : undefined)));
+  await writeFile(
+    file,
+    renderPage(data, svgs, (r) => (r.junitXml ? junitPathOf(r) : undefined)),
+  );
   return file;
 }

@@ -30,10 +30,16 @@ export async function recordAfterGate(o: AfterGate): Promise<'recorded' | 'not c
   if (!url) return 'not configured';
   try {
     const record = gateRunRecord(parseJUnit(flavoured), {
-      runId: o.config.runId, gate: o.gate, pipelineRun: o.config.raw.UNIDESK_CI_PIPELINERUN, taskRun: o.config.raw.UNIDESK_CI_TASKRUN,
-      revision: o.config.revision, startedAt: o.startedAt, durationMs: Date.now() - o.startedAt.getTime(),
+      runId: o.config.runId,
+      gate: o.gate,
+      pipelineRun: o.config.raw.UNIDESK_CI_PIPELINERUN,
+      taskRun: o.config.raw.UNIDESK_CI_TASKRUN,
+      revision: o.config.revision,
+      startedAt: o.startedAt,
+      durationMs: Date.now() - o.startedAt.getTime(),
       fingerprint: runFingerprint({ lab: o.config.lab, registry: o.config.registry, kubeContext: o.config.kube.context }),
-      flavour, xml: flavoured,
+      flavour,
+      xml: flavoured,
     });
     await recordGateRun(url, record);
     log(`results store: recorded gate ${o.gate} of run ${o.config.runId} (${record.verdict}${record.failureClass ? `, ${record.failureClass}` : ''}, ${record.testcases.length} testcases)`);

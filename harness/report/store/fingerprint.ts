@@ -5,5 +5,8 @@ import os from 'node:os';
 
 export function runFingerprint(parts: { lab: boolean; registry: string; kubeContext?: string }): string {
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()}-${os.arch()}` };
-  return createHash('sha256').update(JSON.stringify({ ...parts, ...machine })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...parts, ...machine }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -42,14 +42,25 @@ function caseClass(c: JUnitCase): string | undefined {
 }
 
 export function gateRunRecord(report: JUnitReport, facts: GateRunFacts): GateRunRecord {
-  const testcases = report.suites.flatMap((s) => s.cases.map((c): TestcaseRecord => ({
-    suite: s.name, name: c.name, status: c.status, failureClass: caseClass(c), failureMessage: c.failure?.message,
-    skippedReason: c.properties['unidesk.skipped-reason'] ?? c.skippedMessage, durationMs: c.timeSeconds * 1000, properties: c.properties,
-  })));
+  const testcases = report.suites.flatMap((s) =>
+    s.cases.map(
+      (c): TestcaseRecord => ({
+        suite: s.name,
+        name: c.name,
+        status: c.status,
+        failureClass: caseClass(c),
+        failureMessage: c.failure?.message,
+        skippedReason: c.properties['unidesk.skipped-reason'] ?? c.skippedMessage,
+        durationMs: c.timeSeconds * 1000,
+        properties: c.properties,
+      }),
+    ),
+  );
   const v = junitVerdict(report);
   const { flavour, xml, ...rest } = facts;
   return {
-    ...rest, commit: v.commit,
+    ...rest,
+    commit: v.commit,
     verdict: v.failed.length === 0 && v.ran > 0 ? 'passed' : 'failed',
     failureClass: v.failureClass,
     junit: { flavour, xml, sha256: createHash('sha256').update(xml).digest('hex') },

@@ -21,14 +21,20 @@ export function recordStepExit(gateExit: number, recorded: boolean): number {
 
 /** Pure: what the gate's own run wrote into its JUnit — its run id and when it started. */
 export function gateRunOf(xml: string): { runId?: string; startedAt?: Date } {
-  const runId = parseJUnit(xml).suites.map((s) => s.properties['unidesk.run-id']).find(Boolean);
+  const runId = parseJUnit(xml)
+    .suites.map((s) => s.properties['unidesk.run-id'])
+    .find(Boolean);
   const stamps = [...xml.matchAll(/<testsuite\b[^>]*\btimestamp="([^"]+)"/g)].map((m) => Date.parse(m[1])).filter((t) => !Number.isNaN(t));
   return { runId, startedAt: stamps.length ? new Date(Math.min(...stamps)) : undefined };
 }
 
 /** The gate step's exit code file as Tekton's entrypoint wrote it. */
 export async function readExitCode(path: string): Promise<number> {
-  const text = (await readFile(path, 'utf8').catch(() => { throw new CiError('input', `record step: no exit code at ${path}: did the gate step run?`); })).trim();
+  const text = (
+    await readFile(path, 'utf8').catch(() => {
+      throw new CiError('input', `record step: no exit code at ${path}: did the gate step run?`);
+    })
+  ).trim();
   if (!/^\d{1,3}$/.test(text)) throw new CiError('input', `record step: ${path} holds ${JSON.stringify(text.slice(0, 20))}, not an exit code`);
   return Number(text);
 }

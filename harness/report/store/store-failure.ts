@@ -9,7 +9,8 @@ export type StoreFailure = { gate: string; step: string; failureClass: string; m
 
 export function storeFailureSuite(f: StoreFailure, now = new Date()): string {
   const suite = 'unidesk-ci results store';
-  return withFlavour(`    <testsuite name="${suite}" timestamp="${now.toISOString()}" tests="1" failures="1" errors="0" skipped="0" time="0">
+  return withFlavour(
+    `    <testsuite name="${suite}" timestamp="${now.toISOString()}" tests="1" failures="1" errors="0" skipped="0" time="0">
         <properties>
             <property name="unidesk.gate" value="${esc(f.gate)}"/>
         </properties>
@@ -25,7 +26,9 @@ ${esc(f.message)}
             </failure>
         </testcase>
     </testsuite>
-`, f.flavour);
+`,
+    f.flavour,
+  );
 }
 
 export function appendStoreFailure(xml: string, f: StoreFailure): string {

@@ -158,11 +158,19 @@ describe('cleanup', () => {
     const d = await startClusterDouble();
     const kc = kubeconfigFor(d);
     let done = false;
-    await new k8s.Watch(kc).watch('/api/v1/namespaces', {}, () => undefined, () => (done = true));
+    await new k8s.Watch(kc).watch(
+      '/api/v1/namespaces',
+      {},
+      () => undefined,
+      () => (done = true),
+    );
     await d.stop();
     await until(() => done, 'watch ended by stop');
     expect(existsSync(d.dir)).toBe(false);
-    const after = await kc.makeApiClient(k8s.VersionApi).getCode().catch((e: Error) => e);
+    const after = await kc
+      .makeApiClient(k8s.VersionApi)
+      .getCode()
+      .catch((e: Error) => e);
     expect(after).toBeInstanceOf(Error);
   });
 
@@ -173,7 +181,12 @@ describe('cleanup', () => {
       kc = kubeconfigFor(d);
       expect((await kc.makeApiClient(k8s.VersionApi).getCode()).major).toBe('1');
     }
-    expect(await kc.makeApiClient(k8s.VersionApi).getCode().catch((e: Error) => e)).toBeInstanceOf(Error);
+    expect(
+      await kc
+        .makeApiClient(k8s.VersionApi)
+        .getCode()
+        .catch((e: Error) => e),
+    ).toBeInstanceOf(Error);
   });
 });
 

@@ -36,17 +36,20 @@ beforeAll(async () => {
     body: { metadata: { name: 'writer' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'writer' }, subjects: [{ kind: 'ServiceAccount', name: 'writer', namespace: ns }] },
   });
   sa = clientsFor(admin.double, kubeconfigFor(admin.double, admin.double.serviceAccountToken(ns, 'writer')));
-  const created = await post(VAP, policy('no-secrets-word', {
-    failurePolicy: 'Fail',
-    matchConstraints: configMapRules,
-    matchConditions: [{ name: 'not-admin', expression: "!('system:masters' in request.userInfo.groups)" }],
-    variables: [{ name: 'data', expression: 'has(object.data) ? object.data : {}' }],
-    validations: [
-      { expression: "!('password' in variables.data)", message: 'no passwords in ConfigMaps' },
-      { expression: 'object.metadata.name.size() < 10' },
-      { expression: "object.metadata.name != 'forbidden'", reason: 'Forbidden', messageExpression: "'name ' + object.metadata.name + ' is taken'" },
-    ],
-  }));
+  const created = await post(
+    VAP,
+    policy('no-secrets-word', {
+      failurePolicy: 'Fail',
+      matchConstraints: configMapRules,
+      matchConditions: [{ name: 'not-admin', expression: "!('system:masters' in request.userInfo.groups)" }],
+      variables: [{ name: 'data', expression: 'has(object.data) ? object.data : {}' }],
+      validations: [
+        { expression: "!('password' in variables.data)", message: 'no passwords in ConfigMaps' },
+        { expression: 'object.metadata.name.size() < 10' },
+        { expression: "object.metadata.name != 'forbidden'", reason: 'Forbidden', messageExpression: "'name ' + object.metadata.name + ' is taken'" },
+      ],
+    }),
+  );
   expect(created.status).toBe(201);
   expect((await post(VAPB, bindingOf('no-secrets-word'))).status).toBe(201);
 });
@@ -86,7 +89,10 @@ describe('evaluation', () => {
     expect((long.body as { message: string }).message).toMatch(/denied request: failed expression: object\.metadata\.name\.size\(\) < 10$/);
     const taken = await apiError(sa.core.createNamespacedConfigMap({ namespace: ns, body: cm('forbidden') }));
     expect(taken.code).toBe(403);
-    expect(taken.body).toMatchObject({ reason: 'Forbidden', message: `configmaps "forbidden" is forbidden: ValidatingAdmissionPolicy 'no-secrets-word' with binding 'no-secrets-word' denied request: name forbidden is taken` });
+    expect(taken.body).toMatchObject({
+      reason: 'Forbidden',
+      message: `configmaps "forbidden" is forbidden: ValidatingAdmissionPolicy 'no-secrets-word' with binding 'no-secrets-word' denied request: name forbidden is taken`,
+    });
   });
 
   test('a passing write is stored; an update is judged too', async () => {
@@ -116,10 +122,20 @@ describe('evaluation', () => {
 
 test('DELETE sees oldObject; a denial fails a deletecollection too', async () => {
   const rules = { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], operations: ['DELETE'] }] };
-  expect((await post(VAP, policy('keep', { matchConstraints: rules, validations: [{ expression: "object == null && !(has(oldObject.metadata.labels) && 'keep' in oldObject.metadata.labels)", message: 'kept' }] }))).status).toBe(201);
+  expect(
+    (
+      await post(
+        VAP,
+        policy('keep', { matchConstraints: rules, validations: [{ expression: "object == null && !(has(oldObject.metadata.labels) && 'keep' in oldObject.metadata.labels)", message: 'kept' }] }),
+      )
+    ).status,
+  ).toBe(201);
   expect((await post(VAPB, bindingOf('keep'))).status).toBe(201);
   await admin.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'kept', labels: { keep: 'yes' } } } });
-  expect((await apiError(admin.core.deleteNamespacedConfigMap({ namespace: ns, name: 'kept' }))).body).toMatchObject({ code: 422, message: `configmaps "kept" is forbidden: ValidatingAdmissionPolicy 'keep' with binding 'keep' denied request: kept` });
+  expect((await apiError(admin.core.deleteNamespacedConfigMap({ namespace: ns, name: 'kept' }))).body).toMatchObject({
+    code: 422,
+    message: `configmaps "kept" is forbidden: ValidatingAdmissionPolicy 'keep' with binding 'keep' denied request: kept`,
+  });
   expect((await apiError(admin.core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: 'keep' }))).code).toBe(422);
   expect(admin.double.objects().some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kept')).toBe(true);
   await admin.core.deleteNamespacedConfigMap({ namespace: ns, name: 'before' });
@@ -130,7 +146,10 @@ describe('refused at create', () => {
   test.each([
     ['spec.paramKind', policy('p1', { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, validations: [{ expression: 'true' }] })],
     ['spec.auditAnnotations', policy('p2', { auditAnnotations: [{ key: 'a', valueExpression: "'x'" }] })],
-    ['spec.matchConstraints.resourceRules[0].operations', policy('p3', { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services/proxy'], operations: ['CONNECT'] }] } })],
+    [
+      'spec.matchConstraints.resourceRules[0].operations',
+      policy('p3', { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services/proxy'], operations: ['CONNECT'] }] } }),
+    ],
   ])('%s is not enforced, so it is refused', async (field, body) => {
     const r = await post(VAP, body);
     expect(r.status).toBe(422);
@@ -159,7 +178,10 @@ describe('RBAC escalation prevention', () => {
   beforeAll(async () => {
     await admin.rbac.createClusterRole({ body: { metadata: { name: 'big' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] } });
     await admin.rbac.createClusterRole({ body: { metadata: { name: 'small' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] } });
-    await admin.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'binder' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }] } });
+    await admin.rbac.createNamespacedRole({
+      namespace: ns,
+      body: { metadata: { name: 'binder' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }] },
+    });
     await admin.rbac.createNamespacedRoleBinding({
       namespace: ns,
       body: { metadata: { name: 'binder' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'binder' }, subjects: [{ kind: 'ServiceAccount', name: 'writer', namespace: ns }] },
@@ -183,10 +205,17 @@ describe('RBAC escalation prevention', () => {
   });
 
   test('bind on the role (resourceNames honoured) allows it', async () => {
-    await admin.rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'bind-big' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['big'] }] } });
+    await admin.rbac.createNamespacedRole({
+      namespace: ns,
+      body: { metadata: { name: 'bind-big' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['big'] }] },
+    });
     await admin.rbac.createNamespacedRoleBinding({
       namespace: ns,
-      body: { metadata: { name: 'bind-big' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'bind-big' }, subjects: [{ kind: 'ServiceAccount', name: 'writer', namespace: ns }] },
+      body: {
+        metadata: { name: 'bind-big' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'bind-big' },
+        subjects: [{ kind: 'ServiceAccount', name: 'writer', namespace: ns }],
+      },
     });
     await sa.rbac.createNamespacedRoleBinding({ namespace: ns, body: rb('bound', 'big') });
     // bind names 'big' only; 'big2' grants what the writer does not hold (it now holds big's get/list)

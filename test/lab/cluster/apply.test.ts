@@ -29,9 +29,7 @@ const apply = (o: k8s.KubernetesObject, manager: string, force = false) => c.obj
 describe('server-side apply', () => {
   test('apply creates (201) then updates (200) and records the manager in managedFields', async () => {
     const created = await apply(web(1), 'harness');
-    expect(created.metadata?.managedFields).toEqual([
-      expect.objectContaining({ manager: 'harness', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' }),
-    ]);
+    expect(created.metadata?.managedFields).toEqual([expect.objectContaining({ manager: 'harness', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' })]);
     const f = created.metadata!.managedFields![0].fieldsV1 as Record<string, Record<string, unknown>>;
     expect(f['f:spec']['f:replicas']).toEqual({});
     expect(Object.keys((f['f:spec']['f:template'] as Record<string, Record<string, Record<string, unknown>>>)['f:spec']['f:containers'])).toEqual(['k:{"name":"web"}']);

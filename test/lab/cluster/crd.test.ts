@@ -37,17 +37,25 @@ describe('own CRD (widgets.lab.unidesk.ai)', () => {
     expect(list.resources.map((r) => r.name)).toEqual(['widgets', 'widgets/status']);
     const groups = (await (await raw(c.kc, 'GET', '/apis')).json()) as { groups: { name: string }[] };
     expect(groups.groups.map((g) => g.name)).toContain('lab.unidesk.ai');
-    await until(async () => (await c.ext.readCustomResourceDefinition({ name: 'widgets.lab.unidesk.ai' })).status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'), 'Established');
+    await until(
+      async () => (await c.ext.readCustomResourceDefinition({ name: 'widgets.lab.unidesk.ai' })).status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'),
+      'Established',
+    );
   });
 
   test('a CRD whose name is not <plural>.<group> is 422', async () => {
     const bad = { ...WIDGET_CRD, metadata: { name: 'gadgets.lab.unidesk.ai' } };
     const e = await apiError(c.ext.createCustomResourceDefinition({ body: bad as never }));
-    expect(e.body.message).toBe('CustomResourceDefinition.apiextensions.k8s.io "gadgets.lab.unidesk.ai" is invalid: metadata.name: Invalid value: "gadgets.lab.unidesk.ai": must be spec.names.plural+"."+spec.group');
+    expect(e.body.message).toBe(
+      'CustomResourceDefinition.apiextensions.k8s.io "gadgets.lab.unidesk.ai" is invalid: metadata.name: Invalid value: "gadgets.lab.unidesk.ai": must be spec.names.plural+"."+spec.group',
+    );
   });
 
   test('create, get, list through CustomObjectsApi; generation 1; KubernetesObjectApi finds the kind', async () => {
-    const made = (await c.custom.createNamespacedCustomObject({ ...gv, body: { apiVersion: 'lab.unidesk.ai/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 1, port: 'http', config: { any: { deep: [1, 2] } } } } })) as k8s.KubernetesObject & { spec: Record<string, unknown> };
+    const made = (await c.custom.createNamespacedCustomObject({
+      ...gv,
+      body: { apiVersion: 'lab.unidesk.ai/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 1, port: 'http', config: { any: { deep: [1, 2] } } } },
+    })) as k8s.KubernetesObject & { spec: Record<string, unknown> };
     expect(made.metadata?.generation).toBe(1);
     expect(made.spec.config).toEqual({ any: { deep: [1, 2] } });
     const read = (await c.objects.read({ apiVersion: 'lab.unidesk.ai/v1', kind: 'Widget', metadata: { name: 'w1', namespace: ns } })) as k8s.KubernetesObject;
@@ -57,7 +65,9 @@ describe('own CRD (widgets.lab.unidesk.ai)', () => {
   });
 
   test('schema violations are 422 Invalid with one cause each', async () => {
-    const e = await apiError(c.custom.createNamespacedCustomObject({ ...gv, body: { apiVersion: 'lab.unidesk.ai/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 'big', mode: 'slow', port: true } } }));
+    const e = await apiError(
+      c.custom.createNamespacedCustomObject({ ...gv, body: { apiVersion: 'lab.unidesk.ai/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 'big', mode: 'slow', port: true } } }),
+    );
     expect(e.code).toBe(422);
     expect((e.body.details as { causes: unknown[] }).causes).toEqual(
       expect.arrayContaining([
@@ -93,7 +103,10 @@ describe('own CRD (widgets.lab.unidesk.ai)', () => {
   });
 
   test('status only through /status; generation moves with spec', async () => {
-    const withStatus = (await c.custom.patchNamespacedCustomObject({ ...gv, name: 'w1', body: { status: { phase: 'Ignored' } } }, mergePatch)) as { status?: unknown; metadata: { generation: number } };
+    const withStatus = (await c.custom.patchNamespacedCustomObject({ ...gv, name: 'w1', body: { status: { phase: 'Ignored' } } }, mergePatch)) as {
+      status?: unknown;
+      metadata: { generation: number };
+    };
     expect(withStatus.status).toBeUndefined();
     expect(withStatus.metadata.generation).toBe(1);
     const st = (await c.custom.patchNamespacedCustomObjectStatus({ ...gv, name: 'w1', body: { status: { phase: 'Ready' } } }, mergePatch)) as { status: unknown; metadata: { generation: number } };
@@ -134,7 +147,14 @@ describe.runIf(tektonDir)('upstream Tekton Pipelines v1.12.0 CRDs', () => {
   test('a valid PipelineRun is created; param values of any shape are preserved', async () => {
     const made = (await c.custom.createNamespacedCustomObject({
       ...prs,
-      body: pipelineRun('run-1', { pipelineRef: { name: 'unidesk-ci-commit' }, params: [{ name: 'revision', value: 'abc' }, { name: 'flags', value: ['a', 'b'] }], timeouts: { pipeline: '1h' } }),
+      body: pipelineRun('run-1', {
+        pipelineRef: { name: 'unidesk-ci-commit' },
+        params: [
+          { name: 'revision', value: 'abc' },
+          { name: 'flags', value: ['a', 'b'] },
+        ],
+        timeouts: { pipeline: '1h' },
+      }),
     })) as { metadata: { generation: number }; spec: { params: unknown[] } };
     expect(made.metadata.generation).toBe(1);
     expect(made.spec.params[1]).toEqual({ name: 'flags', value: ['a', 'b'] });
@@ -161,9 +181,24 @@ describe.runIf(tektonDir)('upstream Tekton Pipelines v1.12.0 CRDs', () => {
 
   test('status written through /status (as the Tekton controller does) is watched by label', async () => {
     const seen: string[] = [];
-    const ac = await new k8s.Watch(c.kc).watch(`/apis/tekton.dev/v1/namespaces/${ns}/pipelineruns`, { labelSelector: 'unidesk.ai/ci-run=r1' }, (type, o: { metadata: { name: string }; status?: { conditions?: { status: string }[] } }) => seen.push(`${type} ${o.metadata.name} ${o.status?.conditions?.[0]?.status ?? '-'}`), () => undefined);
+    const ac = await new k8s.Watch(c.kc).watch(
+      `/apis/tekton.dev/v1/namespaces/${ns}/pipelineruns`,
+      { labelSelector: 'unidesk.ai/ci-run=r1' },
+      (type, o: { metadata: { name: string }; status?: { conditions?: { status: string }[] } }) => seen.push(`${type} ${o.metadata.name} ${o.status?.conditions?.[0]?.status ?? '-'}`),
+      () => undefined,
+    );
     await c.custom.patchNamespacedCustomObjectStatus(
-      { ...prs, name: 'run-1', body: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'run-1' }, status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }], childReferences: [{ kind: 'TaskRun', name: 'run-1-build', pipelineTaskName: 'build' }] } }, fieldManager: 'lab-tekton' },
+      {
+        ...prs,
+        name: 'run-1',
+        body: {
+          apiVersion: 'tekton.dev/v1',
+          kind: 'PipelineRun',
+          metadata: { name: 'run-1' },
+          status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }], childReferences: [{ kind: 'TaskRun', name: 'run-1-build', pipelineTaskName: 'build' }] },
+        },
+        fieldManager: 'lab-tekton',
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
     );
     await until(() => seen.includes('MODIFIED run-1 True'), 'MODIFIED with Succeeded=True');

@@ -198,7 +198,11 @@ describe('delete', () => {
   });
 
   test('deletecollection removes what the label selector matches', async () => {
-    for (const [name, team] of [['dc-1', 'x'], ['dc-2', 'x'], ['dc-3', 'y']]) {
+    for (const [name, team] of [
+      ['dc-1', 'x'],
+      ['dc-2', 'x'],
+      ['dc-3', 'y'],
+    ]) {
       await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name, labels: { team } } } });
     }
     await c.core.deleteCollectionNamespacedConfigMap({ namespace: 'crud', labelSelector: 'team=x' });

@@ -24,7 +24,9 @@ export function echoRunner(image = /^lab-test\/echo:/): EchoRunner {
             return;
           }
           res.writeHead(200, { 'content-type': 'application/json', 'x-echo-pod': pod.name });
-          res.end(JSON.stringify({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString(), env: pod.container.env, pod: pod.name, authorization: req.headers.authorization ?? null }));
+          res.end(
+            JSON.stringify({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString(), env: pod.container.env, pod: pod.name, authorization: req.headers.authorization ?? null }),
+          );
         });
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

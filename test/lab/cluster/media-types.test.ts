@@ -30,7 +30,16 @@ describe('request bodies', () => {
     expect(got.metadata?.labels).toEqual({ a: 'b' });
     const d = protobufBody('apps/v1', 'Deployment', {
       metadata: { name: 'pbd' },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'pbd' } }, template: { metadata: { labels: { app: 'pbd' } }, spec: { containers: [{ name: 'main', image: 'lab-test/x:1', ports: [{ containerPort: 8080 }], livenessProbe: { handler: { httpGet: { path: '/healthz', port: { type: 1, strVal: 'http' } } } } }] } } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'pbd' } },
+        template: {
+          metadata: { labels: { app: 'pbd' } },
+          spec: {
+            containers: [{ name: 'main', image: 'lab-test/x:1', ports: [{ containerPort: 8080 }], livenessProbe: { handler: { httpGet: { path: '/healthz', port: { type: 1, strVal: 'http' } } } } }],
+          },
+        },
+      },
     });
     expect((await raw(c.kc, 'POST', '/apis/apps/v1/namespaces/default/deployments', d as never, { 'content-type': 'application/vnd.kubernetes.protobuf' })).status).toBe(201);
     const dep = await c.apps.readNamespacedDeployment({ name: 'pbd', namespace: 'default' });
@@ -46,7 +55,10 @@ describe('request bodies', () => {
     expect(((await bad.json()) as { message: string }).message).toBe('provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
     const cbor = await raw(c.kc, 'POST', '/api/v1/namespaces/default/configmaps', 'x', { 'content-type': 'application/cbor' });
     expect(cbor.status).toBe(415);
-    expect(await cbor.json()).toMatchObject({ reason: 'UnsupportedMediaType', message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf' });
+    expect(await cbor.json()).toMatchObject({
+      reason: 'UnsupportedMediaType',
+      message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+    });
   });
 });
 
@@ -73,7 +85,10 @@ describe('OpenAPI', () => {
     expect(Object.keys(index.paths)).toEqual(expect.arrayContaining(['api/v1', 'apis/apps/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/authorization.k8s.io/v1']));
     const url = index.paths['apis/apps/v1'].serverRelativeURL;
     expect(url).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
-    const doc = (await (await raw(c.kc, 'GET', url)).json()) as { paths: Record<string, Record<string, { parameters: { name: string }[]; 'x-kubernetes-group-version-kind': unknown }>>; components: { schemas: Record<string, unknown> } };
+    const doc = (await (await raw(c.kc, 'GET', url)).json()) as {
+      paths: Record<string, Record<string, { parameters: { name: string }[]; 'x-kubernetes-group-version-kind': unknown }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
     expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', kind: 'Deployment', version: 'v1' });
     expect(patch.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['fieldValidation', 'fieldManager', 'force', 'dryRun']));

@@ -58,7 +58,12 @@ describe('namespace lifecycle', () => {
 
   test('finalize() deletes the contents (DELETED events) and the namespace', async () => {
     const events: string[] = [];
-    const w = await new k8s.Watch(c.kc).watch('/api/v1/namespaces/life/configmaps', {}, (type, obj: k8s.V1ConfigMap) => events.push(`${type} ${obj.metadata?.name}`), () => undefined);
+    const w = await new k8s.Watch(c.kc).watch(
+      '/api/v1/namespaces/life/configmaps',
+      {},
+      (type, obj: k8s.V1ConfigMap) => events.push(`${type} ${obj.metadata?.name}`),
+      () => undefined,
+    );
     await until(() => events.includes('ADDED content'), 'initial ADDED');
     await c.double.namespaces.finalize('life');
     await until(() => events.includes('DELETED content'), 'DELETED event for the content');

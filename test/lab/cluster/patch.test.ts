@@ -60,10 +60,7 @@ describe('patch formats', () => {
 
   test('strategic merge: containers merge by name, env by name; other lists replace', async () => {
     const body = deployment('smp');
-    body.spec.template.spec.containers = [
-      { name: 'main', image: 'a:1', env: [{ name: 'A', value: '1' }] } as never,
-      { name: 'side', image: 'b:1' } as never,
-    ];
+    body.spec.template.spec.containers = [{ name: 'main', image: 'a:1', env: [{ name: 'A', value: '1' }] } as never, { name: 'side', image: 'b:1' } as never];
     await c.apps.createNamespacedDeployment({ namespace: ns, body });
     const r = await c.apps.patchNamespacedDeployment(
       { namespace: ns, name: 'smp', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'a:2', env: [{ name: 'B', value: '2' }] }] } } } } },
@@ -75,10 +72,7 @@ describe('patch formats', () => {
   });
 
   test('strategic merge: `$patch: delete` removes one keyed item', async () => {
-    const r = await c.apps.patchNamespacedDeployment(
-      { namespace: ns, name: 'smp', body: { spec: { template: { spec: { containers: [{ name: 'side', $patch: 'delete' }] } } } } },
-      strategicPatch,
-    );
+    const r = await c.apps.patchNamespacedDeployment({ namespace: ns, name: 'smp', body: { spec: { template: { spec: { containers: [{ name: 'side', $patch: 'delete' }] } } } } }, strategicPatch);
     expect(r.spec?.template.spec?.containers.map((x) => x.name)).toEqual(['main']);
   });
 

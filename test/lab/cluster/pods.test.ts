@@ -92,7 +92,10 @@ describe('deployment controller', () => {
 
   test('a pod whose Secret is missing is stuck in CreateContainerConfigError', async () => {
     await c.apps.createNamespacedDeployment({ namespace: ns, body: echoDeployment('nosecret', [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k' } } }]) });
-    const pod = await until(async () => (await podsOf('nosecret')).find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError'), 'CreateContainerConfigError');
+    const pod = await until(
+      async () => (await podsOf('nosecret')).find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError'),
+      'CreateContainerConfigError',
+    );
     expect(pod.status?.containerStatuses?.[0].state?.waiting?.message).toBe('secret "nope" not found');
   });
 
@@ -126,11 +129,16 @@ describe('deployment controller', () => {
     // rejected with ENOTEMPTY, unhandled, when the pod's dir was removed under them)
     // deletes spread over the first 40 ms of each pod's start, so some land inside that window
     const names = Array.from({ length: 40 }, (_, i) => `churn-${i}`);
-    await Promise.all(names.map(async (name, i) => {
-      await c.core.createNamespacedPod({ namespace: ns, body: { metadata: { name, labels: { app: 'churn' } }, spec: { containers: [{ name: 'echo', image: 'lab-test/echo:1', ports: [{ containerPort: 8080 }] }] } } });
-      await new Promise((r) => setTimeout(r, i));
-      await c.core.deleteNamespacedPod({ namespace: ns, name });
-    }));
+    await Promise.all(
+      names.map(async (name, i) => {
+        await c.core.createNamespacedPod({
+          namespace: ns,
+          body: { metadata: { name, labels: { app: 'churn' } }, spec: { containers: [{ name: 'echo', image: 'lab-test/echo:1', ports: [{ containerPort: 8080 }] }] } },
+        });
+        await new Promise((r) => setTimeout(r, i));
+        await c.core.deleteNamespacedPod({ namespace: ns, name });
+      }),
+    );
     await until(async () => (await podsOf('churn')).length === 0, 'pods deleted');
     await until(() => ![...echo.running].some((k) => k.startsWith(`${ns}/churn-`)), 'no churn process running');
   });
@@ -181,7 +189,10 @@ describe('deployment controller', () => {
     try {
       await createNamespace(d, 'rogue');
       await d.apps.createNamespacedDeployment({ namespace: 'rogue', body: echoDeployment('r', [], 'lab-test/rogue:1') });
-      const pod = await until(async () => (await d.core.listNamespacedPod({ namespace: 'rogue' })).items.find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'), 'CrashLoopBackOff');
+      const pod = await until(
+        async () => (await d.core.listNamespacedPod({ namespace: 'rogue' })).items.find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
+        'CrashLoopBackOff',
+      );
       expect(pod.status?.containerStatuses?.[0].state?.waiting?.message).toBe('pod runner for lab-test/rogue:1 returned endpoint 10.0.0.1:80; lab endpoints must be on 127.0.0.1');
       expect(stopped).toEqual([pod.metadata?.name]);
       await d.core.createNamespacedService({ namespace: 'rogue', body: service('r', { app: 'r' }) });
@@ -283,7 +294,11 @@ describe('pod logs', () => {
 
 describe('service proxy', () => {
   test('GET through connectGetNamespacedServiceProxyWithPath reaches the pod with the decoded path', async () => {
-    const body = (await c.core.connectGetNamespacedServiceProxyWithPath({ namespace: ns, name: 'web:http', path: 'api/health' })) as unknown as { method: string; path: string; authorization: string | null };
+    const body = (await c.core.connectGetNamespacedServiceProxyWithPath({ namespace: ns, name: 'web:http', path: 'api/health' })) as unknown as {
+      method: string;
+      path: string;
+      authorization: string | null;
+    };
     expect(body).toMatchObject({ method: 'GET', path: '/api/health', authorization: null });
     const logged = c.double.requests().filter((r) => r.path.includes('/proxy/'));
     expect(logged.at(-1)?.path).toBe(`/api/v1/namespaces/${ns}/services/web:http/proxy/api/health`);

@@ -69,7 +69,11 @@ describe('service-account token', () => {
     expect(e.body.message).toBe(`namespaces is forbidden: User "${SA}" cannot list resource "namespaces" in API group "" at the cluster scope`);
     await admin.rbac.createClusterRole({ body: { metadata: { name: 'ns-reader' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }] } });
     await admin.rbac.createClusterRoleBinding({
-      body: { metadata: { name: 'runner-ns-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'runner', namespace: ns }] },
+      body: {
+        metadata: { name: 'runner-ns-reader' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'runner', namespace: ns }],
+      },
     });
     expect((await runner.core.listNamespace()).items.length).toBeGreaterThan(0);
   });
@@ -78,7 +82,11 @@ describe('service-account token', () => {
     await admin.rbac.createClusterRole({ body: { metadata: { name: 'secret-reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] } });
     await admin.rbac.createNamespacedRoleBinding({
       namespace: 'elsewhere',
-      body: { metadata: { name: 'runner-secrets' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secret-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'runner', namespace: ns }] },
+      body: {
+        metadata: { name: 'runner-secrets' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secret-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'runner', namespace: ns }],
+      },
     });
     expect((await runner.core.listNamespacedSecret({ namespace: 'elsewhere' })).items).toBeDefined();
     expect((await apiError(runner.core.listNamespacedSecret({ namespace: ns }))).code).toBe(403);
@@ -117,7 +125,11 @@ describe('impersonating groups', () => {
     await admin.rbac.createClusterRole({ body: { metadata: { name: 'impersonate-users' }, rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }] } });
     await admin.core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'imp' } } });
     await admin.rbac.createClusterRoleBinding({
-      body: { metadata: { name: 'imp-users' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'impersonate-users' }, subjects: [{ kind: 'ServiceAccount', name: 'imp', namespace: ns }] },
+      body: {
+        metadata: { name: 'imp-users' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'impersonate-users' },
+        subjects: [{ kind: 'ServiceAccount', name: 'imp', namespace: ns }],
+      },
     });
     const token = admin.double.serviceAccountToken(ns, 'imp');
     const kc = kubeconfigFor(admin.double, token);
@@ -126,7 +138,10 @@ describe('impersonating groups', () => {
     expect(((await asUser.json()) as { message: string }).message).toBe('namespaces is forbidden: User "jane" cannot list resource "namespaces" in API group "" at the cluster scope');
     const escalate = await raw(kc, 'GET', '/api/v1/namespaces', undefined, { 'Impersonate-User': 'jane', 'Impersonate-Group': 'system:masters' });
     expect(await escalate.json()).toEqual(
-      failure(403, 'Forbidden', `groups "system:masters" is forbidden: User "system:serviceaccount:${ns}:imp" cannot impersonate resource "groups" in API group "" at the cluster scope`, { name: 'system:masters', kind: 'groups' }),
+      failure(403, 'Forbidden', `groups "system:masters" is forbidden: User "system:serviceaccount:${ns}:imp" cannot impersonate resource "groups" in API group "" at the cluster scope`, {
+        name: 'system:masters',
+        kind: 'groups',
+      }),
     );
     const byAdmin = await raw(admin.kc, 'GET', '/api/v1/namespaces', undefined, { 'Impersonate-User': 'jane', 'Impersonate-Group': 'system:masters' });
     expect(byAdmin.status).toBe(200);

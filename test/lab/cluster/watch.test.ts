@@ -133,11 +133,14 @@ describe('watch', () => {
     expect(w.done()).toBeNull();
   });
 
-  test('Deployments are watchable the same way, with the controller\'s status updates', async () => {
+  test("Deployments are watchable the same way, with the controller's status updates", async () => {
     const w = await watchInto(`/apis/apps/v1/namespaces/${ns}/deployments`, {});
     await c.apps.createNamespacedDeployment({
       namespace: ns,
-      body: { metadata: { name: 'dw' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'lab-test/none:1' }] } } } },
+      body: {
+        metadata: { name: 'dw' },
+        spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'lab-test/none:1' }] } } },
+      },
     });
     await until(() => w.seen.some((e) => e.type === 'MODIFIED' && (e.obj.status as { observedGeneration?: number } | undefined)?.observedGeneration === 1), 'status from the controller');
     w.ac.abort();

@@ -33,7 +33,11 @@ test('a widened Role is reported', async () => {
     metadata: { name: 'unidesk-ci-runner', namespace: 'unidesk-ci' },
     rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
   } as never);
-  expect(await accessMismatches(kube, forbiddenStatus(), false)).toEqual(['get deployments/status.apps in unidesk-ci', 'update deployments/status.apps in unidesk-ci', 'patch deployments/status.apps in unidesk-ci']);
+  expect(await accessMismatches(kube, forbiddenStatus(), false)).toEqual([
+    'get deployments/status.apps in unidesk-ci',
+    'update deployments/status.apps in unidesk-ci',
+    'patch deployments/status.apps in unidesk-ci',
+  ]);
   // a Role cannot reach other namespaces, however wide
   expect(await accessMismatches(kube, forbiddenOutside(['default']), false)).toEqual([]);
 });

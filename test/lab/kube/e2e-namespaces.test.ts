@@ -113,14 +113,22 @@ describe('the runner cannot', () => {
     await lab.adminApply(namespace('unidesk-ci-e2e-e2eno', { 'unidesk.ai/ci-run': 'e2eno' }));
     const ns = 'unidesk-ci-e2e-e2eno';
     for (const role of ['cluster-admin', 'admin']) {
-      await lab.adminApply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] } as never).catch(() => undefined);
+      await lab
+        .adminApply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] } as never)
+        .catch(() => undefined);
     }
     const escalation = await refused(objects().create(binding(ns, 'cluster-admin') as never));
     expect(escalation.code).toBe(403);
-    expect(escalation.message).toMatch(/^rolebindings\.rbac\.authorization\.k8s\.io "b" is forbidden: user "system:serviceaccount:unidesk-ci:unidesk-ci-runner" \(groups=\[.*\]\) is attempting to grant RBAC permissions not currently held:\n/);
+    expect(escalation.message).toMatch(
+      /^rolebindings\.rbac\.authorization\.k8s\.io "b" is forbidden: user "system:serviceaccount:unidesk-ci:unidesk-ci-runner" \(groups=\[.*\]\) is attempting to grant RBAC permissions not currently held:\n/,
+    );
     expect((await refused(objects().create(binding(ns, 'admin') as never))).code).toBe(403);
     const others = await refused(objects().create(binding(ns, 'unidesk-ci-e2e-run', [{ kind: 'ServiceAccount', name: 'default', namespace: 'unidesk-ci' }]) as never));
-    expect(others).toEqual({ code: 422, reason: 'Invalid', message: `rolebindings.rbac.authorization.k8s.io "b" is forbidden: ${DENIED}the runner may only bind ClusterRole unidesk-ci-e2e-run to itself (ServiceAccount unidesk-ci/unidesk-ci-runner)` });
+    expect(others).toEqual({
+      code: 422,
+      reason: 'Invalid',
+      message: `rolebindings.rbac.authorization.k8s.io "b" is forbidden: ${DENIED}the runner may only bind ClusterRole unidesk-ci-e2e-run to itself (ServiceAccount unidesk-ci/unidesk-ci-runner)`,
+    });
     for (const other of ['unidesk-ci', 'unidesk-dev', 'default']) {
       const r = await refused(objects().create(binding(other, 'unidesk-ci-e2e-run') as never));
       expect(r.message).toContain('the runner may only write RoleBindings in a unidesk-ci-e2e-<run-id> namespace');

@@ -21,12 +21,18 @@ describe('write guard against the double', () => {
     const since = lab.double.requests().at(-1)?.seq ?? 0;
     const attempts: Array<[string, () => Promise<unknown>]> = [
       ['apply', () => applyObject(kube, configMap('x', ns))],
-      ['create', () => write(kube, { verb: 'create', ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: ns }, object: configMap('x', ns) }, () => kube.objects.create(configMap('x', ns)))],
+      [
+        'create',
+        () => write(kube, { verb: 'create', ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: ns }, object: configMap('x', ns) }, () => kube.objects.create(configMap('x', ns))),
+      ],
       ['delete', () => deleteAndWait(kube, { apiVersion: 'v1', kind: 'ConfigMap', name: 'victim', namespace: ns })],
       ['apply deployment', () => applyObject(kube, deployment('web', ns, 'unidesk-code-queue:dev'))],
     ];
     for (const [what, attempt] of attempts) {
-      const err = await attempt().then(() => undefined, (e: unknown) => e);
+      const err = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, what).toBeInstanceOf(WriteRefused);
       expect((err as WriteRefused).failureClass).toBe('input');
       expect((err as Error).message).toMatch(new RegExp(`^write guard: refused \\w+ (ConfigMap|Deployment) ${ns}/(x|victim|web): namespace ${ns} is neither unidesk-ci`));
@@ -48,10 +54,16 @@ describe('write guard against the double', () => {
     expect(writes(lab.double, since)).toEqual([]);
   });
 
-  test('a ClusterRoleBinding other than k3s/ci\'s pinned Triggers binding never reaches the double', async () => {
+  test("a ClusterRoleBinding other than k3s/ci's pinned Triggers binding never reaches the double", async () => {
     const kube = lab.kube('guard5');
     const crb = (name: string, role: string, subjects: unknown[]) =>
-      ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects }) as Manifest;
+      ({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects,
+      }) as Manifest;
     const name = 'unidesk-ci-triggers-eventlistener-cluster';
     const sa = [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }];
     const since = lab.double.requests().at(-1)?.seq ?? 0;
@@ -61,7 +73,10 @@ describe('write guard against the double', () => {
       crb(name, 'tekton-triggers-eventlistener-clusterroles', sa),
       crb(name, name, [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }]),
     ]) {
-      await expect(applyObject(kube, bad)).rejects.toMatchObject({ failureClass: 'input', message: expect.stringMatching(/^write guard: refused apply ClusterRoleBinding .*: the only cluster-wide write allowed/) });
+      await expect(applyObject(kube, bad)).rejects.toMatchObject({
+        failureClass: 'input',
+        message: expect.stringMatching(/^write guard: refused apply ClusterRoleBinding .*: the only cluster-wide write allowed/),
+      });
     }
     // not even the pre-read: the double saw no request for any ClusterRoleBinding
     expect(lab.double.requests(since).filter((r) => r.path.includes('clusterrolebindings'))).toEqual([]);
@@ -88,7 +103,10 @@ describe('write guard against the double', () => {
     const kube = lab.kube('guard6');
     const since = lab.double.requests().at(-1)?.seq ?? 0;
     for (const name of ['..', '%2e%2e', '.', 'x/..']) {
-      const err = await deleteAndWait(kube, { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'unidesk-ci' }).then(() => undefined, (e: unknown) => e);
+      const err = await deleteAndWait(kube, { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'unidesk-ci' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, name).toBeInstanceOf(WriteRefused);
       expect((err as Error).message).toMatch(/is not a DNS-1123 subdomain/);
     }

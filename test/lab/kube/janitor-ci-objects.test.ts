@@ -65,7 +65,12 @@ describe('janitor of unidesk-ci', () => {
     expect(result.deleted.sort()).toEqual(['Deployment unidesk-ci/dead-deploy', 'Secret unidesk-ci/dead-secret', 'Service unidesk-ci/dead-svc']);
     expect(result.kept.sort()).toEqual(['Deployment unidesk-ci/live-deploy', 'Secret unidesk-ci/live-secret']);
     expect(result.unmarked).toEqual(['Secret unidesk-ci/old-secret']);
-    for (const [k, n] of [['Deployment', 'dead-deploy'], ['Service', 'dead-svc'], ['Secret', 'dead-secret']]) expect(find(k, n)).toBeUndefined();
+    for (const [k, n] of [
+      ['Deployment', 'dead-deploy'],
+      ['Service', 'dead-svc'],
+      ['Secret', 'dead-secret'],
+    ])
+      expect(find(k, n)).toBeUndefined();
     expect(untouched.map(([k, n, ns]) => find(k, n, ns)?.metadata.resourceVersion)).toEqual(before);
     // writes: exactly the three deletes, all in unidesk-ci
     const w = writes(lab.double, since);

@@ -39,7 +39,10 @@ test('a manifests copy violating the policies is refused before anything reaches
   await edit('repo-check.task.yaml', 'image: unidesk-ci-step', 'image: 127.0.0.1:5000/unidesk/unidesk-ci:latest');
   await edit('unidesk-ci.triggers.yaml', 'serviceType: ClusterIP', 'serviceType: NodePort');
   const since = lab.double.requests().at(-1)?.seq ?? 0;
-  const err = await applyK3sCi({ gate: 'install', env: setupEnv(dir), ciEnv: {} }).then(() => undefined, (e: unknown) => e);
+  const err = await applyK3sCi({ gate: 'install', env: setupEnv(dir), ciEnv: {} }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toMatchObject({ failureClass: 'input' });
   const message = (err as Error).message;
   expect(message).toMatch(/^k3s\/ci \(.*\) violates \d+ policies:/);
@@ -70,7 +73,10 @@ test('a copy whose kustomization lost the step image tag rendering is refused: t
     const k = join(bare, 'kustomization.yaml');
     await writeFile(k, (await readFile(k, 'utf8')).replace(/\nimages:[\s\S]*?(?=\n[a-z#])/, '\n'));
     const since = lab.double.requests().at(-1)?.seq ?? 0;
-    const err = await applyK3sCi({ gate: 'install', env: { ...setupEnv(bare), UNIDESK_CI_RUN_ID: 'policy2' }, ciEnv: {} }).then(() => undefined, (e: unknown) => e);
+    const err = await applyK3sCi({ gate: 'install', env: { ...setupEnv(bare), UNIDESK_CI_RUN_ID: 'policy2' }, ciEnv: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ failureClass: 'input' });
     expect((err as Error).message).toMatch(/Task unidesk-ci\/unidesk-ci-repo-check: pinned-images: step unidesk-ci-repo-check\/\S+: unidesk-ci-step has no tag or digest \(implies latest\)/);
     expect(lab.double.requests(since)).toEqual([]);

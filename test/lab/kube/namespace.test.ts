@@ -43,7 +43,10 @@ describe('run namespace', () => {
     }
     lab.double.namespaces.setFinalizeDelayMs(100);
     expect(stored('Namespace', 'unidesk-ci-e2e-ns1')).toBeUndefined();
-    const order = lab.double.requests().filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]);
+    const order = lab.double
+      .requests()
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.path.split('?')[0]);
     expect(order.slice(-3)).toEqual(['/api/v1/namespaces/unidesk-ci-e2e-ns1/configmaps/second', '/api/v1/namespaces/unidesk-ci-e2e-ns1/configmaps/first', '/api/v1/namespaces/unidesk-ci-e2e-ns1']);
     expect(lines).toContain('delete Namespace unidesk-ci-e2e-ns1: terminating (0 s)');
     expect(lines.at(-1)).toBe('namespace: unidesk-ci-e2e-ns1 deleted');
@@ -56,7 +59,15 @@ describe('run namespace', () => {
     const ns = await createRunNamespace(kube, { reportDir: reports, handleSignals: false });
     await applyObject(kube, deployment('web', ns.name, 'lab-test/web:1.0'));
     await waitForRollout(kube, ns.name, 'web', { timeoutMs: 30_000 });
-    await lab.adminApply({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.1', namespace: ns.name }, involvedObject: { kind: 'Deployment', name: 'web' }, reason: 'Failed', type: 'Warning', message: 'Back-off pulling image' } as never);
+    await lab.adminApply({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web.1', namespace: ns.name },
+      involvedObject: { kind: 'Deployment', name: 'web' },
+      reason: 'Failed',
+      type: 'Warning',
+      message: 'Back-off pulling image',
+    } as never);
     const pod = lab.double.objects().find((o) => o.kind === 'Pod' && o.metadata.namespace === ns.name)!;
     lab.double.pods.appendLog(ns.name, pod.metadata.name!, 'main', `boom: the token is ${lab.double.adminToken}\n`);
     ns.markFailed();
@@ -102,7 +113,10 @@ describe('janitor', () => {
     expect(result.deleted).toEqual(['unidesk-ci-e2e-old1']);
     expect(result.kept).toEqual(expect.arrayContaining(['unidesk-ci-e2e-new1', 'unidesk-ci-e2e-liar']));
     expect(result.kept).not.toContain('unidesk-dev');
-    const deleted = lab.double.requests(since).filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]);
+    const deleted = lab.double
+      .requests(since)
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.path.split('?')[0]);
     expect(deleted.filter((p) => p.startsWith('/api/v1/namespaces/') && p.split('/').length === 5)).toEqual(['/api/v1/namespaces/unidesk-ci-e2e-old1']);
     expect(lab.lines.some((l) => l.startsWith('janitor: deleted expired namespace unidesk-ci-e2e-old1'))).toBe(true);
   });

@@ -4,7 +4,10 @@
 import { applyObject, connectKube, serviceProxyRequest } from '../../../harness/kube/index.ts';
 
 const [server, kubeconfig] = process.argv.slice(2) as [string, string];
-const control = await fetch(`${server}/version?control=1`).then((r) => r.status, (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message));
+const control = await fetch(`${server}/version?control=1`).then(
+  (r) => r.status,
+  (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+);
 const kube = connectKube({ kubeconfig, runId: 'proxytest', log: () => undefined });
 const listed = (await kube.core.listNamespace()).items.length;
 const applied = (await applyObject(kube, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'via-harness', namespace: 'unidesk-ci' } })).outcome;

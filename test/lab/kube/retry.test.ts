@@ -19,7 +19,11 @@ afterEach(() => faults.clearFaults());
 afterAll(() => lab?.[Symbol.asyncDispose]());
 
 const seq = () => lab.double.requests().at(-1)?.seq ?? 0;
-const seen = (since: number, method: string, path: RegExp) => lab.double.requests(since).filter((r) => r.method === method && path.test(r.path)).map((r) => r.code);
+const seen = (since: number, method: string, path: RegExp) =>
+  lab.double
+    .requests(since)
+    .filter((r) => r.method === method && path.test(r.path))
+    .map((r) => r.code);
 
 describe('transient API failures', () => {
   test('a read that meets two 503s succeeds on the third attempt', async () => {
@@ -93,10 +97,16 @@ describe('transient API failures', () => {
 
   test('kubeError of a give-up names the attempts; a plain 404 after no retry does not', async () => {
     await faults.addFault({ method: 'GET', path: '/configmaps/busy$', status: 429, retryAfter: '0', count: null });
-    const err = await lab.kube().core.readNamespacedConfigMap({ name: 'busy', namespace: 'unidesk-ci' }).catch((e: unknown) => e);
+    const err = await lab
+      .kube()
+      .core.readNamespacedConfigMap({ name: 'busy', namespace: 'unidesk-ci' })
+      .catch((e: unknown) => e);
     expect(kubeError(err, 'read ConfigMap unidesk-ci/busy').message).toMatch(/^read ConfigMap unidesk-ci\/busy: after 5 attempts over \d+\.\d s: HTTP 429 TooManyRequests/);
     await faults.clearFaults();
-    const missing = await lab.kube().core.readNamespacedConfigMap({ name: 'busy', namespace: 'unidesk-ci' }).catch((e: unknown) => e);
+    const missing = await lab
+      .kube()
+      .core.readNamespacedConfigMap({ name: 'busy', namespace: 'unidesk-ci' })
+      .catch((e: unknown) => e);
     expect(kubeError(missing, 'read ConfigMap unidesk-ci/busy').message).toMatch(/^read ConfigMap unidesk-ci\/busy: HTTP 404 NotFound/);
   });
 });

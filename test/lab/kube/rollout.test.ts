@@ -41,7 +41,10 @@ test('ProgressDeadlineExceeded fails at once, as infra.cluster', async () => {
   const started = Date.now();
   const waiting = waitForRollout(kube, 'unidesk-ci', 'stuck', { timeoutMs: 120_000, intervalMs: 50 });
   setTimeout(() => void lab.double.deployments.setProgressDeadlineExceeded('unidesk-ci', 'stuck'), 300);
-  await expect(waiting).rejects.toMatchObject({ failureClass: 'infra.cluster', message: expect.stringMatching(/^rollout of Deployment unidesk-ci\/stuck failed: deployment "stuck" exceeded its progress deadline/) });
+  await expect(waiting).rejects.toMatchObject({
+    failureClass: 'infra.cluster',
+    message: expect.stringMatching(/^rollout of Deployment unidesk-ci\/stuck failed: deployment "stuck" exceeded its progress deadline/),
+  });
   expect(Date.now() - started).toBeLessThan(30_000);
 });
 

@@ -24,12 +24,17 @@ let manifests: Manifest[];
 let runNs: AsyncDisposable & { name: string };
 
 const clusterRole = (name: string, rules: unknown[]) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name }, rules }) as Manifest;
-const crb = (name: string, role: string, subjects: unknown[] = [RUNNER]) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
-const rb = (ns: string, name: string, role: string, subjects: unknown[] = [RUNNER]) => ({ apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
+const crb = (name: string, role: string, subjects: unknown[] = [RUNNER]) =>
+  ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
+const rb = (ns: string, name: string, role: string, subjects: unknown[] = [RUNNER]) =>
+  ({ apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role }, subjects }) as Manifest;
 
 const check = () => checkAccountBindings(lab.kube('bindings'), manifests, 'runner');
 async function failure(): Promise<{ failureClass: string; message: string }> {
-  const e = await check().then(() => undefined, (x: unknown) => x);
+  const e = await check().then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e, 'the step passed').toBeInstanceOf(Error);
   return e as { failureClass: string; message: string };
 }
@@ -76,29 +81,40 @@ describe("the install gate's runner-bindings step against the double", () => {
     const rbac = lab.kube('x').kc.makeApiClient(k8s.RbacAuthorizationV1Api);
     const msg = await extra([crb('runner-can-view', 'view')], () => rbac.deleteClusterRoleBinding({ name: 'runner-can-view' }));
     expect(msg).toMatch(/^system:serviceaccount:unidesk-ci:unidesk-ci-runner is granted more than k3s\/ci grants: /);
-    expect(msg).toContain('ClusterRoleBinding runner-can-view (subject ServiceAccount unidesk-ci/unidesk-ci-runner) → ClusterRole view: rules[0] grants get pods,configmaps; list pods,configmaps; watch pods,configmaps — a binding k3s/ci does not make');
+    expect(msg).toContain(
+      'ClusterRoleBinding runner-can-view (subject ServiceAccount unidesk-ci/unidesk-ci-runner) → ClusterRole view: rules[0] grants get pods,configmaps; list pods,configmaps; watch pods,configmaps — a binding k3s/ci does not make',
+    );
   });
 
   test('a ClusterRole listing Secrets bound to the group system:serviceaccounts:unidesk-ci: fails, with the policy naming the Secret grant', async () => {
     const rbac = lab.kube('x').kc.makeApiClient(k8s.RbacAuthorizationV1Api);
     const msg = await extra(
-      [clusterRole('secret-lister', [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]), crb('ci-accounts-list-secrets', 'secret-lister', [{ kind: 'Group', name: 'system:serviceaccounts:unidesk-ci', apiGroup: RBAC }])],
+      [
+        clusterRole('secret-lister', [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]),
+        crb('ci-accounts-list-secrets', 'secret-lister', [{ kind: 'Group', name: 'system:serviceaccounts:unidesk-ci', apiGroup: RBAC }]),
+      ],
       () => rbac.deleteClusterRoleBinding({ name: 'ci-accounts-list-secrets' }),
     );
-    expect(msg).toContain('ClusterRoleBinding ci-accounts-list-secrets (subject Group system:serviceaccounts:unidesk-ci) → ClusterRole secret-lister: rules[0] grants list secrets — a binding k3s/ci does not make; policy: it grants secrets without resourceNames');
+    expect(msg).toContain(
+      'ClusterRoleBinding ci-accounts-list-secrets (subject Group system:serviceaccounts:unidesk-ci) → ClusterRole secret-lister: rules[0] grants list secrets — a binding k3s/ci does not make; policy: it grants secrets without resourceNames',
+    );
   });
 
   test('a RoleBinding in another namespace (kube-system) of the run ClusterRole: fails even though the role is ours', async () => {
     const rbac = lab.kube('x').kc.makeApiClient(k8s.RbacAuthorizationV1Api);
     const msg = await extra([rb('kube-system', 'unidesk-ci-e2e-run', 'unidesk-ci-e2e-run')], () => rbac.deleteNamespacedRoleBinding({ name: 'unidesk-ci-e2e-run', namespace: 'kube-system' }));
-    expect(msg).toMatch(/RoleBinding kube-system\/unidesk-ci-e2e-run \(subject ServiceAccount unidesk-ci\/unidesk-ci-runner\) → ClusterRole unidesk-ci-e2e-run: rules\[0\] grants get deployments\.apps; .* — a binding k3s\/ci does not make/);
+    expect(msg).toMatch(
+      /RoleBinding kube-system\/unidesk-ci-e2e-run \(subject ServiceAccount unidesk-ci\/unidesk-ci-runner\) → ClusterRole unidesk-ci-e2e-run: rules\[0\] grants get deployments\.apps; .* — a binding k3s\/ci does not make/,
+    );
   });
 
   test("a rule added to k3s/ci's own Role in the cluster (a wildcard): more than k3s/ci grants through that binding", async () => {
     const role = manifests.find((m) => m.kind === 'Role' && m.metadata.name === 'unidesk-ci-runner') as Manifest & { rules: unknown[] };
     const wider = { ...structuredClone(role), rules: [...role.rules, { apiGroups: [''], resources: ['*'], verbs: ['get'] }] } as Manifest;
     const msg = await extra([wider], () => lab.adminApply(role));
-    expect(msg).toContain('RoleBinding unidesk-ci/unidesk-ci-runner (subject ServiceAccount unidesk-ci/unidesk-ci-runner) → Role unidesk-ci-runner: rules[7] grants get * — more than k3s/ci grants through it; policy: it.resources contains a wildcard');
+    expect(msg).toContain(
+      'RoleBinding unidesk-ci/unidesk-ci-runner (subject ServiceAccount unidesk-ci/unidesk-ci-runner) → Role unidesk-ci-runner: rules[7] grants get * — more than k3s/ci grants through it; policy: it.resources contains a wildcard',
+    );
   });
 
   test("the EventListener's account: passes as applied; the pre-narrowing binding of Triggers' shipped clusterroles fails naming its Secret rule", async () => {
@@ -107,7 +123,10 @@ describe("the install gate's runner-bindings step against the double", () => {
     const old = crb('unidesk-ci-triggers-eventlistener-clusterroles', 'tekton-triggers-eventlistener-clusterroles', [{ kind: 'ServiceAccount', name: 'unidesk-ci-triggers', namespace: 'unidesk-ci' }]);
     await lab.adminApply(old);
     try {
-      const e = await listener().then(() => undefined, (x: { failureClass: string; message: string }) => x);
+      const e = await listener().then(
+        () => undefined,
+        (x: { failureClass: string; message: string }) => x,
+      );
       expect(e?.failureClass).toBe('infra.cluster');
       expect(e?.message).toContain(
         'ClusterRoleBinding unidesk-ci-triggers-eventlistener-clusterroles (subject ServiceAccount unidesk-ci/unidesk-ci-triggers) → ClusterRole tekton-triggers-eventlistener-clusterroles: rules[1] grants get secrets; list secrets; watch secrets — a binding k3s/ci does not make; policy: it grants secrets without resourceNames',

@@ -28,10 +28,31 @@ describe('lab tekton install (minimal CRDs)', () => {
   });
 
   test('a Deployment with the wrong version label or not Available is named', async () => {
-    await rawApply(kube(), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tekton-pipelines-webhook', namespace: 'tekton-pipelines', labels: { 'app.kubernetes.io/version': 'v1.11.0' } } } as never, 'operator');
-    await expect(checkTektonComponent(kube(), TEKTON_PIPELINES)).rejects.toThrow('Tekton Pipelines v1.12.0 in tekton-pipelines: Deployment tekton-pipelines-webhook: installed v1.11.0, required v1.12.0');
+    await rawApply(
+      kube(),
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tekton-pipelines-webhook', namespace: 'tekton-pipelines', labels: { 'app.kubernetes.io/version': 'v1.11.0' } } } as never,
+      'operator',
+    );
+    await expect(checkTektonComponent(kube(), TEKTON_PIPELINES)).rejects.toThrow(
+      'Tekton Pipelines v1.12.0 in tekton-pipelines: Deployment tekton-pipelines-webhook: installed v1.11.0, required v1.12.0',
+    );
     const d = double.objects().find((o) => o.kind === 'Deployment' && o.metadata.name === 'tekton-triggers-controller')!;
-    await rawApply(kube(), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tekton-triggers-controller', namespace: 'tekton-pipelines' }, spec: { ...(d as unknown as { spec: Record<string, unknown> }).spec, template: { metadata: { labels: { app: 'tekton-triggers-controller', 'app.kubernetes.io/name': 'controller', 'app.kubernetes.io/part-of': 'tekton-triggers' } }, spec: { containers: [{ name: 'controller', image: 'nobody-serves/this:1' }] } } } } as never, 'operator');
+    await rawApply(
+      kube(),
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'tekton-triggers-controller', namespace: 'tekton-pipelines' },
+        spec: {
+          ...(d as unknown as { spec: Record<string, unknown> }).spec,
+          template: {
+            metadata: { labels: { app: 'tekton-triggers-controller', 'app.kubernetes.io/name': 'controller', 'app.kubernetes.io/part-of': 'tekton-triggers' } },
+            spec: { containers: [{ name: 'controller', image: 'nobody-serves/this:1' }] },
+          },
+        },
+      } as never,
+      'operator',
+    );
     await expect(checkTektonComponent(kube(), TEKTON_TRIGGERS)).rejects.toThrow(/Deployment tekton-triggers-controller is not Available/);
   });
 
@@ -39,7 +60,10 @@ describe('lab tekton install (minimal CRDs)', () => {
     const fresh = await startClusterDouble({});
     try {
       const k = connectKube({ kubeconfig: fresh.kubeconfigPath, runId: 'tekton2', log: () => undefined });
-      await expect(checkTektonComponent(k, TEKTON_PIPELINES)).rejects.toMatchObject({ failureClass: 'infra.cluster', message: 'Tekton Pipelines v1.12.0 is not installed: ConfigMap tekton-pipelines/pipelines-info not found' });
+      await expect(checkTektonComponent(k, TEKTON_PIPELINES)).rejects.toMatchObject({
+        failureClass: 'infra.cluster',
+        message: 'Tekton Pipelines v1.12.0 is not installed: ConfigMap tekton-pipelines/pipelines-info not found',
+      });
       await expect(checkTektonCrds(k)).rejects.toThrow(/CRD tasks\.tekton\.dev is missing; CRD taskruns\.tekton\.dev is missing/);
     } finally {
       await fresh.stop();

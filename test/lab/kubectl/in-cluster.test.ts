@@ -38,20 +38,36 @@ describe('pods get in-cluster configuration', () => {
     await c.core.createNamespacedServiceAccount({ namespace: NS, body: { metadata: { name: 'probe' } } });
     await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'probe-config' }, data: { a: '1' } } });
     await c.rbac.createNamespacedRole({ namespace: NS, body: { metadata: { name: 'probe' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }] } });
-    await c.rbac.createNamespacedRoleBinding({ namespace: NS, body: { metadata: { name: 'probe' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'probe' }, subjects: [{ kind: 'ServiceAccount', name: 'probe', namespace: NS }] } });
+    await c.rbac.createNamespacedRoleBinding({
+      namespace: NS,
+      body: { metadata: { name: 'probe' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'probe' }, subjects: [{ kind: 'ServiceAccount', name: 'probe', namespace: NS }] },
+    });
     await c.apps.createNamespacedDeployment({
       namespace: NS,
-      body: { metadata: { name: 'probe' }, spec: { selector: { matchLabels: { app: 'probe' } }, template: { metadata: { labels: { app: 'probe' } }, spec: { serviceAccountName: 'probe', containers: [{ name: 'probe', image: 'lab-test/in-cluster:1' }] } } } },
+      body: {
+        metadata: { name: 'probe' },
+        spec: {
+          selector: { matchLabels: { app: 'probe' } },
+          template: { metadata: { labels: { app: 'probe' } }, spec: { serviceAccountName: 'probe', containers: [{ name: 'probe', image: 'lab-test/in-cluster:1' }] } },
+        },
+      },
     });
     const pod = await until(async () => (await c.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=probe' })).items[0]?.metadata?.name, 'probe pod');
-    const log = await until(async () => {
-      const text = String(await c.core.readNamespacedPodLog({ namespace: NS, name: pod, container: 'probe' }));
-      return /^secrets: /m.test(text) && text;
-    }, 'probe output', 30_000);
+    const log = await until(
+      async () => {
+        const text = String(await c.core.readNamespacedPodLog({ namespace: NS, name: pod, container: 'probe' }));
+        return /^secrets: /m.test(text) && text;
+      },
+      'probe output',
+      30_000,
+    );
     expect(log).toContain(`client-node loadFromCluster: https://127.0.0.1:${double.port} configmaps probe-config\n`);
     expect(log).toContain('harness in-cluster: configmaps 1\n');
     expect(log).toContain('secrets: 403\n');
-    const calls = double.requests().filter((r) => r.user.startsWith('system:serviceaccount:')).map((r) => `${r.user} ${r.method} ${r.path} ${r.code}`);
+    const calls = double
+      .requests()
+      .filter((r) => r.user.startsWith('system:serviceaccount:'))
+      .map((r) => `${r.user} ${r.method} ${r.path} ${r.code}`);
     expect(calls).toEqual([
       `system:serviceaccount:${NS}:probe GET /api/v1/namespaces/${NS}/configmaps 200`,
       `system:serviceaccount:${NS}:probe GET /api/v1/namespaces/${NS}/configmaps 200`,
@@ -65,12 +81,24 @@ describe('pods get in-cluster configuration', () => {
 
   test('automountServiceAccountToken: false gives no ServiceAccount directory, but the service env', async () => {
     const seen: { env?: Record<string, string>; dir?: string } = {};
-    const spy: PodRunner = { image: /^lab-test\/no-token:/, start: async (pod, ctx) => ((seen.env = pod.container.env), (seen.dir = ctx.serviceAccountDir), { endpoints: {}, ready: async () => true, stop: async () => undefined }) };
+    const spy: PodRunner = {
+      image: /^lab-test\/no-token:/,
+      start: async (pod, ctx) => ((seen.env = pod.container.env), (seen.dir = ctx.serviceAccountDir), { endpoints: {}, ready: async () => true, stop: async () => undefined }),
+    };
     podRunners.unshift(spy);
     try {
       await c.apps.createNamespacedDeployment({
         namespace: 'default',
-        body: { metadata: { name: 'no-token' }, spec: { selector: { matchLabels: { app: 'no-token' } }, template: { metadata: { labels: { app: 'no-token' } }, spec: { automountServiceAccountToken: false, containers: [{ name: 'main', image: 'lab-test/no-token:1', env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'overridden' }] }] } } } },
+        body: {
+          metadata: { name: 'no-token' },
+          spec: {
+            selector: { matchLabels: { app: 'no-token' } },
+            template: {
+              metadata: { labels: { app: 'no-token' } },
+              spec: { automountServiceAccountToken: false, containers: [{ name: 'main', image: 'lab-test/no-token:1', env: [{ name: 'KUBERNETES_SERVICE_HOST', value: 'overridden' }] }] },
+            },
+          },
+        },
       });
       await until(() => seen.env, 'runner started');
       expect(seen.dir).toBeUndefined();

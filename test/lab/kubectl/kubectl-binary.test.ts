@@ -27,10 +27,12 @@ describe('kubectl binary', () => {
     expect(v.stdout).toMatch(/^Server Version: v1\.33\.5\+k3s1$/m);
     expect(await kubectl(['create', 'namespace', 'bundled'])).toMatchObject({ code: 0, stdout: 'namespace/bundled created\n' });
     expect(await kubectl(['auth', 'can-i', 'create', 'deployments', '-n', 'bundled'])).toMatchObject({ code: 0, stdout: 'yes\n' });
-    expect(double.requests().filter((r) => r.method === 'POST').map((r) => `${r.path} ${r.code}`)).toEqual([
-      '/api/v1/namespaces?fieldManager=kubectl-create&fieldValidation=Strict 201',
-      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews 201',
-    ]);
+    expect(
+      double
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => `${r.path} ${r.code}`),
+    ).toEqual(['/api/v1/namespaces?fieldManager=kubectl-create&fieldValidation=Strict 201', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews 201']);
   });
 
   test('the machine kubectl is used when it is 1.32+; LAB_KUBECTL must be a kubectl 1.32+', async () => {

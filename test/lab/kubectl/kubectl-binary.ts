@@ -31,7 +31,13 @@ export async function clientVersion(path: string): Promise<{ minor: number; gitV
 async function onPath(): Promise<string | undefined> {
   for (const d of (process.env.PATH ?? '').split(':').filter(Boolean)) {
     const p = join(d, 'kubectl');
-    if (await stat(p).then((s) => s.isFile(), () => false)) return p;
+    if (
+      await stat(p).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return p;
   }
   return undefined;
 }
@@ -49,7 +55,13 @@ export async function bundledKubectl(): Promise<string> {
   const zip = await readFile(zipPath);
   const id = createHash('sha256').update(zip).digest('hex').slice(0, 16);
   const target = join(dirname(pkgJson), '..', '..', '.cache', 'unidesk-ci-kubectl', id, 'kubectl');
-  if (await stat(target).then((s) => s.isFile(), () => false)) return target;
+  if (
+    await stat(target).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return target;
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, zipEntry(zip, 'kubectl/kubectl'));

@@ -74,7 +74,17 @@ describe(`kubectl against the lab cluster`, () => {
     expect(first.stdout).toMatch(/^pipeline\.tekton\.dev\/unidesk-ci-commit serverside-applied$/m);
     expect(first.stdout).toMatch(/^task\.tekton\.dev\/unidesk-ci-perf serverside-applied$/m);
     expect(first.stdout).toMatch(/^eventlistener\.triggers\.tekton\.dev\/unidesk-ci serverside-applied$/m);
-    const versions = async () => (await kubectl(['get', 'configmaps,serviceaccounts,roles,tasks,pipelines', '-n', 'unidesk-ci', '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\\n"}{end}'])).stdout;
+    const versions = async () =>
+      (
+        await kubectl([
+          'get',
+          'configmaps,serviceaccounts,roles,tasks,pipelines',
+          '-n',
+          'unidesk-ci',
+          '-o',
+          'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\\n"}{end}',
+        ])
+      ).stdout;
     const before = await versions();
     expect(lines(before).length).toBeGreaterThan(8);
     const second = await kubectl(['apply', '--server-side', '-k', manifests]);
@@ -132,7 +142,9 @@ describe(`kubectl against the lab cluster`, () => {
     expect(lines(rollout.stdout).at(-1)).toBe('deployment "web" successfully rolled out');
     const wait = await kubectl(['wait', '--for=condition=Available', 'deployment/web', '-n', 'default', '--timeout=60s']);
     expect(wait).toMatchObject({ code: 0, stdout: 'deployment.apps/web condition met\n' });
-    const spec = JSON.parse((await kubectl(['get', 'deployment', 'web', '-n', 'default', '-o', 'json'])).stdout) as { spec: { replicas: number; selector: unknown; template: { spec: { containers: { name: string; image: string }[] } } } };
+    const spec = JSON.parse((await kubectl(['get', 'deployment', 'web', '-n', 'default', '-o', 'json'])).stdout) as {
+      spec: { replicas: number; selector: unknown; template: { spec: { containers: { name: string; image: string }[] } } };
+    };
     expect(spec.spec).toMatchObject({ replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'web', image: 'lab-test/web:1' }] } } });
     const wide = await kubectl(['get', 'deployment', 'web', '-n', 'default', '-o', 'wide']);
     expect(lines(wide.stdout)[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
@@ -191,7 +203,10 @@ describe(`kubectl against the lab cluster`, () => {
     await writeFile(file, manifest('[{name: B, value: "b"}, {name: A, value: "2"}]'));
     expect(await kubectl(['apply', '-f', file])).toMatchObject({ code: 0, stdout: 'deployment.apps/csa configured\n', stderr: '' });
     const env = await kubectl(['get', 'deployment', 'csa', '-n', 'default', '-o', 'jsonpath={.spec.template.spec.containers[0].env}']);
-    expect(JSON.parse(env.stdout)).toEqual([{ name: 'B', value: 'b' }, { name: 'A', value: '2' }]);
+    expect(JSON.parse(env.stdout)).toEqual([
+      { name: 'B', value: 'b' },
+      { name: 'A', value: '2' },
+    ]);
     expect((await kubectl(['delete', '-f', file])).code).toBe(0);
   });
 

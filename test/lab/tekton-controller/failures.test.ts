@@ -20,13 +20,26 @@ const run = async (name: string, pipeline: string | Record<string, unknown>, ext
 beforeAll(async () => {
   c = await startTektonLab(ns);
   await create(c, 'tasks', task('three-steps', { steps: [script('ok', 'echo fine'), script('fail', 'echo failing; exit 3'), script('never', `touch ${marker}`)] }));
-  await create(c, 'tasks', task('echo', { params: [{ name: 'word' }, { name: 'greeting', default: 'hello' }], results: [{ name: 'said' }], steps: [script('say', 'printf "%s %s" "$(params.greeting)" "$(params.word)" > $(results.said.path)')] }));
+  await create(
+    c,
+    'tasks',
+    task('echo', {
+      params: [{ name: 'word' }, { name: 'greeting', default: 'hello' }],
+      results: [{ name: 'said' }],
+      steps: [script('say', 'printf "%s %s" "$(params.greeting)" "$(params.word)" > $(results.said.path)')],
+    }),
+  );
 });
 afterAll(() => c?.double.stop());
 
 describe.skipIf(!haveCrds())('failing runs', () => {
   test('a failing step fails the TaskRun and the PipelineRun; later steps and dependent tasks never run', async () => {
-    const pr = await run('fails', { tasks: [{ name: 'build', taskRef: { name: 'three-steps' } }, { name: 'after', runAfter: ['build'], taskRef: { name: 'three-steps' } }] });
+    const pr = await run('fails', {
+      tasks: [
+        { name: 'build', taskRef: { name: 'three-steps' } },
+        { name: 'after', runAfter: ['build'], taskRef: { name: 'three-steps' } },
+      ],
+    });
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 1' });
     expect(pr.status!.skippedTasks).toEqual([{ name: 'after', reason: 'PipelineRun was stopping' }]);
     const tr = await get(c, 'taskruns', 'fails-build');
@@ -44,23 +57,42 @@ describe.skipIf(!haveCrds())('failing runs', () => {
     const pr = await run('continues', { tasks: [{ name: 'lint', taskSpec: { steps: [script('lint', 'exit 5', { onError: 'continue' }), script('next', 'echo next ran')] } }] });
     expect(succeeded(pr)).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0' });
     const tr = await get(c, 'taskruns', 'continues-lint');
-    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([[5, 'Continued'], [0, 'Completed']]);
+    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([
+      [5, 'Continued'],
+      [0, 'Completed'],
+    ]);
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'continues-lint-pod', container: 'step-next' })).toBe('next ran\n');
   });
 
-  test('a later step reads an earlier one\'s exit code at $(steps.step-<name>.exitCode.path) and can fail the TaskRun with it', async () => {
-    const pr = await run('exit-code-path', { tasks: [{ name: 'gate', taskSpec: { steps: [
-      script('check', 'exit 20', { onError: 'continue' }),
-      script('record', 'echo "check exited $(cat $(steps.step-check.exitCode.path))"; exit "$(cat $(steps.step-check.exitCode.path))"'),
-    ] } }] });
+  test("a later step reads an earlier one's exit code at $(steps.step-<name>.exitCode.path) and can fail the TaskRun with it", async () => {
+    const pr = await run('exit-code-path', {
+      tasks: [
+        {
+          name: 'gate',
+          taskSpec: {
+            steps: [
+              script('check', 'exit 20', { onError: 'continue' }),
+              script('record', 'echo "check exited $(cat $(steps.step-check.exitCode.path))"; exit "$(cat $(steps.step-check.exitCode.path))"'),
+            ],
+          },
+        },
+      ],
+    });
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
     const tr = await get(c, 'taskruns', 'exit-code-path-gate');
-    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([[20, 'Continued'], [20, 'Error']]);
+    expect(tr.status!.steps.map((s: { terminated: { exitCode: number }; terminationReason: string }) => [s.terminated.exitCode, s.terminationReason])).toEqual([
+      [20, 'Continued'],
+      [20, 'Error'],
+    ]);
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'exit-code-path-gate-pod', container: 'step-record' })).toBe('check exited 20\n');
   });
 
   test('params: defaults apply, a missing one is ParameterMissing', async () => {
-    const spec = { params: [{ name: 'word' }], tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'word', value: '$(params.word)' }] }], results: [{ name: 'said', value: '$(tasks.say.results.said)' }] };
+    const spec = {
+      params: [{ name: 'word' }],
+      tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'word', value: '$(params.word)' }] }],
+      results: [{ name: 'said', value: '$(tasks.say.results.said)' }],
+    };
     const ok = await run('params-ok', spec, { params: [{ name: 'word', value: 'lab' }] });
     expect(ok.status!.results).toEqual([{ name: 'said', value: 'hello lab' }]);
     const missing = await run('params-missing', spec);
@@ -98,19 +130,50 @@ describe.skipIf(!haveCrds())('failing runs', () => {
     expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'no-image-pull-pod' }))).code).toBe(404);
   });
 
-  test('a runner refusing the pull fails the same way; the reason is in the pod\'s events', async () => {
+  test("a runner refusing the pull fails the same way; the reason is in the pod's events", async () => {
     c.runners.unshift({ image: /^lab\.test\/private:/, pull: async () => 'the lab registry has no such tag', run: async () => ({ exitCode: 0 }) });
     const pr = await run('refused-pull', { tasks: [{ name: 'pull', taskSpec: { steps: [{ name: 'x', image: 'lab.test/private:2', script: 'true' }] } }] });
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
-    expect(succeeded(await get(c, 'taskruns', 'refused-pull-pull'))).toMatchObject({ reason: 'TaskRunImagePullFailed', message: expect.stringContaining('failed to pull the image "lab.test/private:2"') });
+    expect(succeeded(await get(c, 'taskruns', 'refused-pull-pull'))).toMatchObject({
+      reason: 'TaskRunImagePullFailed',
+      message: expect.stringContaining('failed to pull the image "lab.test/private:2"'),
+    });
     const events = (await c.core.listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'refused-pull-pull-pod').map((e) => e.message);
     expect(events).toContain('Failed to pull image "lab.test/private:2": the lab registry has no such tag');
   });
 
   test.each([
-    ['an unbound required workspace', { workspaces: [{ name: 'src' }], tasks: [{ name: 'a', taskSpec: { steps: [script('s', 'true')] } }] }, 'InvalidWorkspaceBindings', `PipelineRun ${ns}/ws-missing doesn't bind Pipeline ${ns}/ws-missing's Workspaces correctly: [User error] pipeline requires workspace with name "src" be provided by pipelinerun`, 'ws-missing'],
-    ['a result no task declares', { tasks: [{ name: 'a', taskSpec: { steps: [script('s', 'true')] } }, { name: 'b', params: [{ name: 'p', value: '$(tasks.a.results.nope)' }], taskSpec: { params: [{ name: 'p' }], steps: [script('s', 'true')] } }] }, 'InvalidTaskResultReference', '[User error] invalid result reference in pipeline task "b": "nope" is not a named result returned by pipeline task "a"', 'bad-ref'],
-    ['a cycle', { tasks: [{ name: 'a', runAfter: ['b'], taskSpec: { steps: [script('s', 'true')] } }, { name: 'b', runAfter: ['a'], taskSpec: { steps: [script('s', 'true')] } }] }, 'PipelineInvalidGraph', `PipelineRun ${ns}/cycle's Pipeline DAG is invalid: [User error] cycle detected; a -> b -> a`, 'cycle'],
+    [
+      'an unbound required workspace',
+      { workspaces: [{ name: 'src' }], tasks: [{ name: 'a', taskSpec: { steps: [script('s', 'true')] } }] },
+      'InvalidWorkspaceBindings',
+      `PipelineRun ${ns}/ws-missing doesn't bind Pipeline ${ns}/ws-missing's Workspaces correctly: [User error] pipeline requires workspace with name "src" be provided by pipelinerun`,
+      'ws-missing',
+    ],
+    [
+      'a result no task declares',
+      {
+        tasks: [
+          { name: 'a', taskSpec: { steps: [script('s', 'true')] } },
+          { name: 'b', params: [{ name: 'p', value: '$(tasks.a.results.nope)' }], taskSpec: { params: [{ name: 'p' }], steps: [script('s', 'true')] } },
+        ],
+      },
+      'InvalidTaskResultReference',
+      '[User error] invalid result reference in pipeline task "b": "nope" is not a named result returned by pipeline task "a"',
+      'bad-ref',
+    ],
+    [
+      'a cycle',
+      {
+        tasks: [
+          { name: 'a', runAfter: ['b'], taskSpec: { steps: [script('s', 'true')] } },
+          { name: 'b', runAfter: ['a'], taskSpec: { steps: [script('s', 'true')] } },
+        ],
+      },
+      'PipelineInvalidGraph',
+      `PipelineRun ${ns}/cycle's Pipeline DAG is invalid: [User error] cycle detected; a -> b -> a`,
+      'cycle',
+    ],
   ])('%s fails the run before anything starts', async (_, spec, reason, message, name) => {
     const pr = await run(name, spec);
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason, message });
@@ -118,7 +181,17 @@ describe.skipIf(!haveCrds())('failing runs', () => {
   });
 
   test('results over 4096 bytes fail with TaskRunResultLargerThanAllowedLimit', async () => {
-    const pr = await run('big', { tasks: [{ name: 'big', taskSpec: { results: [{ name: 'a' }, { name: 'b' }], steps: [script('w', 'head -c 2100 /dev/zero | tr "\\\\0" x > $(results.a.path); head -c 2100 /dev/zero | tr "\\\\0" y > $(results.b.path)')] } }] });
+    const pr = await run('big', {
+      tasks: [
+        {
+          name: 'big',
+          taskSpec: {
+            results: [{ name: 'a' }, { name: 'b' }],
+            steps: [script('w', 'head -c 2100 /dev/zero | tr "\\\\0" x > $(results.a.path); head -c 2100 /dev/zero | tr "\\\\0" y > $(results.b.path)')],
+          },
+        },
+      ],
+    });
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed' });
     expect(succeeded(await get(c, 'taskruns', 'big-big'))).toMatchObject({
       status: 'False',
@@ -130,7 +203,11 @@ describe.skipIf(!haveCrds())('failing runs', () => {
   test.each([
     ['sidecars', { tasks: [{ name: 'a', taskSpec: { sidecars: [{ name: 'db', image: SH }], steps: [script('s', 'true')] } }] }, 'spec.pipelineSpec.tasks[0].taskSpec.sidecars'],
     ['retries', { tasks: [{ name: 'a', retries: 2, taskSpec: { steps: [script('s', 'true')] } }] }, 'spec.pipelineSpec.tasks[0].retries'],
-    ['matrix', { tasks: [{ name: 'a', matrix: { params: [{ name: 'x', value: ['1', '2'] }] }, taskSpec: { params: [{ name: 'x' }], steps: [script('s', 'true')] } }] }, 'spec.pipelineSpec.tasks[0].matrix'],
+    [
+      'matrix',
+      { tasks: [{ name: 'a', matrix: { params: [{ name: 'x', value: ['1', '2'] }] }, taskSpec: { params: [{ name: 'x' }], steps: [script('s', 'true')] } }] },
+      'spec.pipelineSpec.tasks[0].matrix',
+    ],
     ['a StepAction ref', { tasks: [{ name: 'a', taskSpec: { steps: [{ name: 's', ref: { name: 'git-clone' } }] } }] }, 'spec.pipelineSpec.tasks[0].taskSpec.steps[0].ref'],
   ])('an unsupported field (%s) fails the run naming it', async (what, spec, field) => {
     const name = `unsupported-${what.replace(/\W+/g, '-').toLowerCase()}`;

@@ -43,19 +43,22 @@ function taskRun(name: string, image: string, volume: Record<string, unknown> = 
     spec: {
       taskSpec: {
         volumes: [volume],
-        steps: [{
-          name: 'import', image,
-          volumeMounts: [{ name: volume.name, mountPath: NODE_CONTAINERD_SOCKET }],
-          env: [{ name: 'UNIDESK_CI_CONTAINERD_ADDRESS', value: NODE_CONTAINERD_SOCKET }],
-          script: 'echo "address $UNIDESK_CI_CONTAINERD_ADDRESS"\nctr -a "$UNIDESK_CI_CONTAINERD_ADDRESS" version',
-        }],
+        steps: [
+          {
+            name: 'import',
+            image,
+            volumeMounts: [{ name: volume.name, mountPath: NODE_CONTAINERD_SOCKET }],
+            env: [{ name: 'UNIDESK_CI_CONTAINERD_ADDRESS', value: NODE_CONTAINERD_SOCKET }],
+            script: 'echo "address $UNIDESK_CI_CONTAINERD_ADDRESS"\nctr -a "$UNIDESK_CI_CONTAINERD_ADDRESS" version',
+          },
+        ],
       },
     },
   });
 }
 
 describe.skipIf(!haveCrds())('hostPath: the node containerd socket', () => {
-  test('mapped to the lab\'s containerd: the step\'s UNIDESK_CI_CONTAINERD_ADDRESS is that socket and ctr reaches it', async () => {
+  test("mapped to the lab's containerd: the step's UNIDESK_CI_CONTAINERD_ADDRESS is that socket and ctr reaches it", async () => {
     await taskRun('socket', 'lab.test/node:1');
     const tr = await finished(c, 'taskruns', 'socket');
     const log = await c.core.readNamespacedPodLog({ namespace: ns, name: 'socket-pod', container: 'step-import' });
@@ -68,10 +71,28 @@ describe.skipIf(!haveCrds())('hostPath: the node containerd socket', () => {
 
   // [TaskRun, step image, volume, reason, message]
   test.each<[string, string, Record<string, unknown> | undefined, string, RegExp]>([
-    ['no-containerd', 'lab.test/node-without-containerd:1', undefined, 'PodCreationFailed', /^failed to create task run pod "no-containerd": volume "containerd-socket": hostPath \/run\/k3s\/containerd\/containerd\.sock has no stand-in for step "import": the lab runs no containerd .*UNIDESK_CI_CONTAINERD_ADDRESS/],
+    [
+      'no-containerd',
+      'lab.test/node-without-containerd:1',
+      undefined,
+      'PodCreationFailed',
+      /^failed to create task run pod "no-containerd": volume "containerd-socket": hostPath \/run\/k3s\/containerd\/containerd\.sock has no stand-in for step "import": the lab runs no containerd .*UNIDESK_CI_CONTAINERD_ADDRESS/,
+    ],
     ['unmapped', SH, undefined, 'PodCreationFailed', /has no stand-in for step "import": the lab's node for image "lab\.test\/sh:1" maps no hostPath \/run\/k3s\/containerd\/containerd\.sock$/],
-    ['other-path', 'lab.test/node:1', { name: 'docker', hostPath: { path: '/var/run/docker.sock', type: 'Socket' } }, 'TaskRunValidationFailed', /^the lab's Tekton controller does not implement spec\.taskSpec\.volumes\[0\]\.hostPath \(see docs\/cluster-double\.md, "Tekton controller"\)$/],
-    ['as-directory', 'lab.test/node:1', { name: 'dir', hostPath: { path: NODE_CONTAINERD_SOCKET, type: 'Directory' } }, 'TaskRunValidationFailed', /does not implement spec\.taskSpec\.volumes\[0\]\.hostPath/],
+    [
+      'other-path',
+      'lab.test/node:1',
+      { name: 'docker', hostPath: { path: '/var/run/docker.sock', type: 'Socket' } },
+      'TaskRunValidationFailed',
+      /^the lab's Tekton controller does not implement spec\.taskSpec\.volumes\[0\]\.hostPath \(see docs\/cluster-double\.md, "Tekton controller"\)$/,
+    ],
+    [
+      'as-directory',
+      'lab.test/node:1',
+      { name: 'dir', hostPath: { path: NODE_CONTAINERD_SOCKET, type: 'Directory' } },
+      'TaskRunValidationFailed',
+      /does not implement spec\.taskSpec\.volumes\[0\]\.hostPath/,
+    ],
   ])('refused: TaskRun %s', async (name, image, volume, reason, message) => {
     await taskRun(name, image, volume);
     const cond = succeeded(await finished(c, 'taskruns', name));

@@ -8,7 +8,11 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { create, finished, get, haveCrds, startTektonLab, succeeded, type Lab } from './support.ts';
 
-type Doc = { kind: string; metadata: { name: string; namespace?: string }; spec: { params?: { name: string; default?: unknown }[]; tasks?: { name: string; taskRef?: { name: string } }[]; steps?: { image: string }[] } };
+type Doc = {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: { params?: { name: string; default?: unknown }[]; tasks?: { name: string; taskRef?: { name: string } }[]; steps?: { image: string }[] };
+};
 const dir = resolve(import.meta.dirname, '../../../k3s/ci');
 const docs = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))

@@ -13,17 +13,25 @@ const ns = 'tekton-pr';
 
 beforeAll(async () => {
   c = await startTektonLab(ns);
-  await create(c, 'tasks', task('produce', {
-    results: [{ name: 'commit' }],
-    steps: [script('emit', 'date +%s%N > "$(workspaces.out.path)/first-step-ns"\nprintf \'%s\' "abc123-$(params.suffix)" > "$(results.commit.path)"'), script('after', 'echo produced')],
-    params: [{ name: 'suffix', default: 'd' }],
-    workspaces: [{ name: 'out' }],
-  }));
-  await create(c, 'tasks', task('consume', {
-    params: [{ name: 'commit' }],
-    workspaces: [{ name: 'out' }],
-    steps: [script('write', 'echo "consumed $(params.commit) in $(context.taskRun.name)" | tee "$(workspaces.out.path)/consumed.txt"')],
-  }));
+  await create(
+    c,
+    'tasks',
+    task('produce', {
+      results: [{ name: 'commit' }],
+      steps: [script('emit', 'date +%s%N > "$(workspaces.out.path)/first-step-ns"\nprintf \'%s\' "abc123-$(params.suffix)" > "$(results.commit.path)"'), script('after', 'echo produced')],
+      params: [{ name: 'suffix', default: 'd' }],
+      workspaces: [{ name: 'out' }],
+    }),
+  );
+  await create(
+    c,
+    'tasks',
+    task('consume', {
+      params: [{ name: 'commit' }],
+      workspaces: [{ name: 'out' }],
+      steps: [script('write', 'echo "consumed $(params.commit) in $(context.taskRun.name)" | tee "$(workspaces.out.path)/consumed.txt"')],
+    }),
+  );
   await create(c, 'pipelines', {
     metadata: { name: 'ci' },
     spec: {
@@ -32,14 +40,28 @@ beforeAll(async () => {
       tasks: [
         { name: 'produce', taskRef: { name: 'produce' }, params: [{ name: 'suffix', value: 'x' }], workspaces: [{ name: 'out', workspace: 'shared' }] },
         { name: 'consume', taskRef: { name: 'consume' }, params: [{ name: 'commit', value: '$(tasks.produce.results.commit)' }], workspaces: [{ name: 'out', workspace: 'shared' }] },
-        { name: 'publish', runAfter: ['produce'], when: [{ input: '$(params.publish)', operator: 'in', values: ['true'] }], taskRef: { name: 'consume' }, params: [{ name: 'commit', value: 'never' }], workspaces: [{ name: 'out', workspace: 'shared' }] },
+        {
+          name: 'publish',
+          runAfter: ['produce'],
+          when: [{ input: '$(params.publish)', operator: 'in', values: ['true'] }],
+          taskRef: { name: 'consume' },
+          params: [{ name: 'commit', value: 'never' }],
+          workspaces: [{ name: 'out', workspace: 'shared' }],
+        },
       ],
       finally: [
         {
           name: 'report',
-          params: [{ name: 'status', value: '$(tasks.status)' }, { name: 'run', value: '$(context.pipelineRun.name)' }],
+          params: [
+            { name: 'status', value: '$(tasks.status)' },
+            { name: 'run', value: '$(context.pipelineRun.name)' },
+          ],
           workspaces: [{ name: 'out', workspace: 'shared' }],
-          taskSpec: { params: [{ name: 'status' }, { name: 'run' }], workspaces: [{ name: 'out' }], steps: [script('report', 'echo "$(params.run): $(params.status)" > "$(workspaces.out.path)/report.txt"')] },
+          taskSpec: {
+            params: [{ name: 'status' }, { name: 'run' }],
+            workspaces: [{ name: 'out' }],
+            steps: [script('report', 'echo "$(params.run): $(params.status)" > "$(workspaces.out.path)/report.txt"')],
+          },
         },
       ],
       results: [{ name: 'commit', value: '$(tasks.produce.results.commit)' }],
@@ -51,7 +73,7 @@ afterAll(() => c?.double.stop());
 describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', () => {
   let t0 = 0;
   let prName = '';
-  test('ends Completed with Tekton\'s message, skipped task and results', async () => {
+  test("ends Completed with Tekton's message, skipped task and results", async () => {
     t0 = Date.now();
     const pr = await create(c, 'pipelineruns', {
       metadata: { name: 'ci-run-1', labels: { app: 'lab' } },
@@ -66,15 +88,13 @@ describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', 
     expect(succeeded(done)).toMatchObject({ status: 'True', reason: 'Completed', message: 'Tasks Completed: 3 (Failed: 0, Cancelled 0), Skipped: 1' });
     expect(done.status!.skippedTasks).toEqual([{ name: 'publish', reason: 'When Expressions evaluated to false', whenExpressions: [{ input: 'false', operator: 'in', values: ['true'] }] }]);
     expect(done.status!.results).toEqual([{ name: 'commit', value: 'abc123-x' }]);
-    expect(done.status!.childReferences).toEqual(
-      ['produce', 'consume', 'report'].map((t) => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: `ci-run-1-${t}`, pipelineTaskName: t })),
-    );
+    expect(done.status!.childReferences).toEqual(['produce', 'consume', 'report'].map((t) => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: `ci-run-1-${t}`, pipelineTaskName: t })));
     expect(done.status!.startTime).toBeTruthy();
     expect(done.metadata.labels).toEqual({ app: 'lab', 'tekton.dev/pipeline': 'ci' });
     expect(done.status!.completionTime).toBeTruthy();
   });
 
-  test('TaskRuns, pods and containers carry Tekton\'s names and labels', async () => {
+  test("TaskRuns, pods and containers carry Tekton's names and labels", async () => {
     const pr = await get(c, 'pipelineruns', prName);
     const tr = await get(c, 'taskruns', 'ci-run-1-produce');
     expect(tr.metadata.labels).toMatchObject({
@@ -90,12 +110,19 @@ describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', 
     expect(succeeded(tr)).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(tr.status!.podName).toBe('ci-run-1-produce-pod');
     expect(tr.status!.results).toEqual([{ name: 'commit', type: 'string', value: 'abc123-x' }]);
-    expect(tr.status!.steps.map((s: { name: string; container: string; terminated: { exitCode: number; reason: string } }) => [s.name, s.container, s.terminated.exitCode, s.terminated.reason])).toEqual([
+    expect(
+      tr.status!.steps.map((s: { name: string; container: string; terminated: { exitCode: number; reason: string } }) => [s.name, s.container, s.terminated.exitCode, s.terminated.reason]),
+    ).toEqual([
       ['emit', 'step-emit', 0, 'Completed'],
       ['after', 'step-after', 0, 'Completed'],
     ]);
     const pod = await c.core.readNamespacedPod({ namespace: ns, name: 'ci-run-1-produce-pod' });
-    expect(pod.metadata!.labels).toMatchObject({ 'tekton.dev/taskRun': 'ci-run-1-produce', 'tekton.dev/taskRunUID': tr.metadata.uid, 'app.kubernetes.io/managed-by': 'tekton-pipelines', 'tekton.dev/pipelineTask': 'produce' });
+    expect(pod.metadata!.labels).toMatchObject({
+      'tekton.dev/taskRun': 'ci-run-1-produce',
+      'tekton.dev/taskRunUID': tr.metadata.uid,
+      'app.kubernetes.io/managed-by': 'tekton-pipelines',
+      'tekton.dev/pipelineTask': 'produce',
+    });
     expect(pod.metadata!.ownerReferences).toMatchObject([{ kind: 'TaskRun', name: 'ci-run-1-produce', uid: tr.metadata.uid, controller: true }]);
     expect(pod.spec!.containers.map((x) => x.name)).toEqual(['step-emit', 'step-after']);
     expect(pod.spec!.serviceAccountName).toBe('default');
@@ -121,7 +148,9 @@ describe.skipIf(!haveCrds())('a PipelineRun of three tasks and a finally task', 
     const firstStepNs = BigInt(readFileSync(join(dir, 'first-step-ns'), 'utf8').trim());
     const controller = c.logLines.find((l) => l.includes('ci-run-1: first step started'));
     expect(controller).toMatch(/first step started \d+ ms after creation/);
-    console.log(`tekton controller: ${controller}; client create call → first step's own clock: ${Number(firstStepNs / 1_000_000n) - t0} ms (includes schema validation of the create and /bin/sh startup)`);
+    console.log(
+      `tekton controller: ${controller}; client create call → first step's own clock: ${Number(firstStepNs / 1_000_000n) - t0} ms (includes schema validation of the create and /bin/sh startup)`,
+    );
     // deleting the run deletes its claim, and the PV and directory go with it (reclaim policy Delete)
     await c.custom.deleteNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'pipelineruns', name: prName });
     await until(() => !existsSync(dir), 'the PV directory to be reclaimed');

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => c?.double.stop());
 
 describe.skipIf(!haveCrds())('stopping runs', () => {
-  test('past timeouts.pipeline: PipelineRunTimeout, the step\'s processes gone, the pod deleted', async () => {
+  test("past timeouts.pipeline: PipelineRunTimeout, the step's processes gone, the pod deleted", async () => {
     await create(c, 'pipelineruns', { metadata: { name: 'late' }, spec: { timeouts: { pipeline: '2s' }, workspaces: [claim], pipelineSpec: { workspaces: [{ name: 'out' }], tasks: [sleeperTask] } } });
     const pids = await pidsOf('late');
     expect(pids.every(alive)).toBe(true);
@@ -50,19 +50,26 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
     expect(cond.status).toBe('False');
     expect(cond.message).toBe(expected[cond.reason as keyof typeof expected]);
     expect(tr.status!.steps[0]).toMatchObject({ container: 'step-sleep', terminated: { exitCode: 1, reason: cond.reason } });
-    await until(() => pids.every((p) => !alive(p)), 'the step\'s process tree to end');
+    await until(() => pids.every((p) => !alive(p)), "the step's process tree to end");
     expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'late-slow-pod' }))).code).toBe(404);
   });
 
   test('spec.status Cancelled: Cancelled, processes gone, pod deleted', async () => {
-    await create(c, 'pipelineruns', { metadata: { name: 'cancel-me' }, spec: { workspaces: [claim], pipelineSpec: { workspaces: [{ name: 'out' }], tasks: [sleeperTask], finally: [{ name: 'cleanup', taskSpec: { steps: [script('c', 'echo cleanup')] } }] } } });
+    await create(c, 'pipelineruns', {
+      metadata: { name: 'cancel-me' },
+      spec: { workspaces: [claim], pipelineSpec: { workspaces: [{ name: 'out' }], tasks: [sleeperTask], finally: [{ name: 'cleanup', taskSpec: { steps: [script('c', 'echo cleanup')] } }] } },
+    });
     const pids = await pidsOf('cancel-me');
     await patchStatus('cancel-me', 'Cancelled');
     const pr = await finished(c, 'pipelineruns', 'cancel-me');
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Cancelled', message: 'PipelineRun "cancel-me" was cancelled' });
     const tr = await finished(c, 'taskruns', 'cancel-me-slow');
-    expect(succeeded(tr)).toMatchObject({ status: 'False', reason: 'TaskRunCancelled', message: 'TaskRun "cancel-me-slow" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has been cancelled.' });
-    await until(() => pids.every((p) => !alive(p)), 'the step\'s process tree to end');
+    expect(succeeded(tr)).toMatchObject({
+      status: 'False',
+      reason: 'TaskRunCancelled',
+      message: 'TaskRun "cancel-me-slow" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has been cancelled.',
+    });
+    await until(() => pids.every((p) => !alive(p)), "the step's process tree to end");
     expect((await apiError(c.core.readNamespacedPod({ namespace: ns, name: 'cancel-me-slow-pod' }))).code).toBe(404);
     expect((await apiError(get(c, 'taskruns', 'cancel-me-cleanup'))).code).toBe(404);
   });
@@ -70,7 +77,14 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
   test('spec.status CancelledRunFinally: the running task is cancelled, finally runs, the run ends Cancelled', async () => {
     await create(c, 'pipelineruns', {
       metadata: { name: 'graceful' },
-      spec: { workspaces: [claim], pipelineSpec: { workspaces: [{ name: 'out' }], tasks: [sleeperTask, { name: 'later', runAfter: ['slow'], taskSpec: { steps: [script('l', 'true')] } }], finally: [{ name: 'cleanup', params: [{ name: 's', value: '$(tasks.slow.status)' }], taskSpec: { params: [{ name: 's' }], steps: [script('c', 'echo "slow was $(params.s)"')] } }] } },
+      spec: {
+        workspaces: [claim],
+        pipelineSpec: {
+          workspaces: [{ name: 'out' }],
+          tasks: [sleeperTask, { name: 'later', runAfter: ['slow'], taskSpec: { steps: [script('l', 'true')] } }],
+          finally: [{ name: 'cleanup', params: [{ name: 's', value: '$(tasks.slow.status)' }], taskSpec: { params: [{ name: 's' }], steps: [script('c', 'echo "slow was $(params.s)"')] } }],
+        },
+      },
     });
     const pids = await pidsOf('graceful');
     await patchStatus('graceful', 'CancelledRunFinally');
@@ -80,24 +94,33 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
     expect(succeeded(await get(c, 'taskruns', 'graceful-slow'))).toMatchObject({ reason: 'TaskRunCancelled' });
     expect(succeeded(await get(c, 'taskruns', 'graceful-cleanup'))).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(await c.core.readNamespacedPodLog({ namespace: ns, name: 'graceful-cleanup-pod', container: 'step-c' })).toBe('slow was Failed\n');
-    await until(() => pids.every((p) => !alive(p)), 'the step\'s process tree to end');
+    await until(() => pids.every((p) => !alive(p)), "the step's process tree to end");
   });
 
   test('past timeouts.finally: the running finally task is cancelled as timed out and the run fails', async () => {
     await create(c, 'pipelineruns', {
       metadata: { name: 'slow-finally' },
-      spec: { timeouts: { pipeline: '1m', finally: '1s' }, pipelineSpec: { tasks: [{ name: 'quick', taskSpec: { steps: [script('q', 'true')] } }], finally: [{ name: 'slow', taskSpec: { steps: [script('s', 'sleep 300')] } }] } },
+      spec: {
+        timeouts: { pipeline: '1m', finally: '1s' },
+        pipelineSpec: { tasks: [{ name: 'quick', taskSpec: { steps: [script('q', 'true')] } }], finally: [{ name: 'slow', taskSpec: { steps: [script('s', 'sleep 300')] } }] },
+      },
     });
     const pr = await finished(c, 'pipelineruns', 'slow-finally');
     expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0' });
-    expect(succeeded(await get(c, 'taskruns', 'slow-finally-slow'))).toMatchObject({ reason: 'TaskRunCancelled', message: 'TaskRun "slow-finally-slow" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has timed out.' });
+    expect(succeeded(await get(c, 'taskruns', 'slow-finally-slow'))).toMatchObject({
+      reason: 'TaskRunCancelled',
+      message: 'TaskRun "slow-finally-slow" was cancelled. TaskRun cancelled as the PipelineRun it belongs to has timed out.',
+    });
     expect(pr.status!.finallyStartTime).toBeTruthy();
   });
 
   test('a TaskRun cancelled directly (spec.status TaskRunCancelled) ends its step and pod', async () => {
     await create(c, 'taskruns', { metadata: { name: 'tr-cancel' }, spec: { taskSpec: { steps: [script('sleep', 'sleep 300')] } } });
     await until(async () => (await get(c, 'taskruns', 'tr-cancel')).status?.steps?.[0]?.running, 'the step to run');
-    await c.custom.patchNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'taskruns', name: 'tr-cancel', body: { spec: { status: 'TaskRunCancelled', statusMessage: 'by the test' } } }, mergePatch);
+    await c.custom.patchNamespacedCustomObject(
+      { group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'taskruns', name: 'tr-cancel', body: { spec: { status: 'TaskRunCancelled', statusMessage: 'by the test' } } },
+      mergePatch,
+    );
     const tr = await finished(c, 'taskruns', 'tr-cancel');
     expect(succeeded(tr)).toMatchObject({ status: 'False', reason: 'TaskRunCancelled', message: 'TaskRun "tr-cancel" was cancelled. by the test' });
     expect(tr.status!.steps[0]).toMatchObject({ terminated: { exitCode: 1, reason: 'TaskRunCancelled' }, terminationReason: 'TaskRunCancelled' });
@@ -119,7 +142,7 @@ describe.skipIf(!haveCrds())('stopping runs', () => {
       const pids = await pidsOf('orphan', other);
       expect(pids.every(alive)).toBe(true);
       await other.double.stop();
-      await until(() => pids.every((p) => !alive(p)), 'the step\'s processes to end with the double');
+      await until(() => pids.every((p) => !alive(p)), "the step's processes to end with the double");
     } finally {
       await other.double.stop();
     }

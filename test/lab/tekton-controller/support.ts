@@ -54,11 +54,15 @@ export const succeeded = (o: Obj) => (o.status?.conditions ?? []).find((x: { typ
 
 /** Waits for the run's Succeeded condition to be True or False. */
 export async function finished(c: Lab, plural: 'pipelineruns' | 'taskruns', name: string, timeoutMs = 30_000): Promise<Obj> {
-  return until(async () => {
-    const o = await get(c, plural, name);
-    const s = succeeded(o)?.status;
-    return (s === 'True' || s === 'False') && o;
-  }, `${plural} ${name} to finish`, timeoutMs);
+  return until(
+    async () => {
+      const o = await get(c, plural, name);
+      const s = succeeded(o)?.status;
+      return (s === 'True' || s === 'False') && o;
+    },
+    `${plural} ${name} to finish`,
+    timeoutMs,
+  );
 }
 
 export const task = (name: string, spec: Record<string, unknown>) => ({ metadata: { name }, spec });

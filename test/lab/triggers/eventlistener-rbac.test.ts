@@ -28,7 +28,10 @@ let kube: Kube;
 let core: k8s.CoreV1Api;
 let apps: k8s.AppsV1Api;
 
-const manifests = (file: string) => parseAllDocuments(readFileSync(join(K3S_CI, file), 'utf8')).map((d) => d.toJS() as Manifest).filter(Boolean);
+const manifests = (file: string) =>
+  parseAllDocuments(readFileSync(join(K3S_CI, file), 'utf8'))
+    .map((d) => d.toJS() as Manifest)
+    .filter(Boolean);
 const secret = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData: { token: 'lab-not-a-real-secret' } }) as Manifest;
 const shippedBinding = {
   apiVersion: `${RBAC}/v1`,

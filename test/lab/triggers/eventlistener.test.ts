@@ -34,17 +34,25 @@ let core: k8s.CoreV1Api;
 let apps: k8s.AppsV1Api;
 let custom: k8s.CustomObjectsApi;
 
-const manifests = (file: string) => parseAllDocuments(readFileSync(join(K3S_CI, file), 'utf8')).map((d) => d.toJS() as Manifest).filter(Boolean);
-const el = () => custom.getNamespacedCustomObject({ group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'eventlisteners', name: 'unidesk-ci' }) as Promise<KObject & { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; address?: { url: string } } }>;
+const manifests = (file: string) =>
+  parseAllDocuments(readFileSync(join(K3S_CI, file), 'utf8'))
+    .map((d) => d.toJS() as Manifest)
+    .filter(Boolean);
+const el = () =>
+  custom.getNamespacedCustomObject({ group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'eventlisteners', name: 'unidesk-ci' }) as Promise<
+    KObject & { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; address?: { url: string } } }
+  >;
 const ready = (o: Awaited<ReturnType<typeof el>>) => o.status?.conditions?.find((c) => c.type === 'Ready');
-const pipelineRuns = async (selector?: string) => ((await custom.listNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: NS, plural: 'pipelineruns', labelSelector: selector })) as { items: KObject[] }).items;
+const pipelineRuns = async (selector?: string) =>
+  ((await custom.listNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: NS, plural: 'pipelineruns', labelSelector: selector })) as { items: KObject[] }).items;
 const sinkPod = async () => (await core.listNamespacedPod({ namespace: NS, labelSelector: 'eventlistener=unidesk-ci' })).items[0]!;
 const sinkLog = async () => core.readNamespacedPodLog({ namespace: NS, name: (await sinkPod()).metadata!.name!, container: 'event-listener' });
 /** Waits for the sink's last line about this event and returns the event's lines. */
-const outcome = (eventID: string, pattern: RegExp) => until(async () => {
-  const lines = sinkLines(await sinkLog(), eventID);
-  return lines.some((l) => pattern.test(l.msg)) && lines;
-}, `the sink's log line for event ${eventID}`);
+const outcome = (eventID: string, pattern: RegExp) =>
+  until(async () => {
+    const lines = sinkLines(await sinkLog(), eventID);
+    return lines.some((l) => pattern.test(l.msg)) && lines;
+  }, `the sink's log line for event ${eventID}`);
 const snapshot = () => new Map(double.objects().map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
 
 beforeAll(async () => {
@@ -85,7 +93,10 @@ describe.skipIf(!haveCrds())('the EventListener reconciler', () => {
     expect(svc.metadata!.ownerReferences).toEqual([owner]);
     expect(svc.spec!.type).toBe('ClusterIP');
     expect(svc.spec!.selector).toEqual(labels);
-    expect(svc.spec!.ports!.map((p) => [p.name, p.port, p.targetPort])).toEqual([['http-listener', 8080, 8080], ['http-metrics', 9000, 9000]]);
+    expect(svc.spec!.ports!.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+      ['http-listener', 8080, 8080],
+      ['http-metrics', 9000, 9000],
+    ]);
     expect(listener.status).toMatchObject({ address: { url: 'http://el-unidesk-ci.unidesk-ci.svc.cluster.local:8080' }, configuration: { generatedName: 'el-unidesk-ci' } });
     expect(listener.status!.conditions!.map((c) => [c.type, c.status, c.message])).toEqual([
       ['Available', 'True', 'Deployment has minimum availability.'],
@@ -97,12 +108,29 @@ describe.skipIf(!haveCrds())('the EventListener reconciler', () => {
   });
 
   test('a CEL interceptor is reported unsupported: Ready False, and the sink creates nothing for that trigger', async () => {
-    await rawApply(kube, { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'with-cel', namespace: NS }, spec: { serviceAccountName: 'unidesk-ci-triggers', triggers: [{ name: 'cel', interceptors: [{ ref: { name: 'cel' }, params: [{ name: 'filter', value: "body.ref == 'refs/heads/master'" }] }], template: { ref: 'unidesk-ci-commit' } }] } } as Manifest, 'unidesk-ci');
+    await rawApply(
+      kube,
+      {
+        apiVersion: 'triggers.tekton.dev/v1beta1',
+        kind: 'EventListener',
+        metadata: { name: 'with-cel', namespace: NS },
+        spec: {
+          serviceAccountName: 'unidesk-ci-triggers',
+          triggers: [{ name: 'cel', interceptors: [{ ref: { name: 'cel' }, params: [{ name: 'filter', value: "body.ref == 'refs/heads/master'" }] }], template: { ref: 'unidesk-ci-commit' } }],
+        },
+      } as Manifest,
+      'unidesk-ci',
+    );
     const cond = await until(async () => {
-      const o = (await custom.getNamespacedCustomObject({ group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'eventlisteners', name: 'with-cel' })) as Awaited<ReturnType<typeof el>>;
+      const o = (await custom.getNamespacedCustomObject({ group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'eventlisteners', name: 'with-cel' })) as Awaited<
+        ReturnType<typeof el>
+      >;
       return ready(o)?.reason === 'Unsupported' && ready(o);
     }, 'with-cel to be reported Unsupported');
-    expect(cond).toMatchObject({ status: 'False', message: "the lab's Triggers does not implement: spec.triggers[0].interceptors[0]: the cel interceptor (only github; the lab has no CEL evaluator)" });
+    expect(cond).toMatchObject({
+      status: 'False',
+      message: "the lab's Triggers does not implement: spec.triggers[0].interceptors[0]: the cel interceptor (only github; the lab has no CEL evaluator)",
+    });
     // (its sink pod started before it goes: a pod deleted while it starts races its scratch dir)
     await until(async () => (await apps.readNamespacedDeployment({ namespace: NS, name: 'el-with-cel' })).status?.availableReplicas === 1, 'el-with-cel to be available');
     const { body, headers } = signedPush();
@@ -121,7 +149,7 @@ describe.skipIf(!haveCrds())('the EventListener reconciler', () => {
 });
 
 describe.skipIf(!haveCrds())('the sink', () => {
-  test('a signed push through the service proxy: 202 with the event id at once; one PipelineRun with the labels Triggers puts, the event\'s after and clone_url', async () => {
+  test("a signed push through the service proxy: 202 with the event id at once; one PipelineRun with the labels Triggers puts, the event's after and clone_url", async () => {
     const { body, headers } = signedPush();
     const res = await deliverViaProxy(kc, body, headers);
     expect(res.status).toBe(202);
@@ -135,8 +163,16 @@ describe.skipIf(!haveCrds())('the sink', () => {
       return l.length ? l : undefined;
     }, 'the PipelineRun of the event');
     expect(pr!.metadata.name).toMatch(/^unidesk-ci-commit-[a-z0-9]{5}$/);
-    expect(pr!.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'unidesk-ci', 'triggers.tekton.dev/eventlistener': 'unidesk-ci', 'triggers.tekton.dev/trigger': 'github-push', 'triggers.tekton.dev/triggers-eventid': eventID });
-    expect((pr!.spec as { params: unknown[] }).params).toEqual([{ name: 'repo-url', value: CLONE }, { name: 'revision', value: SHA }]);
+    expect(pr!.metadata.labels).toEqual({
+      'app.kubernetes.io/part-of': 'unidesk-ci',
+      'triggers.tekton.dev/eventlistener': 'unidesk-ci',
+      'triggers.tekton.dev/trigger': 'github-push',
+      'triggers.tekton.dev/triggers-eventid': eventID,
+    });
+    expect((pr!.spec as { params: unknown[] }).params).toEqual([
+      { name: 'repo-url', value: CLONE },
+      { name: 'revision', value: SHA },
+    ]);
     expect((pr!.spec as { workspaces: unknown[] }).workspaces).toContainEqual({ name: 'git-credentials', secret: { secretName: 'unidesk-ci-git-credentials', defaultMode: 0o400 } });
     // created by the EventListener's ServiceAccount, as the request log shows
     const creates = double.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/apis/tekton.dev/v1/namespaces/unidesk-ci/pipelineruns'));
@@ -156,13 +192,28 @@ describe.skipIf(!haveCrds())('the sink', () => {
   type Case = [string, number, () => { body: Buffer | string; headers: Record<string, string> }, RegExp | undefined];
   const other = JSON.stringify(pushEvent({ after: 'b'.repeat(40), cloneUrl: CLONE }));
   const cases: Case[] = [
-    ['a wrong signature', 202, () => ({ body: signedPush().body, headers: githubHeaders('push', sign(signedPush().body, 'not-the-secret')) }), /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = payload signature check failed$/],
+    [
+      'a wrong signature',
+      202,
+      () => ({ body: signedPush().body, headers: githubHeaders('push', sign(signedPush().body, 'not-the-secret')) }),
+      /^interceptor stopped trigger processing: rpc error: code = FailedPrecondition desc = payload signature check failed$/,
+    ],
     ['no signature', 202, () => ({ body: signedPush().body, headers: githubHeaders('push') }), /desc = no X-Hub-Signature-256 header set$/],
     ['a signature over another body', 202, () => ({ body: signedPush().body, headers: githubHeaders('push', sign(other, SECRET)) }), /desc = payload signature check failed$/],
     ['a ping event, signed', 202, () => ({ body: signedPush().body, headers: githubHeaders('ping', sign(signedPush().body, SECRET)) }), /desc = event type ping is not allowed$/],
-    ['a pull_request event, signed', 202, () => ({ body: signedPush().body, headers: githubHeaders('pull_request', sign(signedPush().body, SECRET)) }), /desc = event type pull_request is not allowed$/],
+    [
+      'a pull_request event, signed',
+      202,
+      () => ({ body: signedPush().body, headers: githubHeaders('pull_request', sign(signedPush().body, SECRET)) }),
+      /desc = event type pull_request is not allowed$/,
+    ],
     ['malformed JSON, signed', 400, () => ({ body: '{"after": ', headers: githubHeaders('push', sign('{"after": ', SECRET)) }), undefined],
-    ['a 10 MB push with a wrong signature (v0.34.0 reads it all)', 202, () => ({ body: JSON.stringify({ ...pushEvent({ after: SHA, cloneUrl: CLONE }), padding: 'x'.repeat(10 * 1024 * 1024) }), headers: githubHeaders('push', 'sha256=00') }), /desc = payload signature check failed$/],
+    [
+      'a 10 MB push with a wrong signature (v0.34.0 reads it all)',
+      202,
+      () => ({ body: JSON.stringify({ ...pushEvent({ after: SHA, cloneUrl: CLONE }), padding: 'x'.repeat(10 * 1024 * 1024) }), headers: githubHeaders('push', 'sha256=00') }),
+      /desc = payload signature check failed$/,
+    ],
   ];
   test.each(cases)('%s: HTTP %i, no PipelineRun, nothing else changed', async (_name, code, make, logged) => {
     const before = snapshot();
@@ -171,7 +222,8 @@ describe.skipIf(!haveCrds())('the sink', () => {
     const res: Delivery = await deliverViaProxy(kc, body, headers);
     expect(res.status).toBe(code);
     expect(res.contentType).toBe('application/json');
-    if (code === 400) expect(res.json).toEqual({ eventListener: 'unidesk-ci', namespace: 'unidesk-ci', eventListenerUID: '', errorMessage: 'Invalid event body format : unexpected end of JSON input' });
+    if (code === 400)
+      expect(res.json).toEqual({ eventListener: 'unidesk-ci', namespace: 'unidesk-ci', eventListenerUID: '', errorMessage: 'Invalid event body format : unexpected end of JSON input' });
     else {
       expect(Object.keys(res.json!)).toEqual(['eventListener', 'namespace', 'eventListenerUID', 'eventID']);
       const lines = await outcome(res.json!.eventID as string, logged!);
@@ -186,13 +238,21 @@ describe.skipIf(!haveCrds())('the EventListener ServiceAccount', () => {
   test('a template changed to create a Deployment is refused by RBAC: the sink logs the 403, nothing is created', async () => {
     const tt = { group: 'triggers.tekton.dev', version: 'v1beta1', namespace: NS, plural: 'triggertemplates', name: 'unidesk-ci-commit' };
     const original = (await custom.getNamespacedCustomObject(tt)) as KObject & { spec: Record<string, unknown> };
-    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { generateName: 'triggered-' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'x', image: 'busybox:1.36.1' }] } } } };
+    const dep = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { generateName: 'triggered-' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'x', image: 'busybox:1.36.1' }] } } },
+    };
     await custom.patchNamespacedCustomObject({ ...tt, body: { spec: { ...original.spec, resourcetemplates: [dep] } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     try {
       const { body, headers } = signedPush();
       const res = await deliverViaProxy(kc, body, headers);
       const lines = await outcome(res.json!.eventID as string, /^problem creating obj: /);
-      expect(lines.at(-1)).toMatchObject({ level: 'error', msg: 'problem creating obj: deployments.apps is forbidden: User "system:serviceaccount:unidesk-ci:unidesk-ci-triggers" cannot create resource "deployments" in API group "apps" in the namespace "unidesk-ci"' });
+      expect(lines.at(-1)).toMatchObject({
+        level: 'error',
+        msg: 'problem creating obj: deployments.apps is forbidden: User "system:serviceaccount:unidesk-ci:unidesk-ci-triggers" cannot create resource "deployments" in API group "apps" in the namespace "unidesk-ci"',
+      });
       expect((await apps.listNamespacedDeployment({ namespace: NS })).items.map((d) => d.metadata!.name)).toEqual(['el-unidesk-ci']);
     } finally {
       await custom.patchNamespacedCustomObject({ ...tt, body: { spec: original.spec } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
