@@ -1,12 +1,16 @@
 // The one run configuration. Every knob a gate or the CLI reads is parsed here, once, by zod,
 // from UNIDESK_CI_* variables (CLI flags are mapped onto the same variable names first).
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CiError } from './failure.ts';
+import { isRevision } from './git/revision.ts';
 import { registerBasicAuth } from './redact.ts';
 import { maskUserinfo, registerUrlSecrets } from './url-secrets.ts';
 
 export const CI_NAMESPACE = 'unidesk-ci';
 export const E2E_NAMESPACE_PREFIX = 'unidesk-ci-e2e-';
+/** The k3s/ci manifests of this checkout (harness/ is one level below the repository root). */
+export const K3S_CI_DIR = resolve(import.meta.dirname, '../k3s/ci');
 import { GATES, type Gate } from './gates.ts';
 export { GATES, type Gate };
 
@@ -39,7 +43,10 @@ export const VARIABLES = {
   UNIDESK_CI_REPORT_DIR: { schema: z.string().min(1).default('reports'), doc: 'Where JUnit, metrics and diagnostics are written.' },
   UNIDESK_CI_GATE: { schema: z.enum(GATES).optional(), doc: 'The gate this Vitest invocation runs (set by the CLI).' },
   UNIDESK_CI_REPO_URL: { schema: url.optional(), doc: 'Git remote of the UniDesk repository (http/https; no credentials in the URL).' },
-  UNIDESK_CI_REVISION: { schema: z.string().min(1).default('master'), doc: 'Revision to check: branch, tag, short or full SHA. Resolved to 40 hex.' },
+  UNIDESK_CI_REVISION: {
+    schema: z.string().refine(isRevision, 'a branch, tag, short SHA or full 40-character SHA').default('master'),
+    doc: 'Revision to check: branch, tag, short or full SHA. Resolved to 40 hex.',
+  },
   UNIDESK_CI_GIT_USERNAME: { schema: z.string().min(1).optional(), doc: 'Git HTTP username.' },
   UNIDESK_CI_GIT_PASSWORD: { schema: z.string().min(1).optional(), doc: 'Git HTTP password or token (secret; redacted everywhere).' },
   UNIDESK_CI_GIT_CREDENTIALS_DIR: { schema: z.string().min(1).optional(), doc: 'Mounted secret dir with `username` and `password` files (used when the two variables are unset).' },
@@ -139,6 +146,9 @@ export type RunConfig = {
   labExternal: boolean;
   runId: string;
   reportDir: string;
+  /** Tekton-style result files: UNIDESK_CI_RESULTS_DIR, default <report dir>/results. */
+  resultsDir: string;
+  junit: 'default' | 'strict';
   gate?: Gate;
   repoUrl?: string;
   revision: string;
@@ -146,15 +156,29 @@ export type RunConfig = {
   proxy: { url?: string; noProxy?: string };
   kube: { kubeconfig?: string; context?: string };
   applyManifests: boolean;
+  /** The k3s/ci manifests: UNIDESK_CI_MANIFESTS_DIR, default k3s/ci of this checkout. */
+  manifestsDir: string;
   tektonCrdsDir?: string;
+  /** Inside Tekton: the PipelineRun and TaskRun this gate runs in. */
+  tekton: { pipelineRun?: string; taskRun?: string };
+  /** The artifact gate's caller worktree and requested image reference. */
+  source: { worktree?: string; imageRef?: string };
   registry: string;
-  perf: { transport: 'cluster' | 'direct'; baseUrl?: string };
+  prewarm: { imagesFile: string; mirror?: string; mirrorDigests?: string; containerdAddress: string; minBytesPerSec: number; windowMs: number };
+  perf: {
+    transport: 'cluster' | 'direct';
+    baseUrl?: string;
+    image: string;
+    databaseSecret: string;
+    requestTimeoutMs: number;
+    historyRuns: number;
+    /** Lab only: the lab database's URL (LAB_CODE_QUEUE_DATABASE_URL), put into the read service's Secret. */
+    labDatabaseUrl?: string;
+  };
   budgetsFile?: string;
   metricsDatabaseUrl?: string;
   waitMs: number;
   sandboxUid: number;
-  /** The raw parsed variables, for passing on to child processes. */
-  raw: RawConfig;
 };
 
 export function generateRunId(now = new Date()): string {
@@ -162,8 +186,8 @@ export function generateRunId(now = new Date()): string {
   return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** Parse the environment (plus flags mapped to variable names). Throws an `input` CiError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): RunConfig {
+/** The variables as the schema reads them (defaults applied), for what shows or passes them on (`unidesk-ci config`). Throws an `input` CiError naming every bad variable. */
+export function parseVariables(env: Record<string, string | undefined>): RawConfig {
   const input: Record<string, string | undefined> = {};
   for (const name of Object.keys(VARIABLES)) {
     const v = env[name];
@@ -182,14 +206,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (r.UNIDESK_CI_REPO_URL && /\/\/[^/]*@/.test(r.UNIDESK_CI_REPO_URL)) {
     throw new CiError('input', 'UNIDESK_CI_REPO_URL must not carry credentials; set UNIDESK_CI_GIT_USERNAME/UNIDESK_CI_GIT_PASSWORD or UNIDESK_CI_GIT_CREDENTIALS_DIR');
   }
-  registerBasicAuth(r.UNIDESK_CI_GIT_USERNAME, r.UNIDESK_CI_GIT_PASSWORD);
-  // every URL-valued variable may carry a password (proxy, perf base URL, metrics database)
-  for (const v of [r.UNIDESK_CI_PROXY_URL, r.UNIDESK_CI_PERF_BASE_URL, r.UNIDESK_CI_METRICS_DATABASE_URL]) registerUrlSecrets(v);
+  registerSecrets(r.UNIDESK_CI_GIT_USERNAME, r.UNIDESK_CI_GIT_PASSWORD, [r.UNIDESK_CI_PROXY_URL, r.UNIDESK_CI_PERF_BASE_URL, r.UNIDESK_CI_METRICS_DATABASE_URL]);
+  return r;
+}
+
+/** Parse the environment (plus flags mapped to variable names): once per process; the rest is handed the result. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): RunConfig {
+  const r = parseVariables(env);
+  const reportDir = r.UNIDESK_CI_REPORT_DIR;
   return {
     lab: r.UNIDESK_CI_LAB,
     labExternal: r.UNIDESK_CI_LAB_EXTERNAL,
     runId: r.UNIDESK_CI_RUN_ID ?? generateRunId(),
-    reportDir: r.UNIDESK_CI_REPORT_DIR,
+    reportDir,
+    resultsDir: r.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results'),
+    junit: r.UNIDESK_CI_JUNIT,
     gate: r.UNIDESK_CI_GATE,
     repoUrl: r.UNIDESK_CI_REPO_URL,
     revision: r.UNIDESK_CI_REVISION,
@@ -197,15 +228,45 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     proxy: { url: r.UNIDESK_CI_PROXY_URL, noProxy: r.UNIDESK_CI_NO_PROXY },
     kube: { kubeconfig: r.UNIDESK_CI_KUBECONFIG ?? env.KUBECONFIG, context: r.UNIDESK_CI_KUBE_CONTEXT },
     applyManifests: r.UNIDESK_CI_APPLY_MANIFESTS,
+    manifestsDir: r.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR,
     tektonCrdsDir: r.UNIDESK_CI_TEKTON_CRDS_DIR,
+    tekton: { pipelineRun: r.UNIDESK_CI_PIPELINERUN, taskRun: r.UNIDESK_CI_TASKRUN },
+    source: { worktree: r.UNIDESK_CI_SOURCE_WORKTREE, imageRef: r.UNIDESK_CI_IMAGE_REF },
     registry: r.UNIDESK_CI_REGISTRY,
-    perf: { transport: r.UNIDESK_CI_PERF_TRANSPORT, baseUrl: r.UNIDESK_CI_PERF_BASE_URL },
+    prewarm: {
+      imagesFile: r.UNIDESK_CI_PREWARM_IMAGES_FILE,
+      mirror: r.UNIDESK_CI_PREWARM_MIRROR,
+      mirrorDigests: r.UNIDESK_CI_PREWARM_MIRROR_DIGESTS,
+      containerdAddress: r.UNIDESK_CI_CONTAINERD_ADDRESS,
+      minBytesPerSec: r.UNIDESK_CI_MIN_PULL_BYTES_PER_SEC,
+      windowMs: r.UNIDESK_CI_PULL_WINDOW_MS,
+    },
+    perf: {
+      transport: r.UNIDESK_CI_PERF_TRANSPORT,
+      baseUrl: r.UNIDESK_CI_PERF_BASE_URL,
+      image: r.UNIDESK_CI_PERF_IMAGE,
+      databaseSecret: r.UNIDESK_CI_PERF_DATABASE_SECRET,
+      requestTimeoutMs: r.UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS,
+      historyRuns: r.UNIDESK_CI_PERF_HISTORY_RUNS,
+      labDatabaseUrl: env.LAB_CODE_QUEUE_DATABASE_URL || undefined,
+    },
     budgetsFile: r.UNIDESK_CI_BUDGETS_FILE,
     metricsDatabaseUrl: r.UNIDESK_CI_METRICS_DATABASE_URL,
     waitMs: r.UNIDESK_CI_WAIT_MS,
     sandboxUid: r.UNIDESK_CI_SANDBOX_UID,
-    raw: r,
   };
+}
+
+/** A configuration parsed in another process (global setup → test files): its secrets are redacted here too. */
+export function useConfig(config: RunConfig): RunConfig {
+  registerSecrets(config.git.username, config.git.password, [config.proxy.url, config.perf.baseUrl, config.metricsDatabaseUrl]);
+  return config;
+}
+
+/** Every URL-valued variable may carry a password (proxy, perf base URL, metrics database). */
+function registerSecrets(username: string | undefined, password: string | undefined, urls: ReadonlyArray<string | undefined>): void {
+  registerBasicAuth(username, password);
+  for (const v of urls) registerUrlSecrets(v);
 }
 
 function describeExpected(name: VariableName, zodMessage: string): string {

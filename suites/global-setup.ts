@@ -2,7 +2,7 @@
 // already points the gate at running services), and hands the endpoints to the workers.
 // Kubernetes steps (janitor, apply k3s/ci, the run's ephemeral namespace) hook in via setupSteps.
 import type { TestProject } from 'vitest/node';
-import { GATES, loadConfig, type Gate } from '../harness/config.ts';
+import { GATES, loadConfig, type Gate, type RunConfig } from '../harness/config.ts';
 import { gatesWhere } from '../harness/gates.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import type { SetupStep } from './setup-steps.ts';
@@ -40,15 +40,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // unclassified: a harness bug (vitest.config.ts names only gate projects)
   if (!(GATES as readonly string[]).includes(gate)) throw new Error(`global setup: unknown gate project ${project.name}`);
   const base = loadConfig(process.env);
+  let config: RunConfig = { ...base, gate };
   const startedAt = new Date();
   const ciEnv: Record<string, string> = { UNIDESK_CI_RUN_ID: base.runId, UNIDESK_CI_GATE: gate };
   const teardowns: Array<() => Promise<void>> = [];
 
-  // lab mode with no endpoints given: this invocation owns the lab
+  // lab mode with no endpoints given: this invocation owns the lab; its variables join the steps' and workers' configuration
   if (base.lab && !base.labExternal) {
     const lab = await startLab({ services: GATE_SERVICES[gate], log: (l) => console.log(l) });
     Object.assign(ciEnv, lab.env);
     teardowns.push(lab.stop);
+    config = loadConfig({ ...process.env, ...ciEnv });
   }
 
   const steps = await setupStepsFor(gate, base.applyManifests);
@@ -57,7 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (owner) process.env[LEDGER_ENV] = ciEnv[LEDGER_ENV] = owner.ledger;
   try {
     for (const step of steps) {
-      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
+      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, config, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
       if (teardown) teardowns.push(teardown);
     }
   } catch (e) {
@@ -68,6 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   project.provide('ciEnv', ciEnv);
+  project.provide('ciConfig', config);
   let done = false;
   const teardown = async () => {
     if (done) return;
@@ -89,10 +92,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       });
     }
     // the Task results (`commit`, `failure-class`) a PipelineRun's consumers read instead of JUnit
-    const resultsDir = base.raw.UNIDESK_CI_RESULTS_DIR ?? join(base.reportDir, 'results');
     const report = junit ? await readJUnit(junit).catch(() => undefined) : undefined;
     // (after recording: a store that was down is the TaskRun's failure-class when the gate passed)
-    await writeGateResults(resultsDir, report).catch((e: Error) => console.error(`global teardown: Task results: ${e.message}`));
+    await writeGateResults(base.resultsDir, report).catch((e: Error) => console.error(`global teardown: Task results: ${e.message}`));
   };
   return teardown;
 }

@@ -2,11 +2,10 @@
 // workers and return its teardown. The Kubernetes layer adds, in order: the janitor (expired run
 // namespaces and expired run objects in unidesk-ci, before anything else), apply k3s/ci (when UNIDESK_CI_APPLY_MANIFESTS=1, and always in the lab for the gates whose lab
 // has Tekton), the run's ephemeral namespace (install, dev-e2e) with teardown.
-import { join } from 'node:path';
-import { loadConfig, type Gate } from '../harness/config.ts';
+import { loadConfig, type Gate, type RunConfig } from '../harness/config.ts';
 import { gatesWhere } from '../harness/gates.ts';
 import { applyObjects, createRunNamespace, deleteExpiredCiObjects, deleteExpiredRunNamespaces, kubeForRun, loadCheckedManifests, runFailed, statusOf, summarize } from '../harness/kube/index.ts';
-import { checkTektonComponent, checkTektonCrds, REPO_ROOT, TEKTON_COMPONENTS } from '../harness/tekton/index.ts';
+import { checkTektonComponent, checkTektonCrds, TEKTON_COMPONENTS } from '../harness/tekton/index.ts';
 import { failureClassOf } from '../harness/failure.ts';
 import type { Kube } from '../harness/kube/kube.ts';
 import { ensureStepImage } from '../harness/image/step-image/ensure.ts';
@@ -19,7 +18,11 @@ export type SetupContext = {
   ciEnv: Record<string, string>;
   /** When the caller knows: did any test fail? (global teardown → diagnostics before deletion) */
   failed?: () => boolean;
+  /** The run configuration global setup parsed (a step called alone parses `env`). */
+  config?: RunConfig;
 };
+
+const configOf = (ctx: SetupContext): RunConfig => ctx.config ?? loadConfig(ctx.env);
 
 export type SetupStep = (ctx: SetupContext) => Promise<(() => Promise<void>) | void>;
 
@@ -27,16 +30,17 @@ export type SetupStep = (ctx: SetupContext) => Promise<(() => Promise<void>) | v
 export const RUN_NAMESPACE_GATES: readonly Gate[] = gatesWhere((g) => g.runNamespace);
 /** Gates whose lab includes the Tekton stand-in, so k3s/ci is applied there. */
 export const LAB_APPLY_GATES: readonly Gate[] = gatesWhere((g) => g.lab.includes('tekton'));
-export const K3S_CI_DIR = join(REPO_ROOT, 'k3s/ci');
+export { K3S_CI_DIR } from '../harness/config.ts';
 
 const log = (line: string) => console.log(line);
 
-export const applyK3sCi: SetupStep = async ({ gate, env }) => {
-  const config = loadConfig(env);
+export const applyK3sCi: SetupStep = async (ctx) => {
+  const { gate, env } = ctx;
+  const config = configOf(ctx);
   if (!config.applyManifests && !(config.lab && LAB_APPLY_GATES.includes(gate))) return;
   const t0 = performance.now();
   // the policies run first: a violating copy is refused before any request or build (harness/kube/k3s-ci.ts)
-  const objects = await loadCheckedManifests(config.raw.UNIDESK_CI_MANIFESTS_DIR ?? K3S_CI_DIR);
+  const objects = await loadCheckedManifests(config.manifestsDir);
   // the lab's install gate: the step image the rendered Tasks name is served before they exist
   // (built or reused); `unidesk-ci install` does this itself before it runs the gate
   const kube = kubeForRun(config, log);
@@ -64,8 +68,9 @@ async function tektonNotReady(kube: Kube): Promise<string | undefined> {
 }
 
 /** Leftovers of killed runs: expired run namespaces, then expired run objects in unidesk-ci. */
-export const janitor: SetupStep = async ({ gate, env }) => {
-  const config = loadConfig(env);
+export const janitor: SetupStep = async (ctx) => {
+  const { gate } = ctx;
+  const config = configOf(ctx);
   // perf over a base URL creates nothing in a cluster, and a laptop running it may have none
   if (gate === 'perf' && config.perf.transport === 'direct' && !config.lab && !config.applyManifests) return log('setup: janitor skipped (perf direct transport)');
   const kube = kubeForRun(config, log);
@@ -84,7 +89,7 @@ export const janitor: SetupStep = async ({ gate, env }) => {
 
 export const runNamespace: SetupStep = async (ctx) => {
   if (!RUN_NAMESPACE_GATES.includes(ctx.gate)) return;
-  const config = loadConfig(ctx.env);
+  const config = configOf(ctx);
   const kube = kubeForRun(config, log);
   const ns = await createRunNamespace(kube, { reportDir: config.reportDir, waitMs: config.waitMs });
   ctx.ciEnv.UNIDESK_CI_E2E_NAMESPACE = ns.name;

@@ -1,7 +1,7 @@
 // unidesk-ci config [--markdown] — the run configuration's variables: name, default, meaning, and
 // (without --markdown) the value this environment gives them, secrets masked. The README's
 // configuration table is this command's --markdown output.
-import { VARIABLES, loadConfig, type VariableName } from '../config.ts';
+import { VARIABLES, parseVariables, type VariableName } from '../config.ts';
 import { redact } from '../redact.ts';
 import { maskUserinfo } from '../url-secrets.ts';
 import { parseFlags, type Command } from './command.ts';
@@ -34,7 +34,7 @@ export const configCommand: Command = {
       console.log(variablesMarkdown());
       return 0;
     }
-    const raw = loadConfig(process.env).raw as Record<string, unknown>;
+    const raw = parseVariables(process.env) as Record<string, unknown>;
     for (const n of Object.keys(VARIABLES) as VariableName[]) {
       const set = process.env[n] !== undefined && process.env[n] !== '';
       const value = raw[n] === undefined ? '(unset)' : SECRET.includes(n) ? '(secret, set)' : shown(String(raw[n]));

@@ -25,11 +25,11 @@ export async function publishLocal(flags: LocalPublishFlags, base: NodeJS.Proces
     delete env.UNIDESK_CI_LAB_EXTERNAL;
   }
   const run = prepareRun(env);
-  const { config, reportDir } = run;
-  console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.raw.UNIDESK_CI_SOURCE_WORKTREE ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>, built here (--local)`);
+  const { config } = run;
+  console.log(`unidesk-ci publish-backend-core ${config.runId}: ${config.source.worktree ?? config.revision} → ${config.registry}/unidesk/backend-core:<commit>, built here (--local)`);
   const code = exitCodeOf(await runGates(['artifact'], run, config.waitMs));
   if (code !== 0) return code;
-  const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(reportDir, 'results');
+  const resultsDir = config.resultsDir;
   console.log(`IMAGE_URL=${await readFile(join(resultsDir, 'IMAGE_URL'), 'utf8')}`);
   console.log(`IMAGE_DIGEST=${await readFile(join(resultsDir, 'IMAGE_DIGEST'), 'utf8')}`);
   return 0;

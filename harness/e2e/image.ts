@@ -31,7 +31,7 @@ export async function importCodeQueueImage(o: ImageOptions & { image: CodeQueueI
     imageRef: o.image.imageRef,
     digest: o.image.digest,
     registry: o.config.registry,
-    containerdAddress: o.config.raw.UNIDESK_CI_CONTAINERD_ADDRESS,
+    containerdAddress: o.config.prewarm.containerdAddress,
     signal: o.signal,
     log: o.log,
   });

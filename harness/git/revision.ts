@@ -21,8 +21,12 @@ export function parseLsRemote(text: string): RemoteRef[] {
 }
 
 /** A revision must be a plain ref name or hex; anything that git could read as an option is refused. */
+export function isRevision(revision: string): boolean {
+  return Boolean(revision) && !revision.startsWith('-') && !/[\s~^:?*[\\\x00-\x1f\x7f]|\.\.|@\{|\/\/|\.lock$|\/$/.test(revision);
+}
+
 export function validateRevision(revision: string): void {
-  if (!revision || revision.startsWith('-') || /[\s~^:?*[\\\x00-\x1f\x7f]|\.\.|@\{|\/\/|\.lock$|\/$/.test(revision)) {
+  if (!isRevision(revision)) {
     throw new CiError('input', `UNIDESK_CI_REVISION=${JSON.stringify(revision)} is not a valid revision: give a branch, tag, short SHA or full 40-character SHA`);
   }
 }

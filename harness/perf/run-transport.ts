@@ -17,12 +17,12 @@ import { directTransport, type Transport } from './transport.ts';
 
 export type OpenTransport = AsyncDisposable & { transport: Transport; target: string };
 
-export async function openTransport(config: RunConfig, env: Record<string, string | undefined>, kube: () => Kube): Promise<OpenTransport> {
+export async function openTransport(config: RunConfig, kube: () => Kube): Promise<OpenTransport> {
   if (config.perf.transport === 'direct') {
     const baseUrl = required(config.perf.baseUrl, 'UNIDESK_CI_PERF_BASE_URL', 'the Code Queue base URL the direct transport measures');
     return { transport: directTransport(baseUrl), target: baseUrl, [Symbol.asyncDispose]: async () => undefined };
   }
-  checkReadServiceImage(config.raw.UNIDESK_CI_PERF_IMAGE, config.registry);
+  checkReadServiceImage(config.perf.image, config.registry);
   const k = kube();
   const stack = new AsyncDisposableStack();
   const abort = new AbortController();
@@ -38,9 +38,9 @@ export async function openTransport(config: RunConfig, env: Record<string, strin
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   stack.defer(() => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
   try {
-    const image = config.raw.UNIDESK_CI_PERF_IMAGE;
-    const secretName = config.raw.UNIDESK_CI_PERF_DATABASE_SECRET;
-    const secret = config.lab && env.LAB_CODE_QUEUE_DATABASE_URL ? stack.use(labDatabaseSecret(k, secretName, env.LAB_CODE_QUEUE_DATABASE_URL)) : undefined;
+    const image = config.perf.image;
+    const secretName = config.perf.databaseSecret;
+    const secret = config.lab && config.perf.labDatabaseUrl ? stack.use(labDatabaseSecret(k, secretName, config.perf.labDatabaseUrl)) : undefined;
     const svc = stack.use(readService(k, { runId: config.runId, image, databaseSecret: secretName, proxyUrl: config.proxy.url, registry: config.registry }));
     // disposed first (LIFO): nothing is deleted while a create may still be on its way
     stack.defer(() =>

@@ -5,7 +5,7 @@
 // (+ unidesk.commit once known); a failure carries unidesk.failure-class and the failing command's
 // details, and the first failure saves the evidence the gate registered with `onFailure`.
 import { beforeEach, inject, test, type TestContext } from 'vitest';
-import { loadConfig, type Gate, type RunConfig } from '../config.ts';
+import { loadConfig, useConfig, type Gate, type RunConfig } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { redact } from '../redact.ts';
 import { stepFailure } from './step-failure.ts';
@@ -14,6 +14,8 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** UNIDESK_CI_* variables global setup adds (lab endpoints, run id) for the workers. */
     ciEnv: Record<string, string>;
+    /** The run configuration global setup parsed (with those variables): the test files do not parse it again. */
+    ciConfig: RunConfig;
   }
 }
 
@@ -51,12 +53,23 @@ export function gateEnv(): Record<string, string | undefined> {
   return { ...process.env, ...provided };
 }
 
+/** The configuration global setup provided, else (no global setup) the environment's. */
+function gateConfig(gate: Gate): RunConfig {
+  let provided: RunConfig | undefined;
+  try {
+    provided = inject('ciConfig');
+  } catch {
+    // outside a Vitest worker with global setup
+  }
+  return provided ? useConfig({ ...provided, gate }) : loadConfig({ ...gateEnv(), UNIDESK_CI_GATE: gate });
+}
+
 function withPrefix(name: string): string {
   return name.startsWith('unidesk.') ? name : `unidesk.${name}`;
 }
 
 export function defineGate(gate: Gate): Gate_ {
-  const config = loadConfig({ ...gateEnv(), UNIDESK_CI_GATE: gate });
+  const config = gateConfig(gate);
   const facts: GateFacts = {};
   let blockedBy: { step: string; failureClass: string } | undefined;
   const collectors: Array<() => Promise<unknown>> = [];

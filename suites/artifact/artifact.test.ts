@@ -36,7 +36,7 @@ gate.step('the D601 artifact registry is healthy', async ({ signal }) => {
 });
 
 gate.step('the revision resolves to a pushed 40-character commit', async ({ property, signal }) => {
-  await property('revision', config.raw.UNIDESK_CI_SOURCE_WORKTREE ? `HEAD of ${config.raw.UNIDESK_CI_SOURCE_WORKTREE}` : config.revision);
+  await property('revision', config.source.worktree ? `HEAD of ${config.source.worktree}` : config.revision);
   const p = pub(signal);
   await resolveSource(p);
   facts.commit = p.commit;

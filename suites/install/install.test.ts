@@ -6,7 +6,6 @@
 // The registry serves the step image of this checkout (built and pushed by install when missing),
 // and k3s/ci is checked as rendered for it. Last, the CI images are prewarmed into the node's
 // containerd: the list file's, the Tekton controller's helpers and the step image.
-import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
@@ -25,7 +24,7 @@ import {
   verifyInstalled,
   type Manifest,
 } from '../../harness/kube/index.ts';
-import { REPO_ROOT, TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
+import { TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
 import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkAccountBindings } from './bindings.ts';
 import { checkListenerService, checkRunNamespace } from './checks.ts';
@@ -38,7 +37,7 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await markRunFailed(gate.config.reportDir, gate.config.runId, ctx.task.name);
 });
 const kube = () => kubeForRun(gate.config);
-const manifestsDir = gate.config.raw.UNIDESK_CI_MANIFESTS_DIR ?? join(REPO_ROOT, 'k3s/ci');
+const manifestsDir = gate.config.manifestsDir;
 let manifests: Manifest[] = [];
 let stepImage: string | undefined;
 

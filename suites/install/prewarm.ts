@@ -17,10 +17,10 @@ export type Property = (name: string, value: string | number) => Promise<void>;
 
 export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: Property, signal: AbortSignal): Promise<void> {
   if (!stepImage) throw new CiError('infra.registry', 'the step image step did not establish the step image; nothing to prewarm it from');
-  await property('prewarm-list', config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE);
+  await property('prewarm-list', config.prewarm.imagesFile);
   const helpers = await readTektonHelperImages(kube);
   await property('prewarm-tekton-helpers', helpers.map((h) => `-${h.flag}`).join(' '));
-  const images = composePrewarmList(await readPrewarmList(config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE), helpers, stepImage);
+  const images = composePrewarmList(await readPrewarmList(config.prewarm.imagesFile), helpers, stepImage);
   const results = await prewarmFromConfig(config, (line) => console.log(line), signal, images);
   await property('prewarm-images', results.length);
   for (const [i, r] of results.entries()) {

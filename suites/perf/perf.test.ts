@@ -16,7 +16,7 @@ import { openTransport } from '../../harness/perf/run-transport.ts';
 import { expectWriteRefused } from '../../harness/perf/read-only-check.ts';
 import { openHistory } from '../../harness/report/history.ts';
 import { compareAndRecord } from '../../harness/report/history-run.ts';
-import { defineGate, gateEnv } from '../../harness/vitest/gate.ts';
+import { defineGate } from '../../harness/vitest/gate.ts';
 import { FULL_SHA } from '../../harness/git/revision.ts';
 import { budgetTestcase } from './budget-testcase.ts';
 import { writeReport } from './report.ts';
@@ -26,7 +26,6 @@ const gate = defineGate('perf');
 const { config, facts } = gate;
 // inside the commit Pipeline the revision is repo-check's resolved commit: the run belongs to it
 if (FULL_SHA.test(config.revision)) facts.commit = config.revision;
-const env = gateEnv();
 const state: PerfState = { verdicts: [] };
 const log = (line: string) => console.log(line);
 const kube = (): Kube => (state.kube ??= kubeForRun(config, log));
@@ -46,14 +45,14 @@ const transportStep =
     : 'reach Code Queue at UNIDESK_CI_PERF_BASE_URL (direct transport)';
 gate.step(transportStep, async ({ property }) => {
   state.notMeasured = 'the Code Queue read service was not reachable';
-  state.open = await openTransport(config, env, kube);
+  state.open = await openTransport(config, kube);
   await property('transport', state.open.transport.describe);
 });
 
 gate.step('measure: the cold first overview, task discovery, then interleaved rounds', async ({ property }) => {
   state.notMeasured = 'the measurement failed';
   const plan = samplingPlan(state.budgets!.budgets);
-  await using probe = createProbe(state.open!.transport, { requestTimeoutMs: config.raw.UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS });
+  await using probe = createProbe(state.open!.transport, { requestTimeoutMs: config.perf.requestTimeoutMs });
   state.measurement = await measure(probe, plan, log);
   await property('task', state.measurement.task.taskId);
   await property('samples', state.measurement.samples.length);
@@ -62,7 +61,7 @@ gate.step('measure: the cold first overview, task discovery, then interleaved ro
 
 // after measuring, so the first overview stays the service's first request (cold)
 gate.step('the read service refuses writes (CODE_QUEUE_SERVICE_ROLE=read)', async ({ property }) => {
-  await property('write-status', await expectWriteRefused(state.open!.transport, config.raw.UNIDESK_CI_PERF_REQUEST_TIMEOUT_MS));
+  await property('write-status', await expectWriteRefused(state.open!.transport, config.perf.requestTimeoutMs));
 });
 
 for (const name of BUDGET_NAMES) budgetTestcase(gate, name, state);
@@ -72,7 +71,7 @@ gate.step('compare with the perf history (diagnostic)', async ({ property }) => 
     await property('history', 'not configured (UNIDESK_CI_METRICS_DATABASE_URL unset)');
     return;
   }
-  const k = config.raw.UNIDESK_CI_PERF_HISTORY_RUNS;
+  const k = config.perf.historyRuns;
   await using store = await openHistory(config.metricsDatabaseUrl);
   const key = {
     runId: config.runId,

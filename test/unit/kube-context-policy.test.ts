@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadKubeConfig } from '../../harness/kube/client.ts';
 import { checkContext } from '../../harness/kube/context-policy.ts';
-import { loadConfig } from '../../harness/config.ts';
+import { loadConfig, parseVariables } from '../../harness/config.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'kube-context-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -67,6 +67,6 @@ describe('kubeconfig context policy', () => {
   test('an invalid deny pattern is input, in the run configuration and at load', () => {
     expect(refusal(() => loadConfig({ UNIDESK_CI_KUBE_DENY_PATTERN: '(' }))?.message).toContain('UNIDESK_CI_KUBE_DENY_PATTERN="(": expected a regular expression');
     expect(refusal(() => checkContext('lab', 'https://127.0.0.1', { UNIDESK_CI_KUBE_DENY_PATTERN: '(' }))?.class).toBe('input');
-    expect(loadConfig({}).raw.UNIDESK_CI_KUBE_DENY_PATTERN).toBe('prod');
+    expect(parseVariables({}).UNIDESK_CI_KUBE_DENY_PATTERN).toBe('prod');
   });
 });

@@ -44,7 +44,7 @@ export async function componentChecks(kube: Kube): Promise<Check[]> {
 }
 
 export function manifestsDir(config: RunConfig): string {
-  return config.raw.UNIDESK_CI_MANIFESTS_DIR ?? join(REPO_ROOT, 'k3s/ci');
+  return config.manifestsDir;
 }
 
 /** The step image k3s/ci names for this checkout, served by the registry with this checkout's content hash. */

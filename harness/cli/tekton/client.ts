@@ -38,12 +38,13 @@ export async function checkRevision(config: RunConfig, revision: string, say: (l
 
 export async function runTekton(o: TektonRunOptions): Promise<TektonRunOutcome> {
   const { say, print } = { ...printers(o.output), ...(o.say ? { say: o.say } : {}), ...(o.print ? { print: o.print } : {}) };
-  const config = loadConfig(o.env);
-  const { repoUrl, commit } = await checkRevision(config, o.revision, say);
+  // the revision (a flag or the variable) is checked by the schema: bad syntax is input before any git request
+  const config = loadConfig({ ...o.env, UNIDESK_CI_REVISION: o.revision });
+  const { repoUrl, commit } = await checkRevision(config, config.revision, say);
   const kube = kubeForRun(config, say);
   const out = await runPipelineFlow({
     kube,
-    request: o.request(repoUrl, o.revision),
+    request: o.request(repoUrl, config.revision),
     waitMs: o.waitMs,
     say,
     print,

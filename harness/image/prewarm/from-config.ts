@@ -11,7 +11,7 @@ import { readPrewarmList, type PrewarmImage } from './list.ts';
 const standIns = z.record(z.string().regex(/^sha256:[a-f0-9]{64}$/), z.string().regex(/^sha256:[a-f0-9]{64}$/));
 
 export function mirrorStandIns(config: RunConfig): Record<string, string> {
-  const raw = config.raw.UNIDESK_CI_PREWARM_MIRROR_DIGESTS;
+  const raw = config.prewarm.mirrorDigests;
   if (!raw) return {};
   const parsed = standIns.safeParse(
     (() => {
@@ -28,15 +28,15 @@ export function mirrorStandIns(config: RunConfig): Record<string, string> {
 
 /** `images` replaces the list file's entries (install passes the composed list). */
 export async function prewarmFromConfig(config: RunConfig, log: (line: string) => void, signal?: AbortSignal, images?: readonly PrewarmImage[]): Promise<PrewarmResult[]> {
-  const list = images ?? (await readPrewarmList(config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE));
-  const mirror = config.raw.UNIDESK_CI_PREWARM_MIRROR;
+  const list = images ?? (await readPrewarmList(config.prewarm.imagesFile));
+  const mirror = config.prewarm.mirror;
   return prewarmImages({
     images: mirror ? throughMirror(list, mirrorStandIns(config)) : list,
-    containerdAddress: config.raw.UNIDESK_CI_CONTAINERD_ADDRESS,
+    containerdAddress: config.prewarm.containerdAddress,
     proxyUrl: config.proxy.url,
     mirror,
-    minBytesPerSec: config.raw.UNIDESK_CI_MIN_PULL_BYTES_PER_SEC,
-    windowMs: config.raw.UNIDESK_CI_PULL_WINDOW_MS,
+    minBytesPerSec: config.prewarm.minBytesPerSec,
+    windowMs: config.prewarm.windowMs,
     signal: signal ?? AbortSignal.timeout(config.waitMs),
     log,
   });

@@ -14,7 +14,7 @@ import type { Publication } from './state.ts';
 export async function resolveSource(p: Publication): Promise<void> {
   const access = { ...gitAccessFrom(p.config), remote: p.remote, signal: p.signal, onLine: (l: string) => p.log(`git: ${l}`) };
   if (p.pinnedCommit !== undefined) return checkPinnedCommit(p, access);
-  const worktree = p.config.raw.UNIDESK_CI_SOURCE_WORKTREE;
+  const worktree = p.config.source.worktree;
   const revision = worktree ? await assertPushed(worktree) : p.config.revision;
   p.log(`artifact: resolving ${revision} on ${p.remote}`);
   const { commit, ref } = await resolveRevisionDetailed({ ...access, revision });
@@ -23,7 +23,7 @@ export async function resolveSource(p: Publication): Promise<void> {
   p.log(`artifact: ${revision} → ${commit} (on ${branches.join(', ')})`);
   p.commit = commit;
   p.imageRef = serviceImageRef(p.image, p.config.registry, commit);
-  const requested = p.config.raw.UNIDESK_CI_IMAGE_REF;
+  const requested = p.config.source.imageRef;
   if (requested) assertServicePublishRef(p.image, requested, p.config.registry, commit);
   p.labels = serviceIdentityLabels(p.image, { commit, sourceRepo: p.remote });
 }

@@ -1,7 +1,6 @@
 // One service image publication (backend-core unless told otherwise): the facts its steps learn,
 // in order. Steps are plain functions over this state so the gates run them as JUnit steps and the
 // CLI runs them in a row.
-import { join } from 'node:path';
 import type { RunConfig } from '../../config.ts';
 import { required } from '../../config.ts';
 import { createRegistryClient, type RegistryClient } from '../../registry/client.ts';
@@ -43,7 +42,7 @@ export function startPublication(ctx: PublishContext, o: { image?: ServiceImage;
     pinnedCommit: o.commit,
     remote,
     registry: createRegistryClient({ registry: ctx.config.registry, timeoutMs: 30_000 }),
-    resultsDir: ctx.config.raw.UNIDESK_CI_RESULTS_DIR ?? join(ctx.config.reportDir, 'results'),
+    resultsDir: ctx.config.resultsDir,
     built: false,
   };
 }

@@ -6,7 +6,7 @@ import type { Publication } from './state.ts';
 
 /** UNIDESK_CI_IMAGE_REF, when given, is checked now (registry, repository, no latest, 40-hex tag). */
 export function checkRequestedTarget(p: Publication): void {
-  const requested = p.config.raw.UNIDESK_CI_IMAGE_REF;
+  const requested = p.config.source.imageRef;
   if (requested) assertPublishRef(requested, p.config.registry);
 }
 

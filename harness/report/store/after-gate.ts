@@ -21,7 +21,7 @@ export type AfterGate = { junitPath: string; gate: Gate; config: RunConfig; star
 /** Returns what happened, for the console; throws (after amending the file) when recording failed. */
 export async function recordAfterGate(o: AfterGate): Promise<'recorded' | 'not configured' | 'no JUnit file'> {
   const log = o.log ?? ((l: string) => console.log(l));
-  const flavour: JUnitFlavour = o.config.raw.UNIDESK_CI_JUNIT;
+  const flavour: JUnitFlavour = o.config.junit;
   const xml = await readJUnitText(o.junitPath);
   if (typeof xml !== 'string') return 'no JUnit file';
   const flavoured = withFlavour(xml, flavour);
@@ -32,8 +32,8 @@ export async function recordAfterGate(o: AfterGate): Promise<'recorded' | 'not c
     const record = gateRunRecord(parseJUnit(flavoured), {
       runId: o.config.runId,
       gate: o.gate,
-      pipelineRun: o.config.raw.UNIDESK_CI_PIPELINERUN,
-      taskRun: o.config.raw.UNIDESK_CI_TASKRUN,
+      pipelineRun: o.config.tekton.pipelineRun,
+      taskRun: o.config.tekton.taskRun,
       revision: o.config.revision,
       startedAt: o.startedAt,
       durationMs: Date.now() - o.startedAt.getTime(),

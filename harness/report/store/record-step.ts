@@ -59,8 +59,7 @@ export async function recordStep(argv: readonly string[], env: NodeJS.ProcessEnv
   });
   if (outcome && outcome !== 'recorded') log(`record step: ${outcome}`);
   // the results the gate step wrote, again from the final file (it may now hold the store's failure)
-  const resultsDir = config.raw.UNIDESK_CI_RESULTS_DIR ?? join(config.reportDir, 'results');
-  await writeGateResults(resultsDir, await readJUnit(values.junit).catch(() => undefined));
+  await writeGateResults(config.resultsDir, await readJUnit(values.junit).catch(() => undefined));
   return recordStepExit(gateExit, recorded);
 }
 
