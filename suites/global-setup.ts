@@ -57,7 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (owner) process.env[LEDGER_ENV] = ciEnv[LEDGER_ENV] = owner.ledger;
   try {
     for (const step of steps) {
-      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
+      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv });
       if (teardown) teardowns.push(teardown);
     }
   } catch (e) {

@@ -17,8 +17,6 @@ export type SetupContext = {
   env: Record<string, string | undefined>;
   /** Add variables here to hand them to the test workers. */
   ciEnv: Record<string, string>;
-  /** When the caller knows: did any test fail? (global teardown → diagnostics before deletion) */
-  failed?: () => boolean;
 };
 
 export type SetupStep = (ctx: SetupContext) => Promise<(() => Promise<void>) | void>;
@@ -89,7 +87,7 @@ export const runNamespace: SetupStep = async (ctx) => {
   const ns = await createRunNamespace(kube, { reportDir: config.reportDir, waitMs: config.waitMs });
   ctx.ciEnv.UNIDESK_CI_E2E_NAMESPACE = ns.name;
   return async () => {
-    if (ctx.failed?.() || runFailed(config.reportDir, config.runId)) ns.markFailed();
+    if (runFailed(config.reportDir, config.runId)) ns.markFailed();
     await ns.teardown();
   };
 };

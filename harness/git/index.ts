@@ -8,6 +8,7 @@ export { lsRemote, openMirror, type RemoteOptions } from './remote.ts';
 export { FULL_SHA, matchRevision, parseLsRemote, validateRevision, type RemoteRef } from './revision.ts';
 export { resolveRevision, resolveRevisionDetailed, type ResolveOptions } from './resolve.ts';
 export { cloneAt, type CloneOptions } from './clone.ts';
+export { freshClone, type FreshClone } from './fresh-clone.ts';
 export { assertClean, assertPushed } from './worktree.ts';
 export { remoteContains } from './contains.ts';
 export { gitAccessFrom } from './access.ts';

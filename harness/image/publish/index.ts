@@ -35,7 +35,7 @@ export const PUBLISH_STEPS: ReadonlyArray<PublishStep> = [
  */
 export const SERVICE_PUBLISH_STEPS: ReadonlyArray<PublishStep> = PUBLISH_STEPS.filter(([name]) => name !== 'target');
 
-export async function publishBackendCore(ctx: PublishContext): Promise<ArtifactRecord & { recordFile: string }> {
+export async function publishBackendCoreImage(ctx: PublishContext): Promise<ArtifactRecord & { recordFile: string }> {
   const p = startPublication(ctx);
   for (const [, step] of PUBLISH_STEPS) await step(p);
   return writeOutputs(p);

@@ -4,14 +4,14 @@
 // infra.network (provider/main-server network or proxy degradation) inside prewarmImages.
 // The list: the file's third-party images, the helper images the installed Tekton controller
 // injects (its Deployment's -*-image args) and the step image of this checkout.
-import type { RunConfig } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { composePrewarmList } from '../../harness/image/prewarm/compose.ts';
-import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
-import { readPrewarmList } from '../../harness/image/prewarm/list.ts';
-import { readTektonHelperImages } from '../../harness/image/prewarm/tekton-helpers.ts';
-import type { Kube } from '../../harness/kube/index.ts';
-import { formatRate } from '../../harness/image/prewarm/throughput.ts';
+import type { RunConfig } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { composePrewarmList } from '../image/prewarm/compose.ts';
+import { prewarmFromConfig } from '../image/prewarm/from-config.ts';
+import { readPrewarmList } from '../image/prewarm/list.ts';
+import { readTektonHelperImages } from '../image/prewarm/tekton-helpers.ts';
+import type { Kube } from '../kube/index.ts';
+import { formatRate } from '../image/prewarm/throughput.ts';
 
 export type Property = (name: string, value: string | number) => Promise<void>;
 

@@ -1,13 +1,10 @@
 // Step 1 mechanics: resolve the requested revision on the remote and clone it into a fresh
 // workspace that the gate removes afterwards.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { required, type RunConfig } from '../../harness/config.ts';
-import { cloneAt, gitAccessFrom, resolveRevisionDetailed } from '../../harness/git/index.ts';
-import { redact } from '../../harness/redact.ts';
+import { required, type RunConfig } from '../config.ts';
+import { freshClone, gitAccessFrom, resolveRevisionDetailed, type FreshClone } from '../git/index.ts';
+import { redact } from '../redact.ts';
 
-export type Checkout = { dir: string; commit: string; ref?: string; [Symbol.asyncDispose]: () => Promise<void> };
+export type Checkout = FreshClone & { commit: string; ref?: string };
 
 /** `onResolved` learns the commit before the clone, so a failing clone is still reported against it. */
 export async function checkoutRevision(config: RunConfig, signal?: AbortSignal, onResolved?: (commit: string) => void): Promise<Checkout> {
@@ -18,15 +15,7 @@ export async function checkoutRevision(config: RunConfig, signal?: AbortSignal, 
   console.log(redact(`[commit : clone] resolving ${config.revision} on ${remote}${access.proxy.url ? ` via ${access.proxy.url}` : ''}`));
   const resolved = await resolveRevisionDetailed({ remote, revision: config.revision, ...access, signal });
   onResolved?.(resolved.commit);
-  const root = await mkdtemp(join(tmpdir(), 'unidesk-ci-commit-'));
-  const dispose = () => rm(root, { recursive: true, force: true });
-  try {
-    const dir = join(root, 'unidesk');
-    console.log(`[commit : clone] cloning ${resolved.commit}`);
-    await cloneAt({ remote, commit: resolved.commit, dir, ...access, signal, onLine });
-    return { dir, commit: resolved.commit, ref: resolved.ref, [Symbol.asyncDispose]: dispose };
-  } catch (e) {
-    await dispose();
-    throw e;
-  }
+  console.log(`[commit : clone] cloning ${resolved.commit}`);
+  const clone = await freshClone({ remote, commit: resolved.commit, ...access, signal, onLine, purpose: 'commit', name: 'unidesk' });
+  return { ...clone, commit: resolved.commit, ref: resolved.ref };
 }

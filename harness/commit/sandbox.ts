@@ -5,15 +5,18 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CiError } from '../../harness/failure.ts';
-import { readableBy, type SandboxUser } from '../../harness/process/sandbox.ts';
+import { CiError } from '../failure.ts';
+import { readableBy, type SandboxUser } from '../process/sandbox.ts';
 import type { RepoSandbox } from './commands.ts';
 
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 /** The ServiceAccount the repo-check TaskRun runs as (k3s/ci/serviceaccounts.yaml): no token mounted, no rights. */
 export const REPO_CHECK_SERVICE_ACCOUNT = 'unidesk-ci-repo-check';
 
-/** `checkoutDir`'s parent (the checkout's own temporary root) with home/ and tmp/, handed to `user`. */
+/**
+ * `checkoutDir`'s parent (the checkout's own temporary root) with home/ and tmp/, handed to `user`;
+ * says who runs repository code, and fails closed when that user could read a ServiceAccount token.
+ */
 export async function prepareSandbox(checkoutDir: string, user: SandboxUser | undefined): Promise<RepoSandbox> {
   const root = dirname(checkoutDir);
   const home = join(root, 'home');
@@ -21,7 +24,10 @@ export async function prepareSandbox(checkoutDir: string, user: SandboxUser | un
   await mkdir(home, { recursive: true });
   await mkdir(tmp, { recursive: true });
   if (user) await promisify(execFile)('chown', ['-R', `${user.uid}:${user.gid}`, root]);
-  return { user, home, tmp };
+  const sandbox = { user, home, tmp };
+  console.log(sandboxLine(sandbox));
+  assertNoServiceAccountToken(user);
+  return sandbox;
 }
 
 /** Fail closed: a ServiceAccount token readable by repository code is a credential handed to the commit. */

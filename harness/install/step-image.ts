@@ -2,13 +2,13 @@
 // names (this checkout's tag, content hash label). `unidesk-ci install` (and the lab, which is a
 // full installation) builds and pushes it when missing — a second install with nothing changed
 // reuses it; the gate run as a check only reads the registry and says how to fix a miss.
-import type { RunConfig } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { ensureStepImage, servedStepImage, stepImageTag } from '../../harness/image/step-image/index.ts';
-import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../../harness/kube/index.ts';
-import { parseImageRef } from '../../harness/registry/reference.ts';
-import { REPO_ROOT } from '../../harness/tekton/index.ts';
-import { gateEnv } from '../../harness/vitest/gate.ts';
+import type { RunConfig } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { ensureStepImage, servedStepImage, stepImageTag } from '../image/step-image/index.ts';
+import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../kube/index.ts';
+import { parseImageRef } from '../registry/reference.ts';
+import { REPO_ROOT } from '../tekton/index.ts';
+import { gateEnv } from '../vitest/gate.ts';
 import type { Property } from './prewarm.ts';
 
 /** The step image reference the rendered Tasks name (the node's view of the loopback registry). */
