@@ -10,12 +10,11 @@ export type Checkout = FreshClone & { commit: string; ref?: string };
 export async function checkoutRevision(config: RunConfig, signal?: AbortSignal, onResolved?: (commit: string) => void): Promise<Checkout> {
   const remote = required(config.repoUrl, 'UNIDESK_CI_REPO_URL', 'the git remote of the UniDesk repository (http/https, no credentials in it)');
   const access = gitAccessFrom(config);
-  const onLine = (l: string) => console.log(`[commit : clone] ${l}`);
   // the proxy URL may carry credentials
   console.log(redact(`[commit : clone] resolving ${config.revision} on ${remote}${access.proxy.url ? ` via ${access.proxy.url}` : ''}`));
   const resolved = await resolveRevisionDetailed({ remote, revision: config.revision, ...access, signal });
   onResolved?.(resolved.commit);
   console.log(`[commit : clone] cloning ${resolved.commit}`);
-  const clone = await freshClone({ remote, commit: resolved.commit, ...access, signal, onLine, purpose: 'commit', name: 'unidesk' });
+  const clone = await freshClone({ remote, commit: resolved.commit, ...access, signal, onLine: (l) => console.log(`[commit : clone] ${l}`), purpose: 'commit', name: 'unidesk' });
   return { ...clone, commit: resolved.commit, ref: resolved.ref };
 }

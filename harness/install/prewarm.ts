@@ -12,10 +12,9 @@ import { readPrewarmList } from '../image/prewarm/list.ts';
 import { readTektonHelperImages } from '../image/prewarm/tekton-helpers.ts';
 import type { Kube } from '../kube/index.ts';
 import { formatRate } from '../image/prewarm/throughput.ts';
+import type { StepContext } from '../vitest/gate.ts';
 
-export type Property = (name: string, value: string | number) => Promise<void>;
-
-export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: Property, signal: AbortSignal): Promise<void> {
+export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: StepContext['property'], signal: AbortSignal): Promise<void> {
   if (!stepImage) throw new CiError('infra.registry', 'the step image step did not establish the step image; nothing to prewarm it from');
   await property('prewarm-list', config.raw.UNIDESK_CI_PREWARM_IMAGES_FILE);
   const helpers = await readTektonHelperImages(kube);

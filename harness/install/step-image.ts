@@ -8,8 +8,7 @@ import { ensureStepImage, servedStepImage, stepImageTag } from '../image/step-im
 import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../kube/index.ts';
 import { parseImageRef } from '../registry/reference.ts';
 import { REPO_ROOT } from '../tekton/index.ts';
-import { gateEnv } from '../vitest/gate.ts';
-import type { Property } from './prewarm.ts';
+import { gateEnv, type StepContext } from '../vitest/gate.ts';
 
 /** The step image reference the rendered Tasks name (the node's view of the loopback registry). */
 export async function renderedStepImage(manifestsDir: string): Promise<string> {
@@ -17,7 +16,7 @@ export async function renderedStepImage(manifestsDir: string): Promise<string> {
   return mapImage(STEP_IMAGE_NAME, withStepImageTag(await kustomizationImages(manifestsDir), tag));
 }
 
-export async function stepImageStep(config: RunConfig, manifestsDir: string, property: Property, signal: AbortSignal): Promise<string> {
+export async function stepImageStep(config: RunConfig, manifestsDir: string, property: StepContext['property'], signal: AbortSignal): Promise<string> {
   const rendered = await renderedStepImage(manifestsDir);
   await property('step-image', rendered);
   const named = parseImageRef(rendered).registry;

@@ -43,18 +43,13 @@ export async function publishBackendCoreImage(ctx: PublishContext): Promise<Arti
 
 export type ServicePublication = { commit: string; imageRef: string; digest: string; built: boolean; labels: Record<string, string> };
 
-/** Start a publication of `image` at a pinned 40-hex commit; run SERVICE_PUBLISH_STEPS over it, then publicationResult(). */
-export function startServicePublication(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Publication {
-  return startPublication(ctx, o);
-}
-
 export function publicationResult(p: Publication): ServicePublication {
   return { commit: need(p.commit, 'the commit'), imageRef: need(p.imageRef, 'the image reference'), digest: need(p.digest, 'the digest'), built: p.built, labels: need(p.labels, 'the labels') };
 }
 
 /** Build or reuse the image of `image` at `commit` in the loopback registry, verified through the registry API. */
 export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Promise<ServicePublication> {
-  const p = startServicePublication(ctx, o);
+  const p = startPublication(ctx, o);
   for (const [, step] of SERVICE_PUBLISH_STEPS) await step(p);
   return publicationResult(p);
 }
