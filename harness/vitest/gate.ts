@@ -51,10 +51,6 @@ export function gateEnv(): Record<string, string | undefined> {
   return { ...process.env, ...provided };
 }
 
-function withPrefix(name: string): string {
-  return name.startsWith('unidesk.') ? name : `unidesk.${name}`;
-}
-
 export function defineGate(gate: Gate): GateDefinition {
   const config = loadConfig({ ...gateEnv(), UNIDESK_CI_GATE: gate });
   const facts: GateFacts = {};
@@ -76,7 +72,7 @@ export function defineGate(gate: Gate): GateDefinition {
     const o = typeof options === 'number' ? { timeoutMs: options } : options;
     test(name, { timeout: o.timeoutMs ?? config.waitMs }, async (ctx) => {
       const property = async (n: string, v: string | number) => {
-        await ctx.annotate(redact(String(v)), withPrefix(n));
+        await ctx.annotate(redact(String(v)), n.startsWith('unidesk.') ? n : `unidesk.${n}`);
       };
       let skipped = false;
       const notRun = async (reason: string): Promise<never> => {

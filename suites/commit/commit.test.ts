@@ -8,7 +8,6 @@ import { afterAll } from 'vitest';
 import { defineGate } from '../../harness/vitest/gate.ts';
 import { checkoutRevision, type Checkout } from '../../harness/commit/checkout.ts';
 import { runRepoCommand, stepEnv, type RepoSandbox } from '../../harness/commit/commands.ts';
-import { sandboxUser } from '../../harness/process/sandbox.ts';
 import { prepareSandbox } from '../../harness/commit/sandbox.ts';
 
 const gate = defineGate('commit');
@@ -31,7 +30,7 @@ gate.step(
     checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
     if (checkout.ref) await property('ref', checkout.ref);
     // code of the commit runs from the next step on: as another uid, with no credential to read
-    sandbox = await prepareSandbox(checkout.dir, sandboxUser(config.sandboxUid));
+    sandbox = await prepareSandbox(checkout.dir, config.sandboxUid);
   },
   STEP_TIMEOUT,
 );

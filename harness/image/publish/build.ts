@@ -2,7 +2,7 @@
 // is removed afterwards; then push with --digestfile.
 import { git } from '../../git/exec.ts';
 import { gitAccessFrom } from '../../git/access.ts';
-import { freshClone } from '../../git/fresh-clone.ts';
+import { freshClone } from '../../git/clone.ts';
 import { buildImage, pushImage } from '../buildah.ts';
 import { buildCacheRepository } from '../build-cache.ts';
 import { serviceLabels } from '../labels.ts';
