@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../harness/config.ts';
-import { publishBackendCore } from '../harness/image/publish/index.ts';
+import { publishBackendCoreImage } from '../harness/image/publish/index.ts';
 import { writeStorageConf } from '../harness/image/storage-conf.ts';
 import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { artifactVariants, DEPS_SECONDS, pushArtifactVariants } from '../fixtures/repos/artifact-variants.ts';
@@ -22,7 +22,7 @@ async function publishTimed(env: Env, work: string, revision: string): Promise<{
     const e = { ...process.env, ...env, CONTAINERS_STORAGE_CONF: await writeStorageConf(dir, 'vfs'), UNIDESK_CI_REPORT_DIR: join(dir, 'reports'), UNIDESK_CI_REVISION: revision };
     let hits = 0;
     const t0 = performance.now();
-    const out = await publishBackendCore({ config: loadConfig(e), env: e, log: (l) => void (l.startsWith('buildah: --> Using cache ') && hits++) });
+    const out = await publishBackendCoreImage({ config: loadConfig(e), env: e, log: (l) => void (l.startsWith('buildah: --> Using cache ') && hits++) });
     if (!out.built) throw new Error(`bench: ${revision} was not built`);
     return { seconds: (performance.now() - t0) / 1000, hits };
   } finally {

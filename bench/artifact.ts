@@ -18,7 +18,7 @@ import { runGate } from '../harness/report/junit-gate-run.ts';
 import { backendCoreLabels, BACKEND_CORE_DOCKERFILE } from '../harness/image/labels.ts';
 import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
-import { publishBackendCore } from '../harness/image/publish/index.ts';
+import { publishBackendCoreImage } from '../harness/image/publish/index.ts';
 import { benchBuildCache, clearRepository } from './artifact-cache.ts';
 import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
 import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
@@ -76,7 +76,7 @@ async function harness(env: Env, s: Source): Promise<void> {
   const reportDir = await mkdtemp(join(tmpdir(), 'bench-harness-'));
   try {
     const e = { ...process.env, ...env, UNIDESK_CI_REPO_URL: s.repoUrl, UNIDESK_CI_REVISION: s.commit, UNIDESK_CI_REPORT_DIR: reportDir };
-    const out = await publishBackendCore({ config: loadConfig(e), env: e, log: () => undefined });
+    const out = await publishBackendCoreImage({ config: loadConfig(e), env: e, log: () => undefined });
     if (!out.built) throw new Error(`bench: the publication reused an image on ${s.name}`);
   } finally {
     await rm(reportDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { buildUnideskRepo } from '../fixtures/repos/build.ts';
 import { heavyVariant } from '../fixtures/repos/heavy.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
-import { toolPath } from '../suites/commit/commands.ts';
+import { toolPath } from '../harness/commit/commands.ts';
 
 const exec = promisify(execFile);
 type Fixture = { name: string; repoUrl: string; revision: string; rounds: number };

@@ -59,7 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (owner) process.env[LEDGER_ENV] = ciEnv[LEDGER_ENV] = owner.ledger;
   try {
     for (const step of steps) {
-      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, config, failed: () => project.vitest.state.getCountOfFailedTests() > 0 });
+      const teardown = await step({ gate, env: { ...process.env, ...ciEnv }, ciEnv, config });
       if (teardown) teardowns.push(teardown);
     }
   } catch (e) {

@@ -16,8 +16,6 @@ export type SetupContext = {
   env: Record<string, string | undefined>;
   /** Add variables here to hand them to the test workers. */
   ciEnv: Record<string, string>;
-  /** When the caller knows: did any test fail? (global teardown → diagnostics before deletion) */
-  failed?: () => boolean;
   /** The run configuration global setup parsed (a step called alone parses `env`). */
   config?: RunConfig;
 };
@@ -94,7 +92,7 @@ export const runNamespace: SetupStep = async (ctx) => {
   const ns = await createRunNamespace(kube, { reportDir: config.reportDir, waitMs: config.waitMs });
   ctx.ciEnv.UNIDESK_CI_E2E_NAMESPACE = ns.name;
   return async () => {
-    if (ctx.failed?.() || runFailed(config.reportDir, config.runId)) ns.markFailed();
+    if (runFailed(config.reportDir, config.runId)) ns.markFailed();
     await ns.teardown();
   };
 };

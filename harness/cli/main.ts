@@ -6,7 +6,7 @@ import { usage, type Command } from './command.ts';
 
 /** Commands load lazily so each can bring its own dependencies. */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./run.ts')).runCommandSpec,
+  run: async () => (await import('./run.ts')).runCommand,
   'run-dev-e2e': async () => (await import('./run-dev-e2e.ts')).runDevE2eCommand,
   status: async () => (await import('./status.ts')).statusCommand,
   install: async () => (await import('./install.ts')).installCommand,

@@ -34,7 +34,7 @@ export function parseRunFlags(argv: string[]) {
   return { ...flags, output };
 }
 
-export const runCommandSpec: Command = {
+export const runCommand: Command = {
   name: 'run',
   summary: 'create the commit PipelineRun for a revision, follow it, summarise it (--local: run the gates here)',
   usage: USAGE,

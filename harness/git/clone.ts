@@ -1,5 +1,8 @@
-// A fresh clone of the remote checked out (detached) at one resolved commit.
-import { mkdir, readdir } from 'node:fs/promises';
+// A fresh clone of the remote checked out (detached) at one resolved commit; freshClone's in a
+// temporary directory of its own (the commit gate's checkout, an image build's context).
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CiError } from '../failure.ts';
 import { git } from './exec.ts';
 import { checkRemote, type RemoteOptions } from './remote.ts';
@@ -23,4 +26,20 @@ export async function cloneAt(o: CloneOptions): Promise<void> {
   }
   const head = (await git(['rev-parse', 'HEAD'], { cwd: o.dir, fallback: 'input' })).stdout.trim();
   if (head !== o.commit) throw new CiError('input', `checkout ended at ${head}, not ${o.commit}`);
+}
+
+export type FreshClone = AsyncDisposable & { dir: string };
+
+/** Clones into <tmp>/unidesk-ci-<purpose>-*\/<name>; the temporary root is the caller's to use too (the commit sandbox's HOME). */
+export async function freshClone({ purpose, name, ...o }: Omit<CloneOptions, 'dir'> & { purpose: string; name: string }): Promise<FreshClone> {
+  const root = await mkdtemp(join(tmpdir(), `unidesk-ci-${purpose}-`));
+  const dispose = () => rm(root, { recursive: true, force: true });
+  try {
+    const dir = join(root, name);
+    await cloneAt({ ...o, dir });
+    return { dir, [Symbol.asyncDispose]: dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
 }

@@ -1,7 +1,7 @@
 // One git invocation: isolated environment, redacted output, classified failure.
 import { CiError, type FailureClass } from '../failure.ts';
 import { formatBytes } from '../http/bounded-body.ts';
-import { MAX_KEPT_OUTPUT_BYTES, runCommand, type RunResult } from '../process/run.ts';
+import { MAX_KEPT_OUTPUT_BYTES, runProcess, type RunResult } from '../process/run.ts';
 import { classifyGitOutput } from './classify.ts';
 import { gitEnv, type GitAccess } from './env.ts';
 
@@ -21,7 +21,7 @@ export type GitRunOptions = GitAccess & {
 export async function git(args: readonly string[], o: GitRunOptions = {}): Promise<RunResult> {
   let r: RunResult;
   try {
-    r = await runCommand('git', args, { cwd: o.cwd, env: gitEnv(o, { ...process.env, ...o.extraEnv }), signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine });
+    r = await runProcess('git', args, { cwd: o.cwd, env: gitEnv(o, { ...process.env, ...o.extraEnv }), signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CiError('input', 'git is not installed; install it with: apt-get install -y git');

@@ -7,7 +7,7 @@ export { git } from './exec.ts';
 export { lsRemote, openMirror, type RemoteOptions } from './remote.ts';
 export { FULL_SHA, matchRevision, parseLsRemote, validateRevision, type RemoteRef } from './revision.ts';
 export { resolveRevision, resolveRevisionDetailed, type ResolveOptions } from './resolve.ts';
-export { cloneAt, type CloneOptions } from './clone.ts';
+export { cloneAt, freshClone, type CloneOptions, type FreshClone } from './clone.ts';
 export { assertClean, assertPushed } from './worktree.ts';
 export { remoteContains } from './contains.ts';
 export { gitAccessFrom } from './access.ts';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CiError, type FailureClass } from '../failure.ts';
-import { runCommand, type RunResult } from '../process/run.ts';
+import { runProcess, type RunResult } from '../process/run.ts';
 import { buildCacheArgs } from './build-cache.ts';
 import { baseImageFailure } from './base-image-failure.ts';
 
@@ -14,7 +14,7 @@ export type BuildahOptions = { env?: NodeJS.ProcessEnv; signal?: AbortSignal; ti
 export async function buildah(args: readonly string[], o: BuildahOptions, failure: FailureClass, what: string): Promise<RunResult> {
   let r: RunResult;
   try {
-    r = await runCommand('buildah', args, { env: o.env, signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine });
+    r = await runProcess('buildah', args, { env: o.env, signal: o.signal, timeoutMs: o.timeoutMs, onLine: o.onLine });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CiError('input', 'buildah is not installed; install it with: apt-get install -y buildah');
     throw new CiError(failure, `${what} was aborted: ${(e as Error).message}`);

@@ -17,7 +17,8 @@ import { directTransport, type Transport } from './transport.ts';
 
 export type OpenTransport = AsyncDisposable & { transport: Transport; target: string };
 
-export async function openTransport(config: RunConfig, kube: () => Kube): Promise<OpenTransport> {
+/** `onFailure` saves the evidence of a failed start (the read service's pod logs, events) before its deletion. */
+export async function openTransport(config: RunConfig, kube: () => Kube, o: { onFailure?: () => Promise<unknown> } = {}): Promise<OpenTransport> {
   if (config.perf.transport === 'direct') {
     const baseUrl = required(config.perf.baseUrl, 'UNIDESK_CI_PERF_BASE_URL', 'the Code Queue base URL the direct transport measures');
     return { transport: directTransport(baseUrl), target: baseUrl, [Symbol.asyncDispose]: async () => undefined };
@@ -53,6 +54,8 @@ export async function openTransport(config: RunConfig, kube: () => Kube): Promis
     const transport = await (inFlight = svc.deploy({ timeoutMs: config.waitMs, signal: abort.signal }));
     return { transport, target: image, [Symbol.asyncDispose]: dispose };
   } catch (e) {
+    // interrupted: the signal's disposal is already under way, the process ends
+    if (!abort.signal.aborted) await o.onFailure?.().catch((err: Error) => k.log(`perf: evidence: ${err.message}`));
     await dispose().catch(() => undefined);
     throw e;
   }

@@ -68,7 +68,7 @@ export function formatCommand(cmd: string, args: readonly string[]): string {
   return redact([cmd, ...args].map(quote).join(' '));
 }
 
-export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function runProcess(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const tailMax = opts.tailLines ?? 40;
   const tail: string[] = [];

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gate } from '../config.ts';
 import type { FailureClass } from '../failure.ts';
-import { runCommand } from '../process/run.ts';
+import { runProcess } from '../process/run.ts';
 import { readJUnit, testcases, type JUnitReport } from './junit-read.ts';
 import { caseFailureClass } from './junit-verdict.ts';
 import { stampJUnitFile } from './junit-properties.ts';
@@ -89,7 +89,7 @@ export async function runGate(o: RunGateOptions): Promise<GateRun> {
   const env = childEnv({ ...o.env, UNIDESK_CI_REPORT_DIR: reportDir, UNIDESK_CI_GATE: o.gate, FORCE_COLOR: '0', NO_COLOR: '1' });
   const args = [VITEST_BIN, 'run', '--project', o.gate, '--reporter=default', '--reporter=junit', `--outputFile.junit=${junitPath}`];
   // an interrupted gate's workers get a pod's default termination grace (30 s) to delete what they created
-  const r = await runCommand(process.execPath, args, {
+  const r = await runProcess(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env,
     signal: o.signal,

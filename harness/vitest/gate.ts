@@ -34,13 +34,13 @@ export type StepOptions = number | { timeoutMs?: number; independent?: boolean }
 /** Run-level facts the steps learn and share (e.g. the resolved commit). */
 export type GateFacts = Record<string, string | undefined> & { commit?: string };
 
-export type Gate_ = {
+export type GateDefinition = {
   gate: Gate;
   config: RunConfig;
   facts: GateFacts;
   step: (name: string, fn: (ctx: StepContext) => Promise<void>, options?: StepOptions) => void;
-  /** Evidence to save before anything is deleted (pod logs, events): run once, when a step first fails. */
-  onFailure: (collect: () => Promise<unknown>) => void;
+  /** Evidence to save before anything is deleted (pod logs, events): run once, with the step that first fails. */
+  onFailure: (collect: (step: string) => Promise<unknown>) => void;
 };
 
 export function gateEnv(): Record<string, string | undefined> {
@@ -68,16 +68,16 @@ function withPrefix(name: string): string {
   return name.startsWith('unidesk.') ? name : `unidesk.${name}`;
 }
 
-export function defineGate(gate: Gate): Gate_ {
+export function defineGate(gate: Gate): GateDefinition {
   const config = gateConfig(gate);
   const facts: GateFacts = {};
   let blockedBy: { step: string; failureClass: string } | undefined;
-  const collectors: Array<() => Promise<unknown>> = [];
+  const collectors: Array<(step: string) => Promise<unknown>> = [];
   let evidence: Promise<void> | undefined;
   // a collector that fails must not hide the step's own failure
-  const saveEvidence = () =>
+  const saveEvidence = (step: string) =>
     (evidence ??= (async () => {
-      for (const collect of collectors) await collect().catch((e: Error) => console.log(`evidence: ${redact(e.message)}`));
+      for (const collect of collectors) await collect(step).catch((e: Error) => console.log(`evidence: ${redact(e.message)}`));
     })());
 
   beforeEach(async (ctx) => {
@@ -85,11 +85,11 @@ export function defineGate(gate: Gate): Gate_ {
     await ctx.annotate(config.runId, 'unidesk.run-id');
   });
 
-  const step: Gate_['step'] = (name, fn, options = {}) => {
+  const step: GateDefinition['step'] = (name, fn, options = {}) => {
     const o = typeof options === 'number' ? { timeoutMs: options } : options;
     test(name, { timeout: o.timeoutMs ?? config.waitMs }, async (ctx) => {
       const property = async (n: string, v: string | number) => {
-        await ctx.annotate(redact(String(v)), withPrefix(n));
+        await ctx.annotate(redact(String(v)), n.startsWith('unidesk.') ? n : `unidesk.${n}`);
       };
       let skipped = false;
       const notRun = async (reason: string): Promise<never> => {
@@ -100,7 +100,7 @@ export function defineGate(gate: Gate): Gate_ {
       };
       if (blockedBy && !o.independent) return notRun(`not run: step "${blockedBy.step}" failed (${blockedBy.failureClass})`);
       // also when the step times out (its promise never settles): Vitest calls this before afterAll
-      ctx.onTestFailed(saveEvidence, config.waitMs);
+      ctx.onTestFailed(() => saveEvidence(name), config.waitMs);
       try {
         await fn(Object.assign(ctx, { config, property, facts, notRun }) as StepContext);
         if (facts.commit) await property('commit', facts.commit);

@@ -6,10 +6,9 @@
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { defineGate } from '../../harness/vitest/gate.ts';
-import { checkoutRevision, type Checkout } from './checkout.ts';
-import { runRepoCommand, stepEnv, type RepoSandbox } from './commands.ts';
-import { sandboxUser } from '../../harness/process/sandbox.ts';
-import { assertNoServiceAccountToken, prepareSandbox, sandboxLine } from './sandbox.ts';
+import { checkoutRevision, type Checkout } from '../../harness/commit/checkout.ts';
+import { runRepoCommand, stepEnv, type RepoSandbox } from '../../harness/commit/commands.ts';
+import { prepareSandbox } from '../../harness/commit/sandbox.ts';
 
 const gate = defineGate('commit');
 const { config, facts } = gate;
@@ -31,10 +30,7 @@ gate.step(
     checkout = await checkoutRevision(config, signal, (commit) => (facts.commit = commit));
     if (checkout.ref) await property('ref', checkout.ref);
     // code of the commit runs from the next step on: as another uid, with no credential to read
-    const s = await prepareSandbox(checkout.dir, sandboxUser(config.sandboxUid));
-    console.log(sandboxLine(s));
-    assertNoServiceAccountToken(s.user);
-    sandbox = s;
+    sandbox = await prepareSandbox(checkout.dir, config.sandboxUid);
   },
   STEP_TIMEOUT,
 );

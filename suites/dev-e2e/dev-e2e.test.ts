@@ -8,6 +8,7 @@ import { CiError } from '../../harness/failure.ts';
 import { defineGate, gateEnv, type StepContext } from '../../harness/vitest/gate.ts';
 import { kubeForRun, type Kube } from '../../harness/kube/kube.ts';
 import { runNamespaceName } from '../../harness/kube/guard.ts';
+import { markRunFailed } from '../../harness/kube/run-failure.ts';
 import { gitAccessFrom } from '../../harness/git/access.ts';
 import { required } from '../../harness/config.ts';
 import { readDevPin } from '../../harness/e2e/deploy-source.ts';
@@ -23,6 +24,8 @@ const env = gateEnv();
 const log = (line: string) => console.log(line);
 const state: E2eState = {};
 const namespace = runNamespaceName(config.runId);
+// a failed step makes global teardown keep the evidence of the run namespace before deleting it
+gate.onFailure((step) => markRunFailed(config.reportDir, config.runId, step));
 const kube = (): Kube => (state.kube ??= kubeForRun(config, log));
 const api = (signal: AbortSignal): CodeQueueApi => (state.api ??= codeQueueApi(kube(), namespace, signal));
 /** Every request a step sent through the service proxy, with its status and timing, as properties. */

@@ -6,7 +6,6 @@
 // The registry serves the step image of this checkout (built and pushed by install when missing),
 // and k3s/ci is checked as rendered for it. Last, the CI images are prewarmed into the node's
 // containerd: the list file's, the Tekton controller's helpers and the step image.
-import { afterEach } from 'vitest';
 import { CI_NAMESPACE } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import {
@@ -26,16 +25,14 @@ import {
 } from '../../harness/kube/index.ts';
 import { TEKTON_PIPELINES, TEKTON_TRIGGERS, checkTektonComponent, checkTektonCrds } from '../../harness/tekton/index.ts';
 import { defineGate } from '../../harness/vitest/gate.ts';
-import { checkAccountBindings } from './bindings.ts';
-import { checkListenerService, checkRunNamespace } from './checks.ts';
-import { prewarmStep } from './prewarm.ts';
-import { stepImageStep } from './step-image.ts';
+import { checkAccountBindings } from '../../harness/install/bindings.ts';
+import { checkListenerService, checkRunNamespace } from '../../harness/install/checks.ts';
+import { prewarmStep } from '../../harness/install/prewarm.ts';
+import { stepImageStep } from '../../harness/install/step-image.ts';
 
 const gate = defineGate('install');
 // a failed step makes global teardown keep the evidence of the run namespace before deleting it
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await markRunFailed(gate.config.reportDir, gate.config.runId, ctx.task.name);
-});
+gate.onFailure((step) => markRunFailed(gate.config.reportDir, gate.config.runId, step));
 const kube = () => kubeForRun(gate.config);
 const manifestsDir = gate.config.manifestsDir;
 let manifests: Manifest[] = [];

@@ -4,10 +4,10 @@ import { evaluate } from '../../harness/budgets/verdict.ts';
 import { BUDGET_DEFINITIONS, type BudgetName } from '../../harness/budgets/schema.ts';
 import { CiError } from '../../harness/failure.ts';
 import { ms } from '../../harness/perf/stats.ts';
-import type { Gate_ } from '../../harness/vitest/gate.ts';
+import type { GateDefinition } from '../../harness/vitest/gate.ts';
 import type { PerfState } from './state.ts';
 
-export function budgetTestcase(gate: Gate_, name: BudgetName, state: PerfState): void {
+export function budgetTestcase(gate: GateDefinition, name: BudgetName, state: PerfState): void {
   const def = BUDGET_DEFINITIONS[name];
   gate.step(
     `budget ${name}: ${def.endpoint} (${def.statistic})`,

@@ -29,8 +29,9 @@ if (FULL_SHA.test(config.revision)) facts.commit = config.revision;
 const state: PerfState = { verdicts: [] };
 const log = (line: string) => console.log(line);
 const kube = (): Kube => (state.kube ??= kubeForRun(config, log));
-// a failed step saves the read service's pod logs, events and objects before afterAll deletes it
-gate.onFailure(async () => state.open?.transport.kind === 'cluster' && saveDiagnostics(kube(), CI_NAMESPACE, config.reportDir));
+// a failed step (or rollout) saves the read service's pod logs, events and objects before they are deleted
+const saveEvidence = () => saveDiagnostics(kube(), CI_NAMESPACE, config.reportDir);
+gate.onFailure(async () => state.open?.transport.kind === 'cluster' && saveEvidence());
 
 gate.step('read the budgets from the unidesk-ci-budgets ConfigMap', async ({ property }) => {
   state.notMeasured = 'the budgets could not be read';
@@ -45,7 +46,7 @@ const transportStep =
     : 'reach Code Queue at UNIDESK_CI_PERF_BASE_URL (direct transport)';
 gate.step(transportStep, async ({ property }) => {
   state.notMeasured = 'the Code Queue read service was not reachable';
-  state.open = await openTransport(config, kube);
+  state.open = await openTransport(config, kube, { onFailure: saveEvidence });
   await property('transport', state.open.transport.describe);
 });
 

@@ -8,7 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../fixtures/lab/daemon.ts';
 import { GATE_SERVICES, startLab, type Lab } from '../../fixtures/lab/index.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { runGate, type GateRun } from '../../harness/report/junit-gate-run.ts';
 import { requestsSince, snapshotCluster, snapshotRepository } from './artifact.support.ts';
 
@@ -80,7 +80,7 @@ describe('artifact gate against the lab', () => {
     const record = JSON.parse(await readFile(join(first.reportDir, 'artifact', `backend-core-${commits.master}.json`), 'utf8'));
     expect(record).toMatchObject({ imageRef: ref, imageDigest: out['unidesk.image-digest'], built: true });
     // the registry, asked by another client, agrees
-    const inspect = await runCommand('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]);
+    const inspect = await runProcess('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]);
     expect(JSON.parse(inspect.stdout).Digest).toBe(out['unidesk.image-digest']);
     // the git password reaches neither the console, JUnit, the results nor the record
     const password = lab.env.UNIDESK_CI_GIT_PASSWORD;
@@ -135,7 +135,7 @@ describe('artifact gate against the lab', () => {
   test('a dirty caller worktree: input at the revision step, nothing built', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'unidesk-ci-artifact-worktree-'));
     try {
-      await runCommand('git', ['clone', '--quiet', join(lab.env.LAB_GIT_ROOT, 'unidesk.git'), dir]);
+      await runProcess('git', ['clone', '--quiet', join(lab.env.LAB_GIT_ROOT, 'unidesk.git'), dir]);
       await appendFile(join(dir, 'deploy.json'), ' ');
       const run = await artifactGate({ UNIDESK_CI_SOURCE_WORKTREE: dir });
       expectStoppedAt(run, 2, 'input');

@@ -3,7 +3,7 @@
 // the summary and exit 0; the lab gone afterwards.
 import { existsSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 import { join } from 'node:path';
 
@@ -18,7 +18,7 @@ test('unidesk-ci run --lab: lab up, CI installed, the commit PipelineRun of mast
     UNIDESK_CI_GIT_PASSWORD: undefined,
     UNIDESK_CI_GIT_USERNAME: undefined,
   });
-  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--lab'], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
+  const r = await runProcess(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--lab'], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   const out = r.tail;
   expect(r.exitCode, out).toBe(0);
   expect(out).toMatch(/lab ci: k3s\/ci applied \(\d+ created, \d+ changed, \d+ unchanged\)/);

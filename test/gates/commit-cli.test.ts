@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT_CODES } from '../../harness/failure.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 
 const dirs: string[] = [];
@@ -19,7 +19,7 @@ async function cli(args: string[]) {
   dirs.push(reportDir);
   // no lab endpoints from outside: --lab makes the gate start its own
   const env = childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_REPO_URL: undefined, UNIDESK_CI_PROXY_URL: undefined, UNIDESK_CI_GIT_PASSWORD: undefined, UNIDESK_CI_GIT_USERNAME: undefined });
-  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
+  const r = await runProcess(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   return { ...r, reportDir, output: r.tail };
 }
 

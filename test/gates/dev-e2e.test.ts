@@ -186,7 +186,7 @@ describe('the dev-e2e gate interrupted', () => {
       await Promise.race([inRollout, gate.then(() => Promise.reject(new Error('the gate ended before step 4')))]);
       const [ns] = await runNamespaces();
       expect(ns, 'the run namespace exists during step 4').toBeDefined();
-      ac.abort(); // runCommand sends SIGTERM to the gate's processes
+      ac.abort(); // runProcess sends SIGTERM to the gate's processes
       expect(await gate).toBeInstanceOf(Error);
       const left = await runNamespaces();
       if (left.length) {

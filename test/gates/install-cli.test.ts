@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT_CODES } from '../../harness/failure.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 import { readJUnit, testcases } from '../../harness/report/junit-read.ts';
 import { GATE_SERVICES, startLab } from '../../fixtures/lab/index.ts';
@@ -21,7 +21,7 @@ async function cli(args: string[], labEnv?: Record<string, string>) {
   const env = labEnv
     ? childEnv({ ...labEnv, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1', UNIDESK_CI_APPLY_MANIFESTS: undefined })
     : childEnv({ UNIDESK_CI_LAB_EXTERNAL: undefined, UNIDESK_CI_KUBECONFIG: undefined, UNIDESK_CI_APPLY_MANIFESTS: undefined });
-  const r = await runCommand(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'install', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
+  const r = await runProcess(process.execPath, [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'install', ...args, '--report-dir', reportDir], { cwd: PROJECT_ROOT, env, tailLines: 100_000 });
   return { ...r, reportDir, output: r.tail };
 }
 

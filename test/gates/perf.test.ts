@@ -210,7 +210,7 @@ describe('perf gate interrupted', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       await new Promise((r) => setTimeout(r, 1000)); // inside the (slowed) cold overview request
-      ac.abort(); // runCommand sends SIGTERM to the Vitest process
+      ac.abort(); // runProcess sends SIGTERM to the Vitest process
       expect(await gate).toBeInstanceOf(Error);
       // the dying gate deletes Service, Deployment, then the Secret, each waited for: poll until all are gone
       const until = Date.now() + 60_000;
@@ -254,7 +254,7 @@ describe('perf gate interrupted during the rollout wait', () => {
       ])
         await read(); // all three exist while the rollout waits
       const stoppedAt = Date.now();
-      ac.abort(); // runCommand sends SIGTERM to the gate's processes (descendants first, 30 s grace)
+      ac.abort(); // runProcess sends SIGTERM to the gate's processes (descendants first, 30 s grace)
       expect(await gate).toBeInstanceOf(Error);
       // aborted rollout wait, not the grace's SIGKILL, ended the gate
       expect(Date.now() - stoppedAt).toBeLessThan(25_000);

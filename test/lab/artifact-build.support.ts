@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../harness/config.ts';
-import { publishBackendCore } from '../../harness/image/publish/index.ts';
+import { publishBackendCoreImage } from '../../harness/image/publish/index.ts';
 import { writeStorageConf } from '../../harness/image/storage-conf.ts';
 import { REPO_ROOT } from '../../harness/tekton/index.ts';
 import { which } from '../../fixtures/lab/system.ts';
@@ -36,7 +36,7 @@ export async function taskCapsBuildah(parent: string): Promise<{ dir: string; ca
   return { dir, capabilities };
 }
 
-export type Published = { result?: Awaited<ReturnType<typeof publishBackendCore>>; error?: unknown; log: string[] };
+export type Published = { result?: Awaited<ReturnType<typeof publishBackendCoreImage>>; error?: unknown; log: string[] };
 
 /** Publish `revision` with a fresh build storage and the given PATH prefix; never throws (the error is returned). */
 export async function publishFresh(lab: Lab, o: { revision: string; pathPrefix: string; env?: Record<string, string> }): Promise<Published> {
@@ -54,7 +54,7 @@ export async function publishFresh(lab: Lab, o: { revision: string; pathPrefix: 
   };
   const log: string[] = [];
   try {
-    return { result: await publishBackendCore({ config: loadConfig(env), env, log: (l) => log.push(l) }), log };
+    return { result: await publishBackendCoreImage({ config: loadConfig(env), env, log: (l) => log.push(l) }), log };
   } catch (error) {
     return { error, log };
   }

@@ -17,7 +17,7 @@ import { containerdImages } from '../../harness/image/prewarm/containerd.ts';
 import { CODE_QUEUE_IMAGE, publishServiceImage, type ServicePublication } from '../../harness/image/publish/index.ts';
 import { connectKube, createRunNamespace, serviceProxyJson, waitForRollout, type Kube, type Manifest } from '../../harness/kube/index.ts';
 import { applyObjects } from '../../harness/kube/apply.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { CODE_QUEUE_V2_VERSION } from '../../fixtures/repos/code-queue.ts';
 import { CODE_QUEUE_VERSION } from '../../fixtures/code-queue/version.ts';
 
@@ -53,7 +53,7 @@ describe('Code Queue image of the commit deploy.json pins', () => {
   test('built from a fresh clone at that commit and published with the identity labels', async () => {
     first = await timed('build (cold)', () => publish(pinned()));
     expect(first).toMatchObject({ commit: pinned(), imageRef: `${lab.env.UNIDESK_CI_REGISTRY}/unidesk/code-queue:${pinned()}`, built: true });
-    const r = await runCommand('skopeo', ['inspect', '--tls-verify=false', `docker://${first.imageRef}`]);
+    const r = await runProcess('skopeo', ['inspect', '--tls-verify=false', `docker://${first.imageRef}`]);
     expect(r.exitCode, r.tail).toBe(0);
     const inspected = JSON.parse(r.stdout) as { Digest: string; Labels: Record<string, string> };
     expect(inspected.Digest).toBe(first.digest);
@@ -89,7 +89,7 @@ describe('Code Queue image of the commit deploy.json pins', () => {
     expect((e as CiError).message).toContain('unidesk.ai/source-commit missing');
     expect((await spy.calls()).slice(before)).toEqual([]);
     // the tag still holds what was there
-    const r = await runCommand('skopeo', ['inspect', '--tls-verify=false', `docker://${lab.env.UNIDESK_CI_REGISTRY}/unidesk/code-queue:${commit}`]);
+    const r = await runProcess('skopeo', ['inspect', '--tls-verify=false', `docker://${lab.env.UNIDESK_CI_REGISTRY}/unidesk/code-queue:${commit}`]);
     expect((JSON.parse(r.stdout) as { Digest: string }).Digest).toBe(impostor);
   }, 180_000);
 
@@ -103,7 +103,7 @@ describe('Code Queue image of the commit deploy.json pins', () => {
     const log: string[] = [];
     expect(await timed('import', () => importImage(first, log))).toEqual({ image: first.imageRef, digest: first.digest, action: 'imported' });
     // read back with ctr itself, not through the harness
-    const ls = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '--namespace', 'k8s.io', 'images', 'ls']);
+    const ls = await runProcess('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '--namespace', 'k8s.io', 'images', 'ls']);
     expect(ls.stdout.split('\n').find((l) => l.startsWith(`${first.imageRef} `))).toContain(first.digest);
     expect((await importImage(first)).action).toBe('present');
   });

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildUnideskRepo, type BuiltRepo } from '../../fixtures/repos/build.ts';
 import { heavyVariant } from '../../fixtures/repos/heavy.ts';
 import { git } from '../../harness/git/index.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
-import { toolPath } from '../../suites/commit/commands.ts';
+import { toolPath } from '../../harness/commit/commands.ts';
 
 let tmp: string;
 let repo: BuiltRepo;
@@ -28,7 +28,7 @@ async function checkout(branch: string): Promise<string> {
   await git(['clone', '--quiet', '--branch', branch, '--', repo.bare, dir]);
   return dir;
 }
-const bun = (cwd: string, args: string[], extra: Record<string, string> = {}) => runCommand(BUN, args, { cwd, env: { ...env, ...extra }, timeoutMs: 180_000 });
+const bun = (cwd: string, args: string[], extra: Record<string, string> = {}) => runProcess(BUN, args, { cwd, env: { ...env, ...extra }, timeoutMs: 180_000 });
 
 describe('fixture repository', () => {
   test('master: frozen installs pass offline, the full check passes, deploy.json pins code-queue at an earlier commit', async () => {

@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../harness/config.ts';
-import { publishBackendCore } from '../../harness/image/publish/index.ts';
+import { publishBackendCoreImage } from '../../harness/image/publish/index.ts';
 import { which } from '../../fixtures/lab/system.ts';
 import type { Lab } from '../../fixtures/lab/index.ts';
 
@@ -38,7 +38,7 @@ export function labCommits(lab: Lab): Record<string, string> {
 export async function publishWith(lab: Lab, spy: BuildahSpy, overrides: Record<string, string | undefined>, reportDir: string) {
   const env = { ...process.env, ...lab.env, UNIDESK_CI_REPORT_DIR: reportDir, PATH: `${spy.dir}:${process.env.PATH}`, ...overrides };
   const config = loadConfig(env);
-  return publishBackendCore({ config, env, log: () => undefined });
+  return publishBackendCoreImage({ config, env, log: () => undefined });
 }
 
 /** Tags the registry holds for backend-core (empty when the repository does not exist). */

@@ -5,7 +5,7 @@ import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useLab } from '../support/lab.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { buildahSpy, labCommits, publishWith, registryTags, type BuildahSpy } from './image-publish.support.ts';
 
 const lab = useLab(['proxy', 'git', 'registry']);
@@ -26,7 +26,7 @@ describe('backend-core publication', () => {
     expect(first.imageRef).toBe(`${lab.env.UNIDESK_CI_REGISTRY}/unidesk/backend-core:${master}`);
     expect(first.built).toBe(true);
     // read back independently of the harness: skopeo talks to the registry itself
-    const r = await runCommand('skopeo', ['inspect', '--tls-verify=false', `docker://${first.imageRef}`]);
+    const r = await runProcess('skopeo', ['inspect', '--tls-verify=false', `docker://${first.imageRef}`]);
     expect(r.exitCode, r.tail).toBe(0);
     const inspected = JSON.parse(r.stdout) as { Digest: string; Labels: Record<string, string> };
     expect(inspected.Digest).toBe(first.imageDigest);
@@ -63,7 +63,7 @@ describe('backend-core publication', () => {
   test('republishing the same commit reports the existing digest and rebuilds nothing', async () => {
     const env = { ...process.env, ...lab.env };
     // drop the local build so a rebuild could not hide behind the cache
-    expect((await runCommand('buildah', ['rmi', '-f', `localhost/unidesk/backend-core:${first.commit}`], { env })).exitCode).toBe(0);
+    expect((await runProcess('buildah', ['rmi', '-f', `localhost/unidesk/backend-core:${first.commit}`], { env })).exitCode).toBe(0);
     const before = (await spy.calls()).length;
     const again = await publishWith(lab, spy, { UNIDESK_CI_REVISION: first.commit.slice(0, 10) }, reportDir);
     expect(again.imageDigest).toBe(first.imageDigest);
@@ -83,7 +83,7 @@ describe('backend-core publication', () => {
   test('no container engine, cluster client or service manager was ever run', async () => {
     expect(await spy.forbidden()).toEqual([]);
     // the traps work: they are first on the PATH the publication used
-    const r = await runCommand('kubectl', ['apply', '-f', '-'], { env: { ...process.env, PATH: `${spy.dir}:${process.env.PATH}` } });
+    const r = await runProcess('kubectl', ['apply', '-f', '-'], { env: { ...process.env, PATH: `${spy.dir}:${process.env.PATH}` } });
     expect(r.exitCode).toBe(97);
     expect(await spy.forbidden()).toEqual(['kubectl apply -f -']);
   });

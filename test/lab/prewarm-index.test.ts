@@ -5,7 +5,7 @@ import { prewarmListYaml, useLab } from '../support/lab.ts';
 import { pushMultiPlatform } from '../../fixtures/lab/registry/multi-platform.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
 import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 
 const lab = useLab(['proxy', 'registry']);
 
@@ -23,10 +23,10 @@ test('a multi-platform index pinned by digest is imported with that digest, host
     log: () => undefined,
   });
   expect(result).toMatchObject({ action: 'imported', digest: pushed.index });
-  const ls = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
+  const ls = await runProcess('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
   expect(ls.stdout).toMatch(new RegExp(`docker\\.io/unidesk-lab/multi:1@${pushed.index}\\s+application/vnd\\.oci\\.image\\.index\\.v1\\+json\\s+${pushed.index}`));
   // the other platform's manifest was never fetched
-  const content = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'content', 'ls', '-q']);
+  const content = await runProcess('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'content', 'ls', '-q']);
   expect(content.stdout).toContain(pushed.host.slice(7));
   expect(content.stdout).not.toContain(pushed.other.slice(7));
 });

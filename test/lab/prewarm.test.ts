@@ -9,7 +9,7 @@ import { startThrottle } from '../../fixtures/lab/registry/throttle.ts';
 import { seedPrewarmMirror } from '../../fixtures/lab/registry/prewarm-mirror.ts';
 import { loadConfig } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
 import { mirroredImages } from '../../fixtures/lab/registry/service.ts';
 import { prewarmImages } from '../../harness/image/prewarm/index.ts';
@@ -18,7 +18,7 @@ import { parsePrewarmList } from '../../harness/image/prewarm/list.ts';
 const lab = useLab(['proxy', 'registry']);
 
 async function ctrImages(): Promise<Map<string, string>> {
-  const r = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
+  const r = await runProcess('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls']);
   expect(r.exitCode, r.tail).toBe(0);
   return new Map(
     r.stdout

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLab, type Lab } from '../../fixtures/lab/index.ts';
 import { portOpen } from '../../fixtures/lab/daemon.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -36,15 +36,15 @@ describe('lab registry service', () => {
 
   test('the base image exists in the lab storage, not in the system storage', async () => {
     expect(lab.env.CONTAINERS_STORAGE_CONF.startsWith(lab.dir)).toBe(true);
-    const r = await runCommand('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], { env: { ...process.env, ...lab.env } });
+    const r = await runProcess('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], { env: { ...process.env, ...lab.env } });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(lab.env.LAB_BASE_IMAGE);
-    const run = await runCommand('buildah', ['inspect', '--format', '{{.OCIv1.Config.Cmd}}', lab.env.LAB_BASE_IMAGE], { env: { ...process.env, ...lab.env } });
+    const run = await runProcess('buildah', ['inspect', '--format', '{{.OCIv1.Config.Cmd}}', lab.env.LAB_BASE_IMAGE], { env: { ...process.env, ...lab.env } });
     expect(run.stdout).toContain('/bin/sh');
   });
 
   test('a real containerd answers on the published socket', async () => {
-    const r = await runCommand('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, 'version']);
+    const r = await runProcess('ctr', ['--address', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS, 'version']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Server:\s+Version:/);
   });

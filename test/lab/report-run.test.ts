@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { childEnv, PROJECT_ROOT } from '../../harness/report/junit-gate-run.ts';
 import { useLab } from '../support/lab.ts';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 async function cliRun(env: Record<string, string | undefined>) {
   const reportDir = await mkdtemp(join(tmpdir(), 'report-run-'));
   dirs.push(reportDir);
-  const r = await runCommand(
+  const r = await runProcess(
     process.execPath,
     [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', '--lab', '--gate', 'commit', '--revision', 'broken/stale-lockfile', '--report-dir', reportDir],
     {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { useLab } from '../support/lab.ts';
 import { CONTENT_HASH_LABEL, ensureStepImage, servedStepImage, stepImageBuildEnv, stepImageTag, type EnsuredStepImage } from '../../harness/image/step-image/index.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { REPO_ROOT } from '../../harness/tekton/index.ts';
 
 const lab = useLab(['registry']);
@@ -18,14 +18,14 @@ const lines: string[] = [];
 
 async function inImage(image: string, command: string[]): Promise<{ exitCode: number; out: string }> {
   const buildEnv = await stepImageBuildEnv(env());
-  const from = await runCommand('buildah', ['from', '--pull=never', image], { env: buildEnv });
+  const from = await runProcess('buildah', ['from', '--pull=never', image], { env: buildEnv });
   expect(from.exitCode, from.tail).toBe(0);
   const ctr = from.stdout.trim();
   try {
-    const r = await runCommand('buildah', ['run', '--isolation', 'chroot', '--workingdir', '/opt/unidesk-ci', ctr, '--', ...command], { env: buildEnv, timeoutMs: 300_000, tailLines: 400 });
+    const r = await runProcess('buildah', ['run', '--isolation', 'chroot', '--workingdir', '/opt/unidesk-ci', ctr, '--', ...command], { env: buildEnv, timeoutMs: 300_000, tailLines: 400 });
     return { exitCode: r.exitCode, out: r.tail };
   } finally {
-    await runCommand('buildah', ['rm', ctr], { env: buildEnv });
+    await runProcess('buildah', ['rm', ctr], { env: buildEnv });
   }
 }
 

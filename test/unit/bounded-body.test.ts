@@ -17,7 +17,7 @@ import { discoverTraceTask } from '../../harness/perf/discovery.ts';
 import { createProbe } from '../../harness/perf/probe.ts';
 import { expectWriteRefused } from '../../harness/perf/read-only-check.ts';
 import { directTransport } from '../../harness/perf/transport.ts';
-import { runCommand } from '../../harness/process/run.ts';
+import { runProcess } from '../../harness/process/run.ts';
 import { createRegistryClient } from '../../harness/registry/client.ts';
 import { bearerToken } from '../../harness/registry/token.ts';
 import { readJUnit, readJUnitText } from '../../harness/report/junit-read.ts';
@@ -151,12 +151,12 @@ describe('each capped reader, and the class of its sender', () => {
     }
   });
   test('process output: kept up to the cap, the rest dropped, the result says so; the command runs on', async () => {
-    const r = await runCommand('sh', ['-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo; echo done >&2'], { maxOutputBytes: 1000 });
+    const r = await runProcess('sh', ['-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo; echo done >&2'], { maxOutputBytes: 1000 });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.length).toBe(1000);
     expect(r.outputTruncated).toBe('stdout');
     expect(r.stderr).toBe('done\n');
-    const small = await runCommand('sh', ['-c', 'echo hi'], { maxOutputBytes: 1000 });
+    const small = await runProcess('sh', ['-c', 'echo hi'], { maxOutputBytes: 1000 });
     expect(small.outputTruncated).toBeUndefined();
   });
 });

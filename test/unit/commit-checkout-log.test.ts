@@ -3,7 +3,7 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { loadConfig } from '../../harness/config.ts';
 import { clearSecrets } from '../../harness/redact.ts';
-import { checkoutRevision } from '../../suites/commit/checkout.ts';
+import { checkoutRevision } from '../../harness/commit/checkout.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 // How commit-gate steps run repository commands: environment and failure classification.
 import { describe, expect, test, vi } from 'vitest';
 import { loadConfig } from '../../harness/config.ts';
-import { runRepoCommand, stepEnv, toolPath } from '../../suites/commit/commands.ts';
+import { runRepoCommand, stepEnv, toolPath } from '../../harness/commit/commands.ts';
 
 const config = loadConfig({
   UNIDESK_CI_PROXY_URL: 'http://127.0.0.1:18789',
@@ -64,7 +64,7 @@ describe('runRepoCommand', () => {
 
 describe('headline', () => {
   test('the first compiler error wins over later summaries', async () => {
-    const { headline } = await import('../../suites/commit/commands.ts');
+    const { headline } = await import('../../harness/commit/commands.ts');
     expect(headline("$ tsc\nsrc/index.ts(10,14): error TS2322: Type 'number' is not assignable to type 'string'.\ncheck: TypeScript errors in src/components/code-queue")).toContain('error TS2322');
     expect(headline('error[E0308]: mismatched types\n --> src/main.rs:3:5\ncheck: backend-core cargo check FAILED')).toBe('error[E0308]: mismatched types');
     expect(headline('bun install v1.4.5\nerror: lockfile had changes, but lockfile is frozen\nnote: try re-running')).toBe('error: lockfile had changes, but lockfile is frozen');

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../harness/config.ts';
 import { asUser, readableBy, sandboxUser } from '../../harness/process/sandbox.ts';
-import { runCommand } from '../../harness/process/run.ts';
-import { stepEnv, toolPath } from '../../suites/commit/commands.ts';
-import { assertNoServiceAccountToken } from '../../suites/commit/sandbox.ts';
+import { runProcess } from '../../harness/process/run.ts';
+import { stepEnv, toolPath } from '../../harness/commit/commands.ts';
+import { assertNoServiceAccountToken } from '../../harness/commit/sandbox.ts';
 
 const config = loadConfig({ UNIDESK_CI_PROXY_URL: 'http://127.0.0.1:18789', UNIDESK_CI_NO_PROXY: '.svc' });
 // the lab runs as root (as the step image does): the uid switch is exercised for real
@@ -79,7 +79,7 @@ describe('sandboxUser', () => {
   test("a command run as the sandbox uid is that uid, with no groups and no_new_privs, and cannot read root's 0600 file nor /proc/1/environ", async () => {
     const secret = join(dir, 'secret');
     writeFileSync(secret, 's3cret', { mode: 0o600 });
-    const r = await runCommand('sh', ['-c', `id -u; id -G; grep NoNewPrivs /proc/self/status; cat ${secret} /proc/1/environ 2>&1; true`], { user: { uid: 65532, gid: 65532 } });
+    const r = await runProcess('sh', ['-c', `id -u; id -G; grep NoNewPrivs /proc/self/status; cat ${secret} /proc/1/environ 2>&1; true`], { user: { uid: 65532, gid: 65532 } });
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['65532', '65532', 'NoNewPrivs:\t1']);
     expect(r.stdout).toMatch(/secret: Permission denied/);
     expect(r.stdout).toMatch(/\/proc\/1\/environ: Permission denied/);

@@ -27,9 +27,9 @@ test('an output larger than MAX_KEPT_OUTPUT_BYTES is input naming the command an
 }, 20_000);
 
 test('output without newlines: the pending line stays bounded and the tail lines are cut for the report', async () => {
-  const { runCommand } = await import('../../harness/process/run.ts');
+  const { runProcess } = await import('../../harness/process/run.ts');
   const lines: string[] = [];
-  const r = await runCommand('sh', ['-c', 'head -c 300000 /dev/zero | tr "\\0" a'], { onLine: (l) => lines.push(l) });
+  const r = await runProcess('sh', ['-c', 'head -c 300000 /dev/zero | tr "\\0" a'], { onLine: (l) => lines.push(l) });
   expect(r.stdout.length).toBe(300_000);
   expect(lines.join('').length).toBe(300_000);
   expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(128 * 1024); // the 64 KiB bound plus at most one pipe read;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { clearSecrets, redact, registerBasicAuth, registerSecret } from '../../harness/redact.ts';
-import { formatCommand, runCommand } from '../../harness/process/run.ts';
+import { formatCommand, runProcess } from '../../harness/process/run.ts';
 
 afterEach(() => clearSecrets());
 
@@ -37,10 +37,10 @@ describe('redact', () => {
     registerSecret('long-secret-1');
     expect(redact('long-secret-1 *')).toBe('*** ***');
   });
-  test('runCommand redacts the command line, output and tail', async () => {
+  test('runProcess redacts the command line, output and tail', async () => {
     registerSecret('very-secret-value');
     expect(formatCommand('echo', ['very-secret-value'])).toBe('echo ***');
-    const r = await runCommand('sh', ['-c', 'echo out very-secret-value; echo err very-secret-value >&2; exit 3']);
+    const r = await runProcess('sh', ['-c', 'echo out very-secret-value; echo err very-secret-value >&2; exit 3']);
     expect(r.exitCode).toBe(3);
     for (const t of [r.stdout, r.stderr, r.tail, r.command]) expect(t).not.toContain('very-secret-value');
     expect(r.tail).toContain('out ***');
@@ -49,10 +49,10 @@ describe('redact', () => {
 
 // each test bounds its own duration at 10 s; Vitest's bound is above it, so a slow end is reported
 // by the assertion that measures it, not as a timeout
-describe('runCommand ends the whole process tree', () => {
+describe('runProcess ends the whole process tree', () => {
   test('on timeout: a grandchild holding the pipe does not keep the command alive', { timeout: 20_000 }, async () => {
     const t0 = performance.now();
-    const r = await runCommand('sh', ['-c', 'sleep 30; echo never'], { timeoutMs: 300 });
+    const r = await runProcess('sh', ['-c', 'sleep 30; echo never'], { timeoutMs: 300 });
     expect(r.timedOut).toBe(true);
     expect(r.stdout).not.toContain('never');
     expect(performance.now() - t0).toBeLessThan(10_000);
@@ -60,15 +60,15 @@ describe('runCommand ends the whole process tree', () => {
   test('on abort: rejects with AbortError after ending the tree', { timeout: 20_000 }, async () => {
     const ac = new AbortController();
     const t0 = performance.now();
-    const p = runCommand('sh', ['-c', 'sleep 30'], { signal: ac.signal });
+    const p = runProcess('sh', ['-c', 'sleep 30'], { signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - t0).toBeLessThan(10_000);
-    await expect(runCommand('sh', ['-c', 'sleep 30'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(runProcess('sh', ['-c', 'sleep 30'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
-describe('runCommand ends at its bound when an orphan holds the output', () => {
+describe('runProcess ends at its bound when an orphan holds the output', () => {
   // `sh` exits at once; its background `sleep` is reparented (out of the tree) and keeps the pipes
   const orphan = (seconds: string) => ['-c', `sleep ${seconds} & echo started`];
   const killOrphans = (seconds: string) => {
@@ -83,7 +83,7 @@ describe('runCommand ends at its bound when an orphan holds the output', () => {
   test('on timeout', { timeout: 20_000 }, async () => {
     const t0 = performance.now();
     try {
-      const r = await runCommand('sh', orphan('30.0417'), { timeoutMs: 300 });
+      const r = await runProcess('sh', orphan('30.0417'), { timeoutMs: 300 });
       expect(r.timedOut).toBe(true);
       expect(r.stdout).toContain('started');
       expect(performance.now() - t0).toBeLessThan(10_000);
@@ -95,7 +95,7 @@ describe('runCommand ends at its bound when an orphan holds the output', () => {
     const ac = new AbortController();
     const t0 = performance.now();
     try {
-      const p = runCommand('sh', orphan('30.0418'), { signal: ac.signal });
+      const p = runProcess('sh', orphan('30.0418'), { signal: ac.signal });
       setTimeout(() => ac.abort(), 300);
       await expect(p).rejects.toMatchObject({ name: 'AbortError' });
       expect(performance.now() - t0).toBeLessThan(10_000);
@@ -105,13 +105,13 @@ describe('runCommand ends at its bound when an orphan holds the output', () => {
   });
 });
 
-describe('runCommand ends a tree that is still forking', () => {
+describe('runProcess ends a tree that is still forking', () => {
   // the race issue 15 found: a child forked after the tree was listed, by a parent that then died,
   // was never signalled and held the output pipe until it ended by itself
   test('on abort: children forked while the tree is being ended are ended too', { timeout: 20_000 }, async () => {
     const ac = new AbortController();
     const t0 = performance.now();
-    const p = runCommand('sh', ['-c', 'echo start; for i in $(seq 400); do sleep 30 & done; wait'], {
+    const p = runProcess('sh', ['-c', 'echo start; for i in $(seq 400); do sleep 30 & done; wait'], {
       signal: ac.signal,
       onLine: (l) => l === 'start' && ac.abort(),
     });

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../harness/config.ts';
 import { CiError } from '../../harness/failure.ts';
 import { nodeImageName } from '../../harness/image/node-import.ts';
-import { CODE_QUEUE_IMAGE, findExisting, resolveSource, SERVICE_PUBLISH_STEPS, startServicePublication } from '../../harness/image/publish/index.ts';
+import { CODE_QUEUE_IMAGE, findExisting, resolveSource, SERVICE_PUBLISH_STEPS, startPublication } from '../../harness/image/publish/index.ts';
 import { serviceIdentityLabels, serviceLabels } from '../../harness/image/labels.ts';
 import { OCI_MANIFEST } from '../../harness/registry/media-types.ts';
 import { assertServicePublishRef, serviceImageRef } from '../../harness/registry/tag-policy.ts';
@@ -47,7 +47,7 @@ describe('Code Queue service image', () => {
 });
 
 const config = loadConfig({ UNIDESK_CI_REPO_URL: REPO, UNIDESK_CI_REGISTRY: REG });
-const start = (commit: string) => startServicePublication({ config, env: {}, log: () => undefined }, { image: CODE_QUEUE_IMAGE, commit });
+const start = (commit: string) => startPublication({ config, env: {}, log: () => undefined }, { image: CODE_QUEUE_IMAGE, commit });
 
 describe('a pinned commit', () => {
   test.each(['abc1234', SHA.toUpperCase(), `${SHA}0`])('%s is refused as input before any remote is asked', async (commit) => {

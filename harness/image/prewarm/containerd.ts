@@ -2,14 +2,14 @@
 // has, and importing an OCI layout tar with its digests preserved.
 import { existsSync } from 'node:fs';
 import { CiError } from '../../failure.ts';
-import { runCommand, type RunResult } from '../../process/run.ts';
+import { runProcess, type RunResult } from '../../process/run.ts';
 
 export const K8S_NAMESPACE = 'k8s.io';
 
 async function ctr(address: string, args: readonly string[], what: string, signal?: AbortSignal): Promise<RunResult> {
   let r: RunResult;
   try {
-    r = await runCommand('ctr', ['--address', address, '--namespace', K8S_NAMESPACE, ...args], { signal, timeoutMs: 300_000 });
+    r = await runProcess('ctr', ['--address', address, '--namespace', K8S_NAMESPACE, ...args], { signal, timeoutMs: 300_000 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CiError('input', 'ctr is not installed; install it with: apt-get install -y containerd');
     throw new CiError('infra.cluster', `${what} was aborted: ${(e as Error).message}`);
@@ -45,7 +45,7 @@ export async function importLayoutTar(address: string, tarFile: string, signal?:
 /** Pack an OCI layout, import it, and check containerd now names `name` with exactly `digest`. */
 export async function importLayoutVerified(address: string, layoutDir: string, name: string, digest: string, signal?: AbortSignal): Promise<void> {
   const tar = `${layoutDir}.tar`;
-  const t = await runCommand('tar', ['-C', layoutDir, '-cf', tar, '.']);
+  const t = await runProcess('tar', ['-C', layoutDir, '-cf', tar, '.']);
   if (t.exitCode !== 0) throw new CiError('infra.cluster', `packing ${name} for import failed`, { command: t.command, exitCode: t.exitCode, outputTail: t.tail });
   await importLayoutTar(address, tar, signal);
   const stored = (await containerdImages(address, signal)).get(name);

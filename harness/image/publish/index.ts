@@ -35,7 +35,7 @@ export const PUBLISH_STEPS: ReadonlyArray<PublishStep> = [
  */
 export const SERVICE_PUBLISH_STEPS: ReadonlyArray<PublishStep> = PUBLISH_STEPS.filter(([name]) => name !== 'target');
 
-export async function publishBackendCore(ctx: PublishContext): Promise<ArtifactRecord & { recordFile: string }> {
+export async function publishBackendCoreImage(ctx: PublishContext): Promise<ArtifactRecord & { recordFile: string }> {
   const p = startPublication(ctx);
   for (const [, step] of PUBLISH_STEPS) await step(p);
   return writeOutputs(p);
@@ -43,18 +43,13 @@ export async function publishBackendCore(ctx: PublishContext): Promise<ArtifactR
 
 export type ServicePublication = { commit: string; imageRef: string; digest: string; built: boolean; labels: Record<string, string> };
 
-/** Start a publication of `image` at a pinned 40-hex commit; run SERVICE_PUBLISH_STEPS over it, then publicationResult(). */
-export function startServicePublication(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Publication {
-  return startPublication(ctx, o);
-}
-
 export function publicationResult(p: Publication): ServicePublication {
   return { commit: need(p.commit, 'the commit'), imageRef: need(p.imageRef, 'the image reference'), digest: need(p.digest, 'the digest'), built: p.built, labels: need(p.labels, 'the labels') };
 }
 
 /** Build or reuse the image of `image` at `commit` in the loopback registry, verified through the registry API. */
 export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Promise<ServicePublication> {
-  const p = startServicePublication(ctx, o);
+  const p = startPublication(ctx, o);
   for (const [, step] of SERVICE_PUBLISH_STEPS) await step(p);
   return publicationResult(p);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CiError } from '../../failure.ts';
 import { buildah } from '../buildah.ts';
-import { runCommand } from '../../process/run.ts';
+import { runProcess } from '../../process/run.ts';
 import { startTicker } from './progress.ts';
 
 export type StepImageBuild = {
@@ -55,7 +55,7 @@ export type StepImagePush = {
 
 /** A local image's ID (its config digest) and labels, from one `buildah inspect`; undefined when storage lacks it. */
 export async function inspectLocalImage(localName: string, env: NodeJS.ProcessEnv): Promise<{ id: string; labels: Record<string, string> } | undefined> {
-  const r = await runCommand('buildah', ['inspect', '--type', 'image', localName], { env, timeoutMs: 60_000 }).catch(() => undefined);
+  const r = await runProcess('buildah', ['inspect', '--type', 'image', localName], { env, timeoutMs: 60_000 }).catch(() => undefined);
   if (r?.exitCode !== 0) return undefined;
   try {
     const info = JSON.parse(r.stdout) as { FromImageID?: string; OCIv1?: { config?: { Labels?: Record<string, string> } } };
@@ -100,7 +100,7 @@ export async function pushStepImage(p: StepImagePush): Promise<string> {
     } else p.log(`step image push: compressed layers of ${p.localName} from the build cache`);
     const digestFile = join(dir, 'digest');
     const args = ['copy', '--preserve-digests', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:step`, `docker://${p.remote}`];
-    const r = await runCommand('skopeo', args, { env: p.env, signal: p.signal, timeoutMs: p.timeoutMs }).catch((e: NodeJS.ErrnoException) => {
+    const r = await runProcess('skopeo', args, { env: p.env, signal: p.signal, timeoutMs: p.timeoutMs }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') throw new CiError('input', 'skopeo is not installed; install it with: apt-get install -y skopeo');
       throw new CiError('infra.registry', `skopeo copy to ${p.remote} was aborted: ${e.message}`);
     });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, cp, link, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CiError } from '../../failure.ts';
-import { runCommand } from '../../process/run.ts';
+import { runProcess } from '../../process/run.ts';
 import { FILE_LIST } from './tag.ts';
 
 export const CONTAINERFILE = 'k3s/image/Containerfile';
@@ -33,7 +33,7 @@ async function place(from: string, to: string): Promise<void> {
 export async function nodeBinary(root: string): Promise<{ path: string; version: string }> {
   const path = join(root, 'node_modules/node/bin/node');
   if (!existsSync(path)) throw new CiError('input', `${path} is missing: run npm ci (the devDependency \`node\` provides the step image's Node ${NODE_MAJOR})`);
-  const r = await runCommand(path, ['--version']);
+  const r = await runProcess(path, ['--version']);
   const version = r.stdout.trim();
   if (r.exitCode !== 0 || !version.startsWith(`v${NODE_MAJOR}.`)) throw new CiError('input', `${path} is ${version || 'not runnable'}, the step image needs Node ${NODE_MAJOR}`);
   return { path, version };
@@ -41,7 +41,7 @@ export async function nodeBinary(root: string): Promise<{ path: string; version:
 
 /** Hard-linked trees (one `cp -al --parents`: fast, same filesystem), else plain copies. */
 async function copyTrees(root: string, paths: readonly string[], out: string): Promise<void> {
-  if ((await runCommand('cp', ['-al', '--parents', ...paths, out], { cwd: root })).exitCode === 0) return;
+  if ((await runProcess('cp', ['-al', '--parents', ...paths, out], { cwd: root })).exitCode === 0) return;
   for (const p of paths) {
     await rm(join(out, p), { recursive: true, force: true });
     await cp(join(root, p), join(out, p), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CiError } from '../../failure.ts';
 import { createRegistryClient } from '../../registry/client.ts';
 import { verifyPublishedImage } from '../../registry/labels.ts';
-import { runCommand } from '../../process/run.ts';
+import { runProcess } from '../../process/run.ts';
 import { REPO_ROOT } from '../../tekton/crd-files.ts';
 import { stepBaseImage } from './base.ts';
 import { buildStepImage, inspectLocalImage, pushStepImage } from './build.ts';
@@ -35,9 +35,9 @@ export type EnsuredStepImage = { ref: string; digest: string; tag: string; conte
 
 /** The commit the files are, when the worktree is clean (else the label would lie). */
 async function sourceCommit(root: string): Promise<string | undefined> {
-  const status = await runCommand('git', ['-C', root, 'status', '--porcelain'], { timeoutMs: 30_000 }).catch(() => undefined);
+  const status = await runProcess('git', ['-C', root, 'status', '--porcelain'], { timeoutMs: 30_000 }).catch(() => undefined);
   if (!status || status.exitCode !== 0 || status.stdout.trim()) return undefined;
-  const head = await runCommand('git', ['-C', root, 'rev-parse', 'HEAD']);
+  const head = await runProcess('git', ['-C', root, 'rev-parse', 'HEAD']);
   return head.exitCode === 0 ? head.stdout.trim() : undefined;
 }
 

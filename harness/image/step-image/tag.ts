@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CiError } from '../../failure.ts';
-import { runCommand } from '../../process/run.ts';
+import { runProcess } from '../../process/run.ts';
 
 /** Written into the build context (and so into /opt/unidesk-ci): the files the hash covers. */
 export const FILE_LIST = '.step-image-files';
@@ -23,7 +23,7 @@ export async function projectFiles(root: string): Promise<string[]> {
     });
     return text.split('\n').filter(Boolean).sort();
   }
-  const r = await runCommand('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  const r = await runProcess('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
   if (r.exitCode !== 0) throw new CiError('input', `git ls-files in ${root} failed`, { command: r.command, exitCode: r.exitCode, outputTail: r.tail });
   const files = [...new Set(r.stdout.split('\0').filter(Boolean))].filter((f) => f !== FILE_LIST && existsSync(join(root, f)));
   return files.sort();

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLab, type Lab } from '../../../fixtures/lab/index.ts';
-import { runCommand } from '../../../harness/process/run.ts';
+import { runProcess } from '../../../harness/process/run.ts';
 import { namespace, startKubeLab, type KubeLab } from './support.ts';
 
 let lab: KubeLab & AsyncDisposable;
@@ -28,7 +28,7 @@ test('API calls bypass the proxy variables; a proxy-honouring control request do
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_USE_ENV_PROXY: '1' };
   for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) env[v] = proxyUrl;
   const since = lab.double.requests().at(-1)?.seq ?? 0;
-  const r = await runCommand(process.execPath, [join(import.meta.dirname, 'proxy-client.ts'), lab.double.url, lab.double.kubeconfigPath], { env, timeoutMs: 60_000 });
+  const r = await runProcess(process.execPath, [join(import.meta.dirname, 'proxy-client.ts'), lab.double.url, lab.double.kubeconfigPath], { env, timeoutMs: 60_000 });
   expect(r.exitCode, r.tail).toBe(0);
   expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ listed: expect.any(Number), applied: 'created', proxied: 200 });
   const log = await readFile(logFile, 'utf8');

@@ -1,4 +1,4 @@
-// The install gate's binding step (suites/install/bindings.ts) against the cluster double with
+// The install gate's binding step (harness/install/bindings.ts) against the cluster double with
 // k3s/ci applied and a run namespace bound as global setup binds it: it passes; an admin's extra
 // ClusterRoleBinding of a foreign ClusterRole (`view`, or one that lists Secrets), a RoleBinding
 // in another namespace, a group binding (system:serviceaccounts:unidesk-ci) or a rule added to
@@ -12,7 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applyManifests, createRunNamespace, loadRenderedManifests, type Manifest } from '../../../harness/kube/index.ts';
 import { REPO_ROOT } from '../../../harness/tekton/index.ts';
-import { checkAccountBindings } from '../../../suites/install/bindings.ts';
+import { checkAccountBindings } from '../../../harness/install/bindings.ts';
 import { namespace, registerTestImages, startKubeLab, writes, type KubeLab } from './support.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';

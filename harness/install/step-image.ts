@@ -2,14 +2,13 @@
 // names (this checkout's tag, content hash label). `unidesk-ci install` (and the lab, which is a
 // full installation) builds and pushes it when missing — a second install with nothing changed
 // reuses it; the gate run as a check only reads the registry and says how to fix a miss.
-import type { RunConfig } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { ensureStepImage, servedStepImage, stepImageTag } from '../../harness/image/step-image/index.ts';
-import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../../harness/kube/index.ts';
-import { parseImageRef } from '../../harness/registry/reference.ts';
-import { REPO_ROOT } from '../../harness/tekton/index.ts';
-import { gateEnv } from '../../harness/vitest/gate.ts';
-import type { Property } from './prewarm.ts';
+import type { RunConfig } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { ensureStepImage, servedStepImage, stepImageTag } from '../image/step-image/index.ts';
+import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../kube/index.ts';
+import { parseImageRef } from '../registry/reference.ts';
+import { REPO_ROOT } from '../tekton/index.ts';
+import { gateEnv, type StepContext } from '../vitest/gate.ts';
 
 /** The step image reference the rendered Tasks name (the node's view of the loopback registry). */
 export async function renderedStepImage(manifestsDir: string): Promise<string> {
@@ -17,7 +16,7 @@ export async function renderedStepImage(manifestsDir: string): Promise<string> {
   return mapImage(STEP_IMAGE_NAME, withStepImageTag(await kustomizationImages(manifestsDir), tag));
 }
 
-export async function stepImageStep(config: RunConfig, manifestsDir: string, property: Property, signal: AbortSignal): Promise<string> {
+export async function stepImageStep(config: RunConfig, manifestsDir: string, property: StepContext['property'], signal: AbortSignal): Promise<string> {
   const rendered = await renderedStepImage(manifestsDir);
   await property('step-image', rendered);
   const named = parseImageRef(rendered).registry;

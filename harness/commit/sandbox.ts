@@ -5,22 +5,32 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CiError } from '../../harness/failure.ts';
-import { readableBy, type SandboxUser } from '../../harness/process/sandbox.ts';
+import { CiError } from '../failure.ts';
+import { readableBy, sandboxUser, type SandboxUser } from '../process/sandbox.ts';
 import type { RepoSandbox } from './commands.ts';
 
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 /** The ServiceAccount the repo-check TaskRun runs as (k3s/ci/serviceaccounts.yaml): no token mounted, no rights. */
 export const REPO_CHECK_SERVICE_ACCOUNT = 'unidesk-ci-repo-check';
 
-/** `checkoutDir`'s parent (the checkout's own temporary root) with home/ and tmp/, handed to `user`. */
-export async function prepareSandbox(checkoutDir: string, user: SandboxUser | undefined): Promise<RepoSandbox> {
+/**
+ * `checkoutDir`'s parent (the checkout's own temporary root) with home/ and tmp/, handed to uid
+ * `sandboxUid` when root; says who runs repository code, and fails closed when it could read a ServiceAccount token.
+ */
+export async function prepareSandbox(checkoutDir: string, sandboxUid: number): Promise<RepoSandbox> {
+  const user = sandboxUser(sandboxUid);
   const root = dirname(checkoutDir);
   const home = join(root, 'home');
   const tmp = join(root, 'tmp');
   await mkdir(home, { recursive: true });
   await mkdir(tmp, { recursive: true });
   if (user) await promisify(execFile)('chown', ['-R', `${user.uid}:${user.gid}`, root]);
+  console.log(
+    user
+      ? `[commit : sandbox] repository commands run as uid ${user.uid}:${user.gid} (no supplementary groups, no_new_privs), HOME ${home}`
+      : `[commit : sandbox] not root: repository commands run as the current user (uid ${process.getuid?.() ?? '?'}), no separate uid`,
+  );
+  assertNoServiceAccountToken(user);
   return { user, home, tmp };
 }
 
@@ -35,11 +45,4 @@ export function assertNoServiceAccountToken(user: SandboxUser | undefined, token
       hint: `create the PipelineRun with taskRunSpecs [{pipelineTaskName: repo-check, serviceAccountName: ${REPO_CHECK_SERVICE_ACCOUNT}}] (the CLI and the TriggerTemplate do); that ServiceAccount sets automountServiceAccountToken: false`,
     },
   );
-}
-
-/** The progress line saying who runs repository code. */
-export function sandboxLine(s: RepoSandbox): string {
-  return s.user
-    ? `[commit : sandbox] repository commands run as uid ${s.user.uid}:${s.user.gid} (no supplementary groups, no_new_privs), HOME ${s.home}`
-    : `[commit : sandbox] not root: repository commands run as the current user (uid ${process.getuid?.() ?? '?'}), no separate uid`;
 }

@@ -1,8 +1,8 @@
 // Install-gate checks that read live objects: the EventListener's Service and the run namespace
 // (labelled, expiring, with the runner's RoleBinding).
-import { CI_NAMESPACE } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { poll, PollTimeout } from '../../harness/kube/wait.ts';
+import { CI_NAMESPACE } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { poll, PollTimeout } from '../kube/wait.ts';
 import {
   EXPIRES_ANNOTATION,
   RUN_CLUSTER_ROLE,
@@ -17,7 +17,7 @@ import {
   runRoleBinding,
   type Kube,
   type Manifest,
-} from '../../harness/kube/index.ts';
+} from '../kube/index.ts';
 
 /** Tekton Triggers names the listener's Service el-<name>; it must be ClusterIP, as the spec asks. */
 export async function checkListenerService(kube: Kube, manifests: readonly Manifest[], o: { timeoutMs: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<string> {

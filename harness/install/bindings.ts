@@ -3,11 +3,11 @@
 // must be one k3s/ci makes (harness/kube/runner-bindings.ts). Read only. An extra grant is
 // infra.cluster: the committed manifests passed the policy; the live cluster's RBAC differs from
 // them, a cluster misconfiguration an operator repairs (not bad input to the harness).
-import { CI_NAMESPACE } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { auditBindings, expectedBindings } from '../../harness/kube/runner-bindings.ts';
-import { TRIGGERS_EL_SHIPPED_ROLE, TRIGGERS_EL_SHIPPED_RULES } from '../../harness/kube/triggers-grants.ts';
-import { RUNNER_SERVICE_ACCOUNT, serviceAccountUser, type Kube, type Manifest } from '../../harness/kube/index.ts';
+import { CI_NAMESPACE } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { auditBindings, expectedBindings } from '../kube/runner-bindings.ts';
+import { TRIGGERS_EL_SHIPPED_ROLE, TRIGGERS_EL_SHIPPED_RULES } from '../kube/triggers-grants.ts';
+import { RUNNER_SERVICE_ACCOUNT, serviceAccountUser, type Kube, type Manifest } from '../kube/index.ts';
 
 export const LISTENER_SERVICE_ACCOUNT = 'unidesk-ci-triggers';
 

@@ -4,10 +4,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import type { RunConfig } from '../../harness/config.ts';
-import { CiError, type FailureClass } from '../../harness/failure.ts';
-import { runCommand } from '../../harness/process/run.ts';
-import type { SandboxUser } from '../../harness/process/sandbox.ts';
+import type { RunConfig } from '../config.ts';
+import { CiError, type FailureClass } from '../failure.ts';
+import { runProcess } from '../process/run.ts';
+import type { SandboxUser } from '../process/sandbox.ts';
 
 const TOOL_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -90,7 +90,7 @@ export async function runRepoCommand(c: RepoCommand): Promise<void> {
   const notInstalled = () =>
     new CiError('input', `${c.cmd} is not installed on this CI runner; install it (bun: npm ci in unidesk-ci; cargo: apt-get install -y cargo)`, { command: [c.cmd, ...c.args].join(' ') });
   if (!onPath(c.cmd, c.env.PATH)) throw notInstalled();
-  const r = await runCommand(c.cmd, c.args, {
+  const r = await runProcess(c.cmd, c.args, {
     user: c.user,
     cwd: c.cwd,
     env: c.env,

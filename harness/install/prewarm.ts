@@ -4,18 +4,17 @@
 // infra.network (provider/main-server network or proxy degradation) inside prewarmImages.
 // The list: the file's third-party images, the helper images the installed Tekton controller
 // injects (its Deployment's -*-image args) and the step image of this checkout.
-import type { RunConfig } from '../../harness/config.ts';
-import { CiError } from '../../harness/failure.ts';
-import { composePrewarmList } from '../../harness/image/prewarm/compose.ts';
-import { prewarmFromConfig } from '../../harness/image/prewarm/from-config.ts';
-import { readPrewarmList } from '../../harness/image/prewarm/list.ts';
-import { readTektonHelperImages } from '../../harness/image/prewarm/tekton-helpers.ts';
-import type { Kube } from '../../harness/kube/index.ts';
-import { formatRate } from '../../harness/image/prewarm/throughput.ts';
+import type { RunConfig } from '../config.ts';
+import { CiError } from '../failure.ts';
+import { composePrewarmList } from '../image/prewarm/compose.ts';
+import { prewarmFromConfig } from '../image/prewarm/from-config.ts';
+import { readPrewarmList } from '../image/prewarm/list.ts';
+import { readTektonHelperImages } from '../image/prewarm/tekton-helpers.ts';
+import type { Kube } from '../kube/index.ts';
+import { formatRate } from '../image/prewarm/throughput.ts';
+import type { StepContext } from '../vitest/gate.ts';
 
-export type Property = (name: string, value: string | number) => Promise<void>;
-
-export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: Property, signal: AbortSignal): Promise<void> {
+export async function prewarmStep(config: RunConfig, kube: Kube, stepImage: string | undefined, property: StepContext['property'], signal: AbortSignal): Promise<void> {
   if (!stepImage) throw new CiError('infra.registry', 'the step image step did not establish the step image; nothing to prewarm it from');
   await property('prewarm-list', config.prewarm.imagesFile);
   const helpers = await readTektonHelperImages(kube);
