@@ -6,6 +6,7 @@
 // (DEPS_SECONDS of sleep: the lab's base has no cargo): on D601 that layer is the crate build.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { median } from './support.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCore } from '../harness/image/publish/index.ts';
 import { writeStorageConf } from '../harness/image/storage-conf.ts';
@@ -13,7 +14,6 @@ import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { artifactVariants, DEPS_SECONDS, pushArtifactVariants } from '../fixtures/repos/artifact-variants.ts';
 
 type Env = Record<string, string>;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Publish `revision` from an empty build storage; returns seconds and how many steps were cache hits. */
 async function publishTimed(env: Env, work: string, revision: string): Promise<{ seconds: number; hits: number }> {

@@ -19,6 +19,7 @@ import { backendCoreLabels, BACKEND_CORE_DOCKERFILE } from '../harness/image/lab
 import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCore } from '../harness/image/publish/index.ts';
+import { benchRounds, median, timed } from './support.ts';
 import { benchBuildCache, clearRepository } from './artifact-cache.ts';
 import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
 import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
@@ -28,12 +29,6 @@ type Env = Record<string, string>;
 type Source = { name: string; commit: string; checkout: string; repoUrl: string };
 const IDENT = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@unidesk.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@unidesk.invalid' };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
 
 /** Both sides start from the same state: no built image, no cached layers of it, no tag. */
 async function reset(env: Env, commit: string): Promise<void> {
@@ -117,7 +112,7 @@ async function sources(env: Env, work: string): Promise<Source[]> {
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = benchRounds(3);
   // the artifact gate makes no Kubernetes call: the cluster double is not part of what is timed
   await using lab = await startLab({ services: GATE_SERVICES.artifact.filter((s) => s !== 'cluster'), log: (l) => console.log(l) });
   const work = await mkdtemp(join(tmpdir(), 'bench-artifact-src-'));

@@ -9,9 +9,9 @@ import * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { spawnClusterDouble } from '../fixtures/lab/cluster/child.ts';
 import { startClusterDouble } from '../fixtures/lab/cluster/index.ts';
+import { median } from './support.ts';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 
 function mixedObjects(ns: string): k8s.KubernetesObject[] {

@@ -12,10 +12,10 @@ import { applyObjects, connectKube, loadCheckedManifests } from '../harness/kube
 import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { testcases } from '../harness/report/junit-read.ts';
+import { benchRounds, median } from './support.ts';
 
 const exec = promisify(execFile);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rounds = benchRounds(2);
 
 await using lab = await startLab({ services: GATE_SERVICES['dev-e2e'], log: () => undefined });
 const env = { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' };
