@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
-import { servedStepImage } from '../../harness/image/step-image/served.ts';
+import { checkoutVerdict, servedStepImage } from '../../harness/image/step-image/served.ts';
 import { startTicker } from '../../harness/image/step-image/progress.ts';
 
 async function registryAnswering(status: (path: string) => number): Promise<{ registry: string; close: () => void }> {
@@ -43,6 +43,14 @@ describe('servedStepImage', () => {
       r.close();
     }
   });
+});
+
+test("one verdict on this checkout's step image: served with its content hash, missing, or built from other content", () => {
+  const [reg, ref, d] = ['127.0.0.1:5000', '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-abc', `sha256:${'1'.repeat(64)}`];
+  expect(checkoutVerdict(reg, ref, { digest: d, contentHash: 'abc', labels: {} }, 'abc')).toEqual({ state: 'served', digest: d });
+  expect(checkoutVerdict(reg, ref, undefined, 'abc')).toMatchObject({ state: 'missing', message: expect.stringMatching(/not served by 127\.0\.0\.1:5000: unidesk-ci install/) });
+  expect(checkoutVerdict(reg, ref, { digest: d, contentHash: 'abd', labels: {} }, 'abc')).toMatchObject({ state: 'other-content', message: expect.stringMatching(/content-hash abd, this checkout's abc/) });
+  expect(checkoutVerdict(reg, ref, { digest: d, labels: {} }, 'abc')).toMatchObject({ state: 'other-content', message: expect.stringMatching(/content-hash missing/) });
 });
 
 test('the progress ticker prints the elapsed time during a silence and stays quiet while lines come', () => {

@@ -1,11 +1,14 @@
 // Is the step image served? Asked over the registry's HTTP API (never buildah's local storage):
 // the tag resolves to a single image whose labels carry the content hash. Used by reuse
-// (ensure.ts) and by the lab's step runner, which runs a step only for the checkout's own image.
+// (ensure.ts); checkoutStepImage is the one answer to "is this checkout's step image served" that
+// install (as a check), `unidesk-ci status` and the lab's step runner give.
 import { createRegistryClient, type RegistryClient } from '../../registry/client.ts';
 import { assertRegistryHealthy } from '../../registry/health.ts';
 import { readRemoteImage } from '../../registry/labels.ts';
 import { parseImageRef } from '../../registry/reference.ts';
+import { REPO_ROOT } from '../../tekton/crd-files.ts';
 import { BASE_IMAGE_LABEL, CONTENT_HASH_LABEL } from './reference.ts';
+import { stepImageTag } from './tag.ts';
 
 export type ServedStepImage = { digest: string; contentHash?: string; baseImage?: string; labels: Record<string, string> };
 
@@ -31,4 +34,19 @@ export function reuseDecision(served: ServedStepImage | undefined, want: { conte
   if (served.contentHash !== want.contentHash) return { reuse: false, why: `the served image's ${CONTENT_HASH_LABEL} is ${served.contentHash ?? '(missing)'}, not ${want.contentHash}` };
   if (served.baseImage !== want.baseImage) return { reuse: false, why: `the served image was built FROM ${served.baseImage ?? '(unknown)'}, not ${want.baseImage}` };
   return { reuse: true, digest: served.digest };
+}
+
+export type CheckoutStepImage = { state: 'served'; digest: string } | { state: 'missing' | 'other-content'; message: string };
+
+/** Pure: does `served` (what `registry` serves under `ref`) carry this checkout's content hash `own`? */
+export function checkoutVerdict(registry: string, ref: string, served: ServedStepImage | undefined, own: string): CheckoutStepImage {
+  if (!served) return { state: 'missing', message: `${ref} is not served by ${registry}: unidesk-ci install builds and pushes it` };
+  if (served.contentHash === own) return { state: 'served', digest: served.digest };
+  const message = `${ref} (${served.digest}) was built from other content (${CONTENT_HASH_LABEL} ${served.contentHash ?? 'missing'}, this checkout's ${own}): unidesk-ci install builds and pushes this checkout's`;
+  return { state: 'other-content', message };
+}
+
+/** Is the step image `ref` served by `registry` and built from this checkout? infra.registry when the registry is unhealthy. */
+export async function checkoutStepImage(registry: string, ref: string, signal?: AbortSignal): Promise<CheckoutStepImage> {
+  return checkoutVerdict(registry, ref, await servedStepImage(registry, ref, signal), (await stepImageTag(REPO_ROOT)).contentHash);
 }
