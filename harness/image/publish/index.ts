@@ -30,7 +30,7 @@ export const PUBLISH_STEPS: ReadonlyArray<PublishStep> = [
 
 /**
  * The steps of a publication whose commit the caller already resolved (dev-e2e: the dev environment's pin).
- * `source` only checks that the remote has the commit on a branch; `build` and `push` do nothing
+ * `source` only checks that the remote has the commit on a branch (unless the caller found it there); `build` and `push` do nothing
  * when `existing` found the tag with this commit's identity labels.
  */
 export const SERVICE_PUBLISH_STEPS: ReadonlyArray<PublishStep> = PUBLISH_STEPS.filter(([name]) => name !== 'target');
@@ -44,7 +44,7 @@ export async function publishBackendCore(ctx: PublishContext): Promise<ArtifactR
 export type ServicePublication = { commit: string; imageRef: string; digest: string; built: boolean; labels: Record<string, string> };
 
 /** Start a publication of `image` at a pinned 40-hex commit; run SERVICE_PUBLISH_STEPS over it, then publicationResult(). */
-export function startServicePublication(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Publication {
+export function startServicePublication(ctx: PublishContext, o: { image: ServiceImage; commit: string; branches?: readonly string[] }): Publication {
   return startPublication(ctx, o);
 }
 
@@ -53,7 +53,7 @@ export function publicationResult(p: Publication): ServicePublication {
 }
 
 /** Build or reuse the image of `image` at `commit` in the loopback registry, verified through the registry API. */
-export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Promise<ServicePublication> {
+export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string; branches?: readonly string[] }): Promise<ServicePublication> {
   const p = startServicePublication(ctx, o);
   for (const [, step] of SERVICE_PUBLISH_STEPS) await step(p);
   return publicationResult(p);
