@@ -29,7 +29,6 @@ type Env = Record<string, string>;
 type Source = { name: string; commit: string; checkout: string; repoUrl: string };
 const IDENT = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@unidesk.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@unidesk.invalid' };
 
-
 /** Both sides start from the same state: no built image, no cached layers of it, no tag. */
 async function reset(env: Env, commit: string): Promise<void> {
   const e = { ...process.env, ...env };

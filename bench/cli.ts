@@ -61,7 +61,10 @@ async function main(): Promise<void> {
   console.log('\nunidesk-ci run --local --gate commit vs vitest run --project commit (medians, interleaved rounds, one run)');
   console.log('measure  rounds  vitest (s)  unidesk-ci (s)  overhead (s)  ratio   paired overhead  paired ratio');
   for (const m of ['wall', 'cpu'] as const) {
-    const { base: v, other: c, diff: pd, ratio: pr } = paired(samples, (s) => s.vitest[m], (s) => s.cli[m]);
+    const [v, c, pd, pr] = paired(
+      samples.map((s) => s.vitest[m]),
+      samples.map((s) => s.cli[m]),
+    );
     console.log(
       `${m.padEnd(7)}  ${String(rounds).padStart(6)}  ${v.toFixed(2).padStart(10)}  ${c.toFixed(2).padStart(14)}  ${(c - v).toFixed(2).padStart(12)}  ${(c / v).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}`,
     );

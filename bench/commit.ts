@@ -19,7 +19,6 @@ const exec = promisify(execFile);
 type Fixture = { name: string; repoUrl: string; revision: string; rounds: number };
 type Sample = { gate: number; bare: number };
 
-
 /** The commit gate's steps as a CI engineer would type them, no harness involved. */
 async function bare(f: Fixture, labEnv: Record<string, string>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
@@ -89,7 +88,10 @@ async function main(): Promise<void> {
   console.log('\ncommit gate vs bare steps (medians, interleaved rounds, one run)');
   console.log('fixture  rounds  bare (s)  gate (s)  overhead (s)  ratio   paired overhead  paired ratio   target');
   for (const { f, samples } of results) {
-    const { base: b, other: g, diff: pd, ratio: pr } = paired(samples, (s) => s.bare, (s) => s.gate);
+    const [b, g, pd, pr] = paired(
+      samples.map((s) => s.bare),
+      samples.map((s) => s.gate),
+    );
     const target = f.name === 'heavy' ? `ratio <= 1.05: ${g / b <= 1.05 ? 'met' : 'MISSED'}` : `overhead <= 1.5 s: ${g - b <= 1.5 ? 'met' : 'MISSED'}`;
     console.log(
       `${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}   ${target}`,

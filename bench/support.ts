@@ -22,12 +22,7 @@ export const loadAverage = (): string =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-/** Medians of two sides and of their per-round difference and ratio ("paired": less sensitive to load drift between rounds). */
-export function paired<S>(samples: readonly S[], base: (s: S) => number, other: (s: S) => number) {
-  return {
-    base: median(samples.map(base)),
-    other: median(samples.map(other)),
-    diff: median(samples.map((s) => other(s) - base(s))),
-    ratio: median(samples.map((s) => other(s) / base(s))),
-  };
+/** Medians of two sides measured round by round, and of their per-round difference and ratio ("paired": less sensitive to load drift between rounds). */
+export function paired(base: number[], other: number[]): [base: number, other: number, diff: number, ratio: number] {
+  return [median(base), median(other), median(other.map((o, i) => o - base[i]!)), median(other.map((o, i) => o / base[i]!))];
 }

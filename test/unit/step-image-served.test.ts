@@ -49,7 +49,10 @@ test("one verdict on this checkout's step image: served with its content hash, m
   const [reg, ref, d] = ['127.0.0.1:5000', '127.0.0.1:5000/unidesk/unidesk-ci:0.1.0-abc', `sha256:${'1'.repeat(64)}`];
   expect(checkoutVerdict(reg, ref, { digest: d, contentHash: 'abc', labels: {} }, 'abc')).toEqual({ state: 'served', digest: d });
   expect(checkoutVerdict(reg, ref, undefined, 'abc')).toMatchObject({ state: 'missing', message: expect.stringMatching(/not served by 127\.0\.0\.1:5000: unidesk-ci install/) });
-  expect(checkoutVerdict(reg, ref, { digest: d, contentHash: 'abd', labels: {} }, 'abc')).toMatchObject({ state: 'other-content', message: expect.stringMatching(/content-hash abd, this checkout's abc/) });
+  expect(checkoutVerdict(reg, ref, { digest: d, contentHash: 'abd', labels: {} }, 'abc')).toMatchObject({
+    state: 'other-content',
+    message: expect.stringMatching(/content-hash abd, this checkout's abc/),
+  });
   expect(checkoutVerdict(reg, ref, { digest: d, labels: {} }, 'abc')).toMatchObject({ state: 'other-content', message: expect.stringMatching(/content-hash missing/) });
 });
 
