@@ -16,10 +16,9 @@ import { promisify } from 'node:util';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { backendCoreLabels, BACKEND_CORE_DOCKERFILE } from '../harness/image/labels.ts';
-import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCore } from '../harness/image/publish/index.ts';
-import { benchRounds, median, timed } from './support.ts';
+import { benchRounds, deleteTag, median, timed } from './support.ts';
 import { benchBuildCache, clearRepository } from './artifact-cache.ts';
 import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
 import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
@@ -34,9 +33,7 @@ async function reset(env: Env, commit: string): Promise<void> {
   const e = { ...process.env, ...env };
   await exec('buildah', ['rmi', '-f', `localhost/unidesk/backend-core:${commit}`], { env: e }).catch(() => undefined);
   await exec('buildah', ['rmi', '--prune'], { env: e }).catch(() => undefined);
-  const url = `http://${env.UNIDESK_CI_REGISTRY}/v2/unidesk/backend-core/manifests`;
-  const head = await fetch(`${url}/${commit}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
-  if (head.ok) await fetch(`${url}/${head.headers.get('docker-content-digest')}`, { method: 'DELETE' });
+  await deleteTag(env.UNIDESK_CI_REGISTRY, 'unidesk/backend-core', commit);
   await clearRepository(env.UNIDESK_CI_REGISTRY, 'unidesk/backend-core-cache');
 }
 

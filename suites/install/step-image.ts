@@ -37,7 +37,7 @@ export async function stepImageStep(config: RunConfig, manifestsDir: string, pro
     return rendered;
   }
   const served = await checkoutStepImage(config.registry, rendered, signal);
-  if (served.state !== 'served') throw new CiError('infra.registry', served.message);
+  if (served.state !== 'served') throw new CiError('infra.registry', served.why);
   await property('step-image-digest', served.digest);
   await property('step-image-action', 'present');
   return rendered;

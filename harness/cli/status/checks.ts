@@ -55,7 +55,7 @@ export function stepImageCheck(config: RunConfig, objects: readonly Manifest[]):
     if (!ref) throw new Error(`no k3s/ci Task step runs ${STEP_IMAGE_REPOSITORY}`);
     const served = await checkoutStepImage(config.registry, ref);
     // unclassified: check() reports it as a failed check
-    if (served.state !== 'served') throw new Error(served.message);
+    if (served.state !== 'served') throw new Error(served.why);
     return `${ref} served as ${served.digest}`;
   });
 }

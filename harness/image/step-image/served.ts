@@ -27,26 +27,25 @@ export async function servedStepImage(registry: string, ref: string, signal?: Ab
 }
 
 export type ReuseDecision = { reuse: true; digest: string } | { reuse: false; why: string };
+export type CheckoutStepImage = { state: 'served'; digest: string } | { state: 'missing' | 'other-content'; why: string };
+
+/** Pure: is `served` built from the content whose hash is `own`? The one answer for reuse, install's check, status and the lab. */
+export function checkoutVerdict(served: ServedStepImage | undefined, own: string): CheckoutStepImage {
+  if (!served) return { state: 'missing', why: 'the registry does not have that tag' };
+  if (served.contentHash !== own) return { state: 'other-content', why: `the served image's ${CONTENT_HASH_LABEL} is ${served.contentHash ?? '(missing)'}, not ${own}` };
+  return { state: 'served', digest: served.digest };
+}
 
 /** Pure: may a served image stand for this checkout? Only with the same content hash and base. */
 export function reuseDecision(served: ServedStepImage | undefined, want: { contentHash: string; baseImage: string }): ReuseDecision {
-  if (!served) return { reuse: false, why: 'the registry does not have that tag' };
-  if (served.contentHash !== want.contentHash) return { reuse: false, why: `the served image's ${CONTENT_HASH_LABEL} is ${served.contentHash ?? '(missing)'}, not ${want.contentHash}` };
-  if (served.baseImage !== want.baseImage) return { reuse: false, why: `the served image was built FROM ${served.baseImage ?? '(unknown)'}, not ${want.baseImage}` };
-  return { reuse: true, digest: served.digest };
+  const v = checkoutVerdict(served, want.contentHash);
+  if (v.state !== 'served') return { reuse: false, why: v.why };
+  if (served!.baseImage !== want.baseImage) return { reuse: false, why: `the served image was built FROM ${served!.baseImage ?? '(unknown)'}, not ${want.baseImage}` };
+  return { reuse: true, digest: v.digest };
 }
 
-export type CheckoutStepImage = { state: 'served'; digest: string } | { state: 'missing' | 'other-content'; message: string };
-
-/** Pure: does `served` (what `registry` serves under `ref`) carry this checkout's content hash `own`? */
-export function checkoutVerdict(registry: string, ref: string, served: ServedStepImage | undefined, own: string): CheckoutStepImage {
-  if (!served) return { state: 'missing', message: `${ref} is not served by ${registry}: unidesk-ci install builds and pushes it` };
-  if (served.contentHash === own) return { state: 'served', digest: served.digest };
-  const message = `${ref} (${served.digest}) was built from other content (${CONTENT_HASH_LABEL} ${served.contentHash ?? 'missing'}, this checkout's ${own}): unidesk-ci install builds and pushes this checkout's`;
-  return { state: 'other-content', message };
-}
-
-/** Is the step image `ref` served by `registry` and built from this checkout? infra.registry when the registry is unhealthy. */
+/** Is the step image `ref` served by `registry` and built from this checkout (`why` names the fix)? infra.registry when the registry is unhealthy. */
 export async function checkoutStepImage(registry: string, ref: string, signal?: AbortSignal): Promise<CheckoutStepImage> {
-  return checkoutVerdict(registry, ref, await servedStepImage(registry, ref, signal), (await stepImageTag(REPO_ROOT)).contentHash);
+  const v = checkoutVerdict(await servedStepImage(registry, ref, signal), (await stepImageTag(REPO_ROOT)).contentHash);
+  return v.state === 'served' ? v : { ...v, why: `${ref} on ${registry}: ${v.why} (unidesk-ci install builds and pushes this checkout's)` };
 }
