@@ -6,14 +6,13 @@
 // (DEPS_SECONDS of sleep: the lab's base has no cargo): on D601 that layer is the crate build.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deleteTag, median, registryTags } from './support.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCoreImage } from '../harness/image/publish/index.ts';
 import { writeStorageConf } from '../harness/image/storage-conf.ts';
-import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { artifactVariants, DEPS_SECONDS, pushArtifactVariants } from '../fixtures/repos/artifact-variants.ts';
 
 type Env = Record<string, string>;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Publish `revision` from an empty build storage; returns seconds and how many steps were cache hits. */
 async function publishTimed(env: Env, work: string, revision: string): Promise<{ seconds: number; hits: number }> {
@@ -32,12 +31,7 @@ async function publishTimed(env: Env, work: string, revision: string): Promise<{
 
 /** Empty <registry>/<repository> (the bench's other sides must not build from the cache). */
 export async function clearRepository(registry: string, repository: string): Promise<void> {
-  const res = await fetch(`http://${registry}/v2/${repository}/tags/list`);
-  if (!res.ok) return;
-  for (const tag of ((await res.json()) as { tags?: string[] | null }).tags ?? []) {
-    const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
-    if (head.ok) await fetch(`http://${registry}/v2/${repository}/manifests/${head.headers.get('docker-content-digest')}`, { method: 'DELETE' });
-  }
+  for (const tag of await registryTags(registry, repository)) await deleteTag(registry, repository, tag);
 }
 
 /** Rounds of cold then warm; returns the table's lines. */

@@ -16,9 +16,9 @@ import { promisify } from 'node:util';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { backendCoreLabels, BACKEND_CORE_DOCKERFILE } from '../harness/image/labels.ts';
-import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { loadConfig } from '../harness/config.ts';
 import { publishBackendCoreImage } from '../harness/image/publish/index.ts';
+import { benchRounds, deleteTag, median, timed } from './support.ts';
 import { benchBuildCache, clearRepository } from './artifact-cache.ts';
 import { buildCacheArgs, buildCacheRepository } from '../harness/image/build-cache.ts';
 import { BACKEND_CORE_IMAGE } from '../harness/image/service-image.ts';
@@ -28,21 +28,12 @@ type Env = Record<string, string>;
 type Source = { name: string; commit: string; checkout: string; repoUrl: string };
 const IDENT = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@unidesk.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@unidesk.invalid' };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
-
 /** Both sides start from the same state: no built image, no cached layers of it, no tag. */
 async function reset(env: Env, commit: string): Promise<void> {
   const e = { ...process.env, ...env };
   await exec('buildah', ['rmi', '-f', `localhost/unidesk/backend-core:${commit}`], { env: e }).catch(() => undefined);
   await exec('buildah', ['rmi', '--prune'], { env: e }).catch(() => undefined);
-  const url = `http://${env.UNIDESK_CI_REGISTRY}/v2/unidesk/backend-core/manifests`;
-  const head = await fetch(`${url}/${commit}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
-  if (head.ok) await fetch(`${url}/${head.headers.get('docker-content-digest')}`, { method: 'DELETE' });
+  await deleteTag(env.UNIDESK_CI_REGISTRY, 'unidesk/backend-core', commit);
   await clearRepository(env.UNIDESK_CI_REGISTRY, 'unidesk/backend-core-cache');
 }
 
@@ -117,7 +108,7 @@ async function sources(env: Env, work: string): Promise<Source[]> {
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = benchRounds(3);
   // the artifact gate makes no Kubernetes call: the cluster double is not part of what is timed
   await using lab = await startLab({ services: GATE_SERVICES.artifact.filter((s) => s !== 'cluster'), log: (l) => console.log(l) });
   const work = await mkdtemp(join(tmpdir(), 'bench-artifact-src-'));

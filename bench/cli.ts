@@ -8,18 +8,14 @@
 // Knob: BENCH_ROUNDS (default 5).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { childEnv, PROJECT_ROOT } from '../harness/report/junit-gate-run.ts';
+import { benchRounds, loadAverage, median, paired } from './support.ts';
 
 type Side = 'cli' | 'vitest';
 type Sample = { wall: number; cpu: number };
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 const ARGS: Record<Side, (reportDir: string) => string[]> = {
   cli: (dir) => [join(PROJECT_ROOT, 'harness/cli/bin.js'), 'run', '--local', '--gate', 'commit', '--report-dir', dir],
   vitest: (dir) => [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'commit', `--outputFile.junit=${join(dir, 'junit', 'commit.xml')}`],
@@ -48,7 +44,7 @@ async function timed(side: Side, labEnv: Record<string, string>): Promise<Sample
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = benchRounds(5);
   await using lab = await startLab({ services: GATE_SERVICES.commit, log: (l) => console.log(l) });
   console.log('bench cli: warm-up (one run of each) ...');
   await timed('vitest', lab.env);
@@ -65,21 +61,17 @@ async function main(): Promise<void> {
   console.log('\nunidesk-ci run --local --gate commit vs vitest run --project commit (medians, interleaved rounds, one run)');
   console.log('measure  rounds  vitest (s)  unidesk-ci (s)  overhead (s)  ratio   paired overhead  paired ratio');
   for (const m of ['wall', 'cpu'] as const) {
-    const v = median(samples.map((s) => s.vitest[m]));
-    const c = median(samples.map((s) => s.cli[m]));
-    const pd = median(samples.map((s) => s.cli[m] - s.vitest[m]));
-    const pr = median(samples.map((s) => s.cli[m] / s.vitest[m]));
+    const [v, c, pd, pr] = paired(
+      samples.map((s) => s.vitest[m]),
+      samples.map((s) => s.cli[m]),
+    );
     console.log(
       `${m.padEnd(7)}  ${String(rounds).padStart(6)}  ${v.toFixed(2).padStart(10)}  ${c.toFixed(2).padStart(14)}  ${(c - v).toFixed(2).padStart(12)}  ${(c / v).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}`,
     );
   }
   const pd = median(samples.map((s) => s.cli.wall - s.vitest.wall));
   console.log(`target: the wrapper adds <= 0.3 s (paired wall overhead): ${pd <= 0.3 ? 'met' : 'MISSED'}`);
-  console.log(
-    `load average during the run: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} (the machine may be shared: compare the paired and cpu rows)`,
-  );
+  console.log(`load average during the run: ${loadAverage()} (the machine may be shared: compare the paired and cpu rows)`);
 }
 
 await main();

@@ -9,9 +9,9 @@ import * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { spawnClusterDouble } from '../fixtures/lab/cluster/child.ts';
 import { startClusterDouble } from '../fixtures/lab/cluster/index.ts';
+import { median } from './support.ts';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 
 function mixedObjects(ns: string): k8s.KubernetesObject[] {
@@ -117,43 +117,26 @@ async function main(): Promise<void> {
     await using double = await spawnClusterDouble();
     child = await measure(double.kubeconfigPath, 'child process');
   }
-  const row = (name: string, pick: (r: Result) => number[], note = (_a: number, _b: number) => '') => {
-    const a = median(pick(inProcess));
-    const b = median(pick(child));
+  const row = (name: string, key: keyof Result, note = (_a: number, _b: number) => '') => {
+    const a = median(inProcess[key]);
+    const b = median(child[key]);
     console.log(`  ${name.padEnd(44)} ${a.toFixed(1).padStart(8)} ms ${b.toFixed(1).padStart(8)} ms   ${note(a, b)}`);
   };
+  // "<label>: x×, y×" per side: the median of `of` over this row's median (inverse: the other way round)
+  const ratio =
+    (label: string, of: keyof Result, inverse = false) =>
+    (a: number, b: number) => {
+      const r = (x: number, m: number) => (inverse ? x / m : m / x).toFixed(2);
+      return `${label}: ${r(a, median(inProcess[of]))}×, ${r(b, median(child[of]))}×`;
+    };
   console.log(`cluster double benchmark: ${rounds} rounds, medians, Node ${process.version}`);
   console.log(`  ${''.padEnd(44)} ${'in-process'.padStart(11)} ${'child'.padStart(11)}`);
-  row(
-    'SSA apply, 100 mixed objects, creating',
-    (r) => r.fresh,
-    (a, b) => `target ≤ 200 ms: in-process ${a <= 200 ? 'met' : 'MISSED'}, child ${b <= 200 ? 'met' : 'MISSED'}`,
-  );
-  row(
-    'SSA re-apply, same 100 objects (no-op)',
-    (r) => r.noop,
-    (a, b) => `no-op/creating: ${(a / median(inProcess.fresh)).toFixed(2)}×, ${(b / median(child.fresh)).toFixed(2)}×`,
-  );
-  row(
-    'POST create, 100 mixed objects',
-    (r) => r.post,
-    (a, b) => `SSA/POST: ${(median(inProcess.fresh) / a).toFixed(2)}×, ${(median(child.fresh) / b).toFixed(2)}×`,
-  );
-  row(
-    'watch latency, write sent → event',
-    (r) => r.watch,
-    () => `p90 ${p90(inProcess.watch).toFixed(1)} / ${p90(child.watch).toFixed(1)} ms`,
-  );
-  row(
-    'write round trip (merge PATCH)',
-    (r) => r.write,
-    (a, b) => `watch/write: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`,
-  );
-  row(
-    'GET round trip, same object',
-    (r) => r.get,
-    (a, b) => `watch/GET: ${(median(inProcess.watch) / a).toFixed(2)}×, ${(median(child.watch) / b).toFixed(2)}×`,
-  );
+  row('SSA apply, 100 mixed objects, creating', 'fresh', (a, b) => `target ≤ 200 ms: in-process ${a <= 200 ? 'met' : 'MISSED'}, child ${b <= 200 ? 'met' : 'MISSED'}`);
+  row('SSA re-apply, same 100 objects (no-op)', 'noop', ratio('no-op/creating', 'fresh', true));
+  row('POST create, 100 mixed objects', 'post', ratio('SSA/POST', 'fresh'));
+  row('watch latency, write sent → event', 'watch', () => `p90 ${p90(inProcess.watch).toFixed(1)} / ${p90(child.watch).toFixed(1)} ms`);
+  row('write round trip (merge PATCH)', 'write', ratio('watch/write', 'watch'));
+  row('GET round trip, same object', 'get', ratio('watch/GET', 'watch'));
   console.log(`  child/in-process for the SSA apply: ${(median(child.fresh) / median(inProcess.fresh)).toFixed(2)}×`);
 }
 

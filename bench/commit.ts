@@ -5,7 +5,7 @@
 // Knobs: BENCH_ROUNDS_SMALL (default 5), BENCH_ROUNDS_HEAVY (default 3).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildUnideskRepo } from '../fixtures/repos/build.ts';
@@ -13,21 +13,11 @@ import { heavyVariant } from '../fixtures/repos/heavy.ts';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { toolPath } from '../harness/commit/commands.ts';
+import { benchRounds, loadAverage, paired, timed } from './support.ts';
 
 const exec = promisify(execFile);
 type Fixture = { name: string; repoUrl: string; revision: string; rounds: number };
 type Sample = { gate: number; bare: number };
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
 
 /** The commit gate's steps as a CI engineer would type them, no harness involved. */
 async function bare(f: Fixture, labEnv: Record<string, string>): Promise<void> {
@@ -71,8 +61,8 @@ async function main(): Promise<void> {
   console.log('bench: building the heavy variant (bench/heavy) ...');
   await buildUnideskRepo(join(lab.env.LAB_GIT_ROOT, 'unidesk-heavy.git'), { extraVariants: [heavyVariant(undefined, join(import.meta.dirname, '..', 'node_modules', '.bin', 'bun'))] });
   const fixtures: Fixture[] = [
-    { name: 'small', repoUrl: lab.env.UNIDESK_CI_REPO_URL, revision: 'master', rounds: Number(process.env.BENCH_ROUNDS_SMALL ?? 5) },
-    { name: 'heavy', repoUrl: lab.env.UNIDESK_CI_REPO_URL.replace(/unidesk\.git$/, 'unidesk-heavy.git'), revision: 'bench/heavy', rounds: Number(process.env.BENCH_ROUNDS_HEAVY ?? 3) },
+    { name: 'small', repoUrl: lab.env.UNIDESK_CI_REPO_URL, revision: 'master', rounds: benchRounds(5, 'BENCH_ROUNDS_SMALL') },
+    { name: 'heavy', repoUrl: lab.env.UNIDESK_CI_REPO_URL.replace(/unidesk\.git$/, 'unidesk-heavy.git'), revision: 'bench/heavy', rounds: benchRounds(3, 'BENCH_ROUNDS_HEAVY') },
   ];
   const results: Array<{ f: Fixture; samples: Sample[] }> = [];
   for (const f of fixtures) {
@@ -96,23 +86,18 @@ async function main(): Promise<void> {
     results.push({ f, samples });
   }
   console.log('\ncommit gate vs bare steps (medians, interleaved rounds, one run)');
-  // "paired" = median of the per-round differences/ratios: less sensitive to load drift between rounds
   console.log('fixture  rounds  bare (s)  gate (s)  overhead (s)  ratio   paired overhead  paired ratio   target');
   for (const { f, samples } of results) {
-    const b = median(samples.map((s) => s.bare));
-    const g = median(samples.map((s) => s.gate));
-    const pd = median(samples.map((s) => s.gate - s.bare));
-    const pr = median(samples.map((s) => s.gate / s.bare));
+    const [b, g, pd, pr] = paired(
+      samples.map((s) => s.bare),
+      samples.map((s) => s.gate),
+    );
     const target = f.name === 'heavy' ? `ratio <= 1.05: ${g / b <= 1.05 ? 'met' : 'MISSED'}` : `overhead <= 1.5 s: ${g - b <= 1.5 ? 'met' : 'MISSED'}`;
     console.log(
       `${f.name.padEnd(8)} ${String(samples.length).padStart(6)}  ${b.toFixed(2).padStart(8)}  ${g.toFixed(2).padStart(8)}  ${(g - b).toFixed(2).padStart(12)}  ${(g / b).toFixed(3).padStart(5)}   ${pd.toFixed(2).padStart(15)}  ${pr.toFixed(3).padStart(12)}   ${target}`,
     );
   }
-  console.log(
-    `load average during the run: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} (the machine may be shared: compare the paired columns)`,
-  );
+  console.log(`load average during the run: ${loadAverage()} (the machine may be shared: compare the paired columns)`);
 }
 
 await main();

@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GATE_SERVICES, startLab } from '../fixtures/lab/index.ts';
 import { applyObjects, connectKube, loadCheckedManifests } from '../harness/kube/index.ts';
-import { MANIFEST_ACCEPT } from '../harness/registry/media-types.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { testcases } from '../harness/report/junit-read.ts';
+import { benchRounds, deleteTag, median, registryTags } from './support.ts';
 
 const exec = promisify(execFile);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rounds = benchRounds(2);
 
 await using lab = await startLab({ services: GATE_SERVICES['dev-e2e'], log: () => undefined });
 const env = { ...lab.env, UNIDESK_CI_LAB: '1', UNIDESK_CI_LAB_EXTERNAL: '1' };
@@ -24,11 +23,8 @@ await applyObjects(connectKube({ kubeconfig: lab.env.UNIDESK_CI_KUBECONFIG, runI
 /** The first-run state: no code-queue image in the registry, in buildah's storage or in containerd. */
 async function cold(): Promise<void> {
   const e = { ...process.env, ...lab.env };
-  const url = `http://${lab.env.UNIDESK_CI_REGISTRY}/v2/unidesk/code-queue`;
-  const tags = ((await (await fetch(`${url}/tags/list`)).json()) as { tags?: string[] }).tags ?? [];
-  for (const tag of tags) {
-    const head = await fetch(`${url}/manifests/${tag}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
-    if (head.ok) await fetch(`${url}/manifests/${head.headers.get('docker-content-digest')}`, { method: 'DELETE' });
+  for (const tag of await registryTags(lab.env.UNIDESK_CI_REGISTRY, 'unidesk/code-queue')) {
+    await deleteTag(lab.env.UNIDESK_CI_REGISTRY, 'unidesk/code-queue', tag);
     await exec('buildah', ['rmi', '-f', `localhost/unidesk/code-queue:${tag}`], { env: e }).catch(() => undefined);
     await exec('ctr', ['-a', lab.env.UNIDESK_CI_CONTAINERD_ADDRESS!, '-n', 'k8s.io', 'images', 'rm', `${lab.env.UNIDESK_CI_REGISTRY}/unidesk/code-queue:${tag}`]).catch(() => undefined);
   }

@@ -12,6 +12,7 @@ import { installLabTekton } from '../fixtures/lab/tekton/index.ts';
 import { FIELD_MANAGER, applyObjects, connectKube, loadManifests, summarize } from '../harness/kube/index.ts';
 import { rawApply } from '../harness/kube/raw.ts';
 import { REPO_ROOT } from '../harness/tekton/index.ts';
+import { median } from './support.ts';
 
 const rounds = Number(process.argv[2] ?? 10);
 const objects = (await loadManifests(join(REPO_ROOT, 'k3s/ci'))).map((m) => m.object);
@@ -62,7 +63,6 @@ for (let i = 0; i < rounds; i++) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const max = (xs: number[]) => Math.max(...xs);
 const row = (name: string, xs: number[]) => `${name.padEnd(44)} median ${median(xs).toFixed(1).padStart(7)} ms   max ${max(xs).toFixed(1).padStart(7)} ms`;
 console.log(`k3s/ci: ${objects.length} objects, ${rounds} rounds, each on a fresh cluster double`);

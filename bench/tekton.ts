@@ -14,11 +14,8 @@ import { GIT_CREDENTIALS_SECRET, installLabCi, type LabCi } from '../fixtures/la
 import { CI_NAMESPACE } from '../harness/config.ts';
 import { runGate } from '../harness/report/junit-gate-run.ts';
 import { listTaskRuns, readPipelineRun, succeededCondition, isDone, type PipelineRun } from '../harness/tekton/index.ts';
+import { benchRounds, median } from './support.ts';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Sample = { direct: number; tekton: number; latency: number };
@@ -105,7 +102,7 @@ async function tekton(ci: LabCi, env: Record<string, string>): Promise<{ seconds
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = benchRounds(5);
   await using lab = await startLab({ services: ['proxy', 'git', 'registry', 'postgres', 'cluster', 'tekton'], log: (l) => console.log(l) });
   const ci = await installLabCi(lab.env, (l) => console.log(l));
   console.log('bench tekton: warm-up (one direct run, one PipelineRun) ...');

@@ -21,8 +21,9 @@ export function buildEnv(config: RunConfig, env: NodeJS.ProcessEnv): NodeJS.Proc
   return { ...env, HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: noProxy, no_proxy: noProxy };
 }
 
-export function codeQueueImage(o: ImageOptions & { commit: string }): Promise<CodeQueueImage> {
-  return publishServiceImage({ config: o.config, env: buildEnv(o.config, o.env), signal: o.signal, log: o.log }, { image: CODE_QUEUE_IMAGE, commit: o.commit });
+/** `branches`: where step 1 found the pinned commit on the remote, so the publication does not fetch to ask again. */
+export function codeQueueImage(o: ImageOptions & { commit: string; branches?: readonly string[] }): Promise<CodeQueueImage> {
+  return publishServiceImage({ config: o.config, env: buildEnv(o.config, o.env), signal: o.signal, log: o.log }, { image: CODE_QUEUE_IMAGE, commit: o.commit, branches: o.branches });
 }
 
 export async function importCodeQueueImage(o: ImageOptions & { image: CodeQueueImage }): Promise<{ digest: string; action: string; ms: number }> {

@@ -4,7 +4,7 @@
 // reuses it; the gate run as a check only reads the registry and says how to fix a miss.
 import type { RunConfig } from '../config.ts';
 import { CiError } from '../failure.ts';
-import { ensureStepImage, servedStepImage, stepImageTag } from '../image/step-image/index.ts';
+import { checkoutStepImage, ensureStepImage, stepImageTag } from '../image/step-image/index.ts';
 import { STEP_IMAGE_NAME, kustomizationImages, mapImage, withStepImageTag } from '../kube/index.ts';
 import { parseImageRef } from '../registry/reference.ts';
 import { REPO_ROOT } from '../tekton/index.ts';
@@ -35,11 +35,8 @@ export async function stepImageStep(config: RunConfig, manifestsDir: string, pro
     await property('step-image-duration-ms', r.durationMs);
     return rendered;
   }
-  const served = await servedStepImage(config.registry, rendered, signal);
-  const { contentHash } = await stepImageTag(REPO_ROOT);
-  if (!served) throw new CiError('infra.registry', `${config.registry} does not serve the step image ${rendered} of this checkout (run \`unidesk-ci install\`)`);
-  if (served.contentHash !== contentHash)
-    throw new CiError('infra.registry', `${rendered} is served with content hash ${served.contentHash ?? '(none)'}, not this checkout's ${contentHash} (run \`unidesk-ci install\`)`);
+  const served = await checkoutStepImage(config.registry, rendered, signal);
+  if (served.state !== 'served') throw new CiError('infra.registry', served.why);
   await property('step-image-digest', served.digest);
   await property('step-image-action', 'present');
   return rendered;

@@ -46,7 +46,7 @@ gate.step('origin/master:deploy.json pins the dev code-queue commit, and that co
 });
 
 gate.step('the code-queue image of that commit is in the loopback registry: reused when its labels match, else built from a fresh clone', async ({ property, signal }) => {
-  const image = await codeQueueImage({ config, env: { ...process.env, ...env }, commit: state.pin!.commit, signal, log });
+  const image = await codeQueueImage({ config, env: { ...process.env, ...env }, commit: state.pin!.commit, branches: state.pin!.branches, signal, log });
   state.image = image;
   await property('image-ref', image.imageRef);
   await property('image-digest', image.digest);

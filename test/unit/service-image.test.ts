@@ -53,6 +53,12 @@ describe('a pinned commit', () => {
   test.each(['abc1234', SHA.toUpperCase(), `${SHA}0`])('%s is refused as input before any remote is asked', async (commit) => {
     await expect(resolveSource(start(commit))).rejects.toMatchObject({ failureClass: 'input', message: expect.stringContaining('not a full 40-character lowercase SHA') });
   });
+
+  test('found on a branch by the caller: the remote (unreachable here) is not asked again', async () => {
+    const p = startPublication({ config, env: {}, log: () => undefined }, { image: CODE_QUEUE_IMAGE, commit: SHA, branches: ['master'] });
+    await resolveSource(p);
+    expect(p).toMatchObject({ commit: SHA, imageRef: `${REG}/unidesk/code-queue:${SHA}` });
+  });
 });
 
 /** A registry holding one image (manifest + config blob) under repository:tag. */

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
-import { servedStepImage } from '../../harness/image/step-image/served.ts';
+import { checkoutVerdict, servedStepImage } from '../../harness/image/step-image/served.ts';
 import { startTicker } from '../../harness/image/step-image/progress.ts';
 
 async function registryAnswering(status: (path: string) => number): Promise<{ registry: string; close: () => void }> {
@@ -43,6 +43,13 @@ describe('servedStepImage', () => {
       r.close();
     }
   });
+});
+
+test("one verdict on this checkout's step image: served with its content hash, missing, or built from other content", () => {
+  const d = `sha256:${'1'.repeat(64)}`;
+  expect(checkoutVerdict({ digest: d, contentHash: 'abc', labels: {} }, 'abc')).toEqual({ state: 'served', digest: d });
+  expect(checkoutVerdict(undefined, 'abc')).toEqual({ state: 'missing', why: 'the registry does not have that tag' });
+  expect(checkoutVerdict({ digest: d, labels: {} }, 'abc')).toMatchObject({ state: 'other-content', why: expect.stringMatching(/content-hash is \(missing\), not abc/) });
 });
 
 test('the progress ticker prints the elapsed time during a silence and stays quiet while lines come', () => {

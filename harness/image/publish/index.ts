@@ -30,7 +30,7 @@ export const PUBLISH_STEPS: ReadonlyArray<PublishStep> = [
 
 /**
  * The steps of a publication whose commit the caller already resolved (dev-e2e: the dev environment's pin).
- * `source` only checks that the remote has the commit on a branch; `build` and `push` do nothing
+ * `source` only checks that the remote has the commit on a branch (unless the caller found it there); `build` and `push` do nothing
  * when `existing` found the tag with this commit's identity labels.
  */
 export const SERVICE_PUBLISH_STEPS: ReadonlyArray<PublishStep> = PUBLISH_STEPS.filter(([name]) => name !== 'target');
@@ -48,7 +48,7 @@ export function publicationResult(p: Publication): ServicePublication {
 }
 
 /** Build or reuse the image of `image` at `commit` in the loopback registry, verified through the registry API. */
-export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string }): Promise<ServicePublication> {
+export async function publishServiceImage(ctx: PublishContext, o: { image: ServiceImage; commit: string; branches?: readonly string[] }): Promise<ServicePublication> {
   const p = startPublication(ctx, o);
   for (const [, step] of SERVICE_PUBLISH_STEPS) await step(p);
   return publicationResult(p);

@@ -28,11 +28,11 @@ export async function resolveSource(p: Publication): Promise<void> {
   p.labels = serviceIdentityLabels(p.image, { commit, sourceRepo: p.remote });
 }
 
-/** A commit the caller resolved (the dev environment's pin): full 40 hex and on a branch of the remote, or `input`. */
+/** A commit the caller resolved (the dev environment's pin): full 40 hex and on a branch of the remote (as the caller found it, else asked), or `input`. */
 async function checkPinnedCommit(p: Publication, access: Omit<Parameters<typeof remoteContains>[0], 'commit'>): Promise<void> {
   const commit = p.pinnedCommit!;
   if (!FULL_SHA.test(commit)) throw new CiError('input', `the ${p.image.serviceId} commit ${JSON.stringify(commit)} is not a full 40-character lowercase SHA`);
-  const branches = await remoteContains({ ...access, commit });
+  const branches = p.pinnedOn?.length ? p.pinnedOn : await remoteContains({ ...access, commit });
   p.log(`artifact: ${p.image.serviceId} commit ${commit} is on ${branches.join(', ')} of ${p.remote}`);
   p.commit = commit;
   p.imageRef = serviceImageRef(p.image, p.config.registry, commit);

@@ -19,6 +19,8 @@ export type Publication = PublishContext & {
   image: ServiceImage;
   /** A commit already resolved by the caller (the dev environment's pin): checked on the remote, not resolved. */
   pinnedCommit?: string;
+  /** The remote's branches the caller already found containing pinnedCommit (dev-e2e step 1): the remote is not asked again. */
+  pinnedOn?: readonly string[];
   remote: string;
   registry: RegistryClient;
   resultsDir: string;
@@ -33,13 +35,14 @@ export type Publication = PublishContext & {
   built: boolean;
 };
 
-export function startPublication(ctx: PublishContext, o: { image?: ServiceImage; commit?: string } = {}): Publication {
+export function startPublication(ctx: PublishContext, o: { image?: ServiceImage; commit?: string; branches?: readonly string[] } = {}): Publication {
   const image = o.image ?? BACKEND_CORE_IMAGE;
   const remote = required(ctx.config.repoUrl, 'UNIDESK_CI_REPO_URL', `the Git remote the ${image.serviceId} image is built from`);
   return {
     ...ctx,
     image,
     pinnedCommit: o.commit,
+    pinnedOn: o.branches,
     remote,
     registry: createRegistryClient({ registry: ctx.config.registry, timeoutMs: 30_000 }),
     resultsDir: ctx.config.resultsDir,
