@@ -7,11 +7,10 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CiError } from '../failure.ts';
 import { readableBy, sandboxUser, type SandboxUser } from '../process/sandbox.ts';
+import { REPO_CHECK_SERVICE_ACCOUNT } from '../tekton/untrusted-accounts.ts';
 import type { RepoSandbox } from './commands.ts';
 
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-/** The ServiceAccount the repo-check TaskRun runs as (k3s/ci/serviceaccounts.yaml): no token mounted, no rights. */
-export const REPO_CHECK_SERVICE_ACCOUNT = 'unidesk-ci-repo-check';
 
 /**
  * `checkoutDir`'s parent (the checkout's own temporary root) with home/ and tmp/, handed to uid

@@ -8,12 +8,12 @@ import { CI_NAMESPACE, E2E_NAMESPACE_PREFIX } from '../config.ts';
 import { CiError } from '../failure.ts';
 import { E2E_CLUSTER_ROLES, E2E_NAMESPACES_ROLE, E2E_POLICY, excessOf, isE2eClusterBinding, isE2ePolicyObject } from './e2e-grants.ts';
 import { describeRef, type Manifest, type ObjectRef } from './objects.ts';
-import { TRIGGERS_EL_CLUSTER_ROLE } from './triggers-grants.ts';
+import { TRIGGERS_EL_CLUSTER_ROLE, TRIGGERS_EL_SHIPPED_ROLE } from './triggers-grants.ts';
 
 export const RUN_LABEL = 'unidesk.ai/ci-run';
 export const EXPIRES_ANNOTATION = 'unidesk.ai/ci-expires-at';
 /** The ClusterRoles triggers.rbac.yaml may bind: Triggers' namespaced one (by RoleBinding) and k3s/ci's narrowed cluster one. */
-export const TRIGGERS_CLUSTER_ROLES = [TRIGGERS_EL_CLUSTER_ROLE, 'tekton-triggers-eventlistener-roles'];
+export const TRIGGERS_CLUSTER_ROLES = [TRIGGERS_EL_CLUSTER_ROLE, TRIGGERS_EL_SHIPPED_ROLE];
 /** The EventListener's cluster-wide grant (triggers.rbac.yaml): name and ClusterRole are pinned (triggers-grants.ts). */
 export const TRIGGERS_CLUSTER_BINDING = { name: TRIGGERS_EL_CLUSTER_ROLE, clusterRole: TRIGGERS_EL_CLUSTER_ROLE } as const;
 

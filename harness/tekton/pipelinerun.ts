@@ -8,6 +8,7 @@ import { FIELD_MANAGER, type Kube } from '../kube/kube.ts';
 import { RUNNER_SERVICE_ACCOUNT } from '../kube/runner-access.ts';
 import { write } from '../kube/write.ts';
 import { TEKTON_API, type PipelineRun, type TaskRun } from './run-objects.ts';
+import { BUILDER_SERVICE_ACCOUNT, REPO_CHECK_SERVICE_ACCOUNT } from './untrusted-accounts.ts';
 
 export type WorkspaceBinding = { name: string } & Record<string, unknown>;
 
@@ -39,11 +40,11 @@ export function secretWorkspace(name: string, secretName: string, defaultMode?: 
  */
 export const UNTRUSTED_TASKS: Readonly<Record<string, readonly { pipelineTaskName: string; serviceAccountName: string }[]>> = {
   'unidesk-ci-commit': [
-    { pipelineTaskName: 'repo-check', serviceAccountName: 'unidesk-ci-repo-check' },
+    { pipelineTaskName: 'repo-check', serviceAccountName: REPO_CHECK_SERVICE_ACCOUNT },
     // builds the commit's Dockerfile: no token, no rights (docs/build-isolation.md)
-    { pipelineTaskName: 'backend-core-artifact', serviceAccountName: 'unidesk-ci-builder' },
+    { pipelineTaskName: 'backend-core-artifact', serviceAccountName: BUILDER_SERVICE_ACCOUNT },
   ],
-  'unidesk-backend-core-artifact-publish': [{ pipelineTaskName: 'publish', serviceAccountName: 'unidesk-ci-builder' }],
+  'unidesk-backend-core-artifact-publish': [{ pipelineTaskName: 'publish', serviceAccountName: BUILDER_SERVICE_ACCOUNT }],
 };
 
 /** Pure: the PipelineRun object for a request made by run `runId`. */
